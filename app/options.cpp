@@ -1,0 +1,127 @@
+#include "app/options.h"
+
+#include <cstdlib>
+
+#include "util/log.h"
+
+namespace tessera {
+
+const char* usage_text() {
+    return "usage: tessera [options]\n"
+           "  -M, -machine NAME   board: riscv64-virt (also: virt, with a RISC-V -cpu or none)\n"
+           "  -cpu NAME           rv64 (the default for riscv64-virt)\n"
+           "  -m SIZE             RAM size, e.g. 128M or 2G (default 128M)\n"
+           "  -bios FILE|none     firmware (default: Tessera's own firmware)\n"
+           "  -kernel FILE        kernel or bare-metal program (ELF or raw)\n"
+           "  -initrd FILE        initial ramdisk\n"
+           "  -append STRING      kernel command line\n"
+           "  -dtb FILE           use this device tree instead of the generated one\n"
+           "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
+           "  -serial stdio|none  where the first UART goes\n"
+           "  -accel tcg[,exec=interp]  execution engine\n"
+           "  -d ITEM[,ITEM...]   log: in_asm, op, int, mmu, guest_errors, exec, stats\n"
+           "  -D FILE             write the log to FILE\n"
+           "  -version, --version print the version\n"
+           "  -h, -help, --help   this text\n";
+}
+
+uint32_t parse_log_items(const std::string& items, bool* stats) {
+    uint32_t mask = 0;
+    size_t pos = 0;
+    while (pos <= items.size()) {
+        size_t comma = items.find(',', pos);
+        std::string it = items.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        if (it == "in_asm") mask |= LOG_IN_ASM;
+        else if (it == "op") mask |= LOG_OP;
+        else if (it == "int") mask |= LOG_INT;
+        else if (it == "mmu") mask |= LOG_MMU;
+        else if (it == "guest_errors") mask |= LOG_GUEST_ERROR;
+        else if (it == "exec") mask |= LOG_EXEC;
+        else if (it == "stats") *stats = true;
+        else throw ConfigError{"-d: unknown log item '" + it + "' (try: in_asm,op,int,mmu,guest_errors,exec,stats)"};
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return mask;
+}
+
+namespace {
+
+uint64_t parse_size(const std::string& s) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = strtoull(s.c_str(), &end, 10);
+    if (end == s.c_str() || errno) throw ConfigError{"-m: invalid size '" + s + "'"};
+    std::string suffix = end;
+    uint64_t mul = 1ull << 20;  // QEMU: a bare number is MiB
+    if (suffix == "" || suffix == "M" || suffix == "m") mul = 1ull << 20;
+    else if (suffix == "G" || suffix == "g") mul = 1ull << 30;
+    else if (suffix == "K" || suffix == "k") mul = 1ull << 10;
+    else throw ConfigError{"-m: invalid size '" + s + "'"};
+    if (v > (1ull << 44) / mul) throw ConfigError{"-m: size '" + s + "' is too large"};
+    return v * mul;
+}
+
+void parse_accel(const std::string& v, Options& o) {
+    size_t comma = v.find(',');
+    std::string name = v.substr(0, comma);
+    if (name != "tcg") throw ConfigError{"-accel: unsupported accelerator '" + name + "' (available: tcg)"};
+    if (comma == std::string::npos) return;
+    std::string rest = v.substr(comma + 1);
+    if (rest.rfind("exec=", 0) != 0) throw ConfigError{"-accel: unknown property '" + rest + "'"};
+    o.exec = rest.substr(5);
+    if (o.exec != "interp") throw ConfigError{"-accel: unknown exec mode '" + o.exec + "' (available: interp)"};
+}
+
+}  // namespace
+
+Options parse_options(const std::vector<std::string>& args) {
+    Options o;
+    for (size_t i = 0; i < args.size(); i++) {
+        std::string a = args[i];
+        if (a.size() > 2 && a[0] == '-' && a[1] == '-') a = a.substr(1);  // --opt == -opt, as QEMU
+        auto value = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw ConfigError{"option '" + args[i] + "' needs an argument"};
+            return args[++i];
+        };
+        if (a == "-h" || a == "-help") o.show_help = true;
+        else if (a == "-version") o.show_version = true;
+        else if (a == "-M" || a == "-machine") o.machine = value();
+        else if (a == "-cpu") o.cpu = value();
+        else if (a == "-m") o.machine_cfg.ram_size = parse_size(value());
+        else if (a == "-bios") o.machine_cfg.bios = value();
+        else if (a == "-kernel") o.machine_cfg.kernel = value();
+        else if (a == "-initrd") o.machine_cfg.initrd = value();
+        else if (a == "-append") o.machine_cfg.append = value();
+        else if (a == "-dtb") o.machine_cfg.dtb = value();
+        else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
+        else if (a == "-serial") {
+            std::string v = value();
+            if (v == "stdio" || v == "mon:stdio") o.machine_cfg.serial_stdio = true;
+            else if (v == "none" || v == "null") o.machine_cfg.serial_stdio = false;
+            else throw ConfigError{"-serial: unsupported backend '" + v + "' (available: stdio, none)"};
+        } else if (a == "-accel") parse_accel(value(), o);
+        else if (a == "-d") o.log_items = value();
+        else if (a == "-D") o.log_file = value();
+        else if (a == "-smp") {
+            std::string v = value();
+            if (v != "1" && v != "cpus=1") throw ConfigError{"-smp: only 1 CPU is supported so far"};
+        } else if (a == "-display") {
+            std::string v = value();
+            if (v != "none") throw ConfigError{"-display: only 'none' is supported so far"};
+        } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
+    }
+    // QEMU spells the board `virt` and picks the ISA from the binary; Tessera is one binary
+    // for all guests, so `virt` means RISC-V unless a non-RISC-V -cpu says otherwise.
+    if (o.machine == "virt") {
+        if (!o.cpu.empty() && o.cpu.rfind("rv64", 0) != 0)
+            throw ConfigError{"-M virt: CPU '" + o.cpu + "' is not available (RISC-V: rv64)"};
+        o.machine = "riscv64-virt";
+    }
+    if (o.machine != "riscv64-virt") throw ConfigError{"-M: unknown machine '" + o.machine + "' (available: riscv64-virt)"};
+    if (!o.cpu.empty() && o.cpu.rfind("rv64", 0) != 0)
+        throw ConfigError{"-cpu: '" + o.cpu + "' is not available on riscv64-virt (available: rv64)"};
+    return o;
+}
+
+}  // namespace tessera

@@ -1,0 +1,41 @@
+#include "backends/exec/tb_cache.h"
+
+#include "softmmu/address_space.h"
+#include "backends/interp/interp.h"
+
+namespace tessera {
+
+TB::~TB() = default;
+
+TB* TbCache::insert(std::unique_ptr<TB> tb) {
+    TB* t = tb.get();
+    map_[t->key] = t;
+    by_page_[t->key.phys_pc & PAGE_MASK].push_back(t);
+    if (t->page2 != ~0ull) by_page_[t->page2].push_back(t);
+    all_.push_back(std::move(tb));
+    translated++;
+    return t;
+}
+
+void TbCache::invalidate_page(uint64_t page) {
+    auto it = by_page_.find(page);
+    if (it == by_page_.end()) return;
+    for (TB* t : it->second) {
+        if (!t->valid) continue;
+        t->valid = false;
+        invalidated++;
+        auto m = map_.find(t->key);
+        if (m != map_.end() && m->second == t) map_.erase(m);
+    }
+    by_page_.erase(it);
+    generation++;
+}
+
+void TbCache::flush() {
+    map_.clear();
+    by_page_.clear();
+    all_.clear();
+    generation++;
+}
+
+}  // namespace tessera

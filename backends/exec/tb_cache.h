@@ -1,0 +1,37 @@
+// Blocks by (guest-physical pc, mode flags), indexed by physical page for invalidation.
+#pragma once
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "backends/exec/tb.h"
+
+namespace tessera {
+
+struct TbKeyHash {
+    size_t operator()(const TbKey& k) const { return std::hash<uint64_t>()(k.phys_pc * 31 + k.flags); }
+};
+
+class TbCache {
+public:
+    TB* find(const TbKey& k) {
+        auto it = map_.find(k);
+        return it == map_.end() ? nullptr : it->second;
+    }
+    TB* insert(std::unique_ptr<TB> tb);
+    // Invalidate every block with code on this physical page. Blocks stay allocated
+    // (a running block or a chain may still point at them) until flush().
+    void invalidate_page(uint64_t page);
+    void flush();
+    size_t size() const { return map_.size(); }
+    uint64_t translated = 0, invalidated = 0;
+    // Bumped whenever blocks are invalidated, so per-vCPU lookup caches can drop stale entries.
+    uint64_t generation = 0;
+
+private:
+    std::unordered_map<TbKey, TB*, TbKeyHash> map_;
+    std::unordered_map<uint64_t, std::vector<TB*>> by_page_;
+    std::vector<std::unique_ptr<TB>> all_;
+};
+
+}  // namespace tessera

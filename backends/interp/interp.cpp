@@ -1,0 +1,282 @@
+// Threaded-dispatch interpreter. The label table is generated from ir/ops.def, so an op
+// without a handler label here fails to compile.
+#include "backends/interp/interp.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace tessera::interp {
+
+using ir::Op;
+
+namespace {
+
+inline uint64_t sx(uint64_t v, unsigned bits) {
+    unsigned sh = 64 - bits;
+    return uint64_t(int64_t(v << sh) >> sh);
+}
+inline uint64_t type_mask(unsigned bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
+
+inline uint64_t do_div(Op op, uint64_t a, uint64_t b, unsigned bits) {
+    uint64_t m = type_mask(bits);
+    int64_t sa = int64_t(sx(a, bits)), sb = int64_t(sx(b, bits));
+    uint64_t ua = a & m, ub = b & m;
+    switch (op) {
+    case Op::divu: return ub ? ua / ub : m;
+    case Op::remu: return ub ? ua % ub : ua;
+    case Op::divs:
+        if (!sb) return m;
+        if (sb == -1) return uint64_t(-uint64_t(sa)) & m;  // MIN / -1 wraps to MIN
+        return uint64_t(sa / sb) & m;
+    default:  // rems
+        if (!sb) return ua;
+        if (sb == -1) return 0;
+        return uint64_t(sa % sb) & m;
+    }
+}
+
+inline uint64_t do_mulh(Op op, uint64_t a, uint64_t b, unsigned bits) {
+    __int128 x = op == Op::mulhu ? __int128(a & type_mask(bits)) : __int128(int64_t(sx(a, bits)));
+    __int128 y = op == Op::mulhs ? __int128(int64_t(sx(b, bits))) : __int128(b & type_mask(bits));
+    if (op == Op::mulhu) return uint64_t((unsigned __int128)(a & type_mask(bits)) * (unsigned __int128)(b & type_mask(bits)) >> bits) & type_mask(bits);
+    return uint64_t((x * y) >> bits) & type_mask(bits);
+}
+
+// Extra handlers beyond the op table: specialised memory and env accesses.
+enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16, ST_32, ST_64,
+               LD_ENV64, ST_ENV64, CALL_RAISE, NSPECIAL };
+
+struct Tables {
+    const void* const* ops;
+    const void* const* special;
+};
+
+}  // namespace
+
+static int exec(const Code* code, Vcpu* cpu, Tables* export_tables);
+
+static Tables& tables() {
+    static Tables t = [] {
+        Tables x{};
+        exec(nullptr, nullptr, &x);
+        return x;
+    }();
+    return t;
+}
+
+std::unique_ptr<Code> compile(const ir::Block& b) {
+    auto code = std::make_unique<Code>();
+    const Tables& t = tables();
+    uint32_t zero = uint32_t(b.temps.size());
+    code->slots = zero + 1;
+    code->guest_insns = b.guest_insns;
+    std::vector<int64_t> label_pos(b.labels, -1);
+    std::vector<size_t> fixups;
+    int guest = -1;
+    for (const ir::Insn& i : b.insns) {
+        if (i.op == Op::insn_start) {
+            guest++;
+            code->insn_pc.push_back(uint64_t(i.imm));
+            continue;
+        }
+        if (i.op == Op::label) {
+            label_pos[size_t(i.imm)] = int64_t(code->insns.size());
+            continue;
+        }
+        CInsn c{};
+        c.handler = t.ops[size_t(i.op)];
+        auto slot = [&](uint32_t s) { return s == ir::NO_TEMP ? zero : s; };
+        c.d = slot(i.dst);
+        c.a = slot(i.src[0]);
+        c.b = slot(i.src[1]);
+        c.c = slot(i.src[2]);
+        c.e = slot(i.src[3]);
+        c.bits = uint8_t(ir::type_bits(i.type));
+        c.mask = type_mask(c.bits);
+        c.cond = uint8_t(i.cond);
+        c.aux = i.aux;
+        c.imm = i.imm;
+        switch (i.op) {
+        case Op::ld: {
+            static const Special ld[4][2] = {{LD_U8, LD_S8}, {LD_U16, LD_S16}, {LD_U32, LD_S32}, {LD_64, LD_64}};
+            c.handler = t.special[ld[i.aux & ir::MO_SIZE][(i.aux & ir::MO_SIGN) ? 1 : 0]];
+            break;
+        }
+        case Op::st: {
+            static const Special st[4] = {ST_8, ST_16, ST_32, ST_64};
+            c.handler = t.special[st[i.aux & ir::MO_SIZE]];
+            break;
+        }
+        case Op::ld_env:
+            if (c.bits == 64) c.handler = t.special[LD_ENV64];
+            break;
+        case Op::st_env:
+            if (c.bits == 64) c.handler = t.special[ST_ENV64];
+            break;
+        case Op::call:
+            if (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_MAY_RAISE) c.handler = t.special[CALL_RAISE];
+            c.imm = int64_t(reinterpret_cast<intptr_t>(reinterpret_cast<const ir::Helper*>(i.imm)->fn));
+            break;
+        case Op::br:
+        case Op::brcond: fixups.push_back(code->insns.size()); break;
+        default: break;
+        }
+        code->insns.push_back(c);
+        code->guest_index.push_back(uint16_t(guest < 0 ? 0 : guest));
+    }
+    for (size_t f : fixups) {
+        int64_t pos = label_pos[size_t(code->insns[f].imm)];
+        if (pos < 0) throw std::logic_error("interp: branch to unplaced label");
+        code->insns[f].imm = pos;
+    }
+    if (code->insn_pc.empty()) code->insn_pc.push_back(b.guest_pc);
+    return code;
+}
+
+int run(const Code& code, Vcpu& cpu) { return exec(&code, &cpu, nullptr); }
+
+static int exec(const Code* code, Vcpu* cpu, Tables* export_tables) {
+    static const void* const op_labels[] = {
+#define X(name, nd, ns, fl) &&L_##name,
+#include "ir/ops.def"
+#undef X
+    };
+    static const void* const special_labels[] = {&&S_ld_u8, &&S_ld_s8, &&S_ld_u16, &&S_ld_s16, &&S_ld_u32, &&S_ld_s32,
+                                                 &&S_ld_64, &&S_st_8, &&S_st_16, &&S_st_32, &&S_st_64,
+                                                 &&S_ld_env64, &&S_st_env64, &&S_call_raise};
+    static_assert(sizeof(special_labels) / sizeof(special_labels[0]) == NSPECIAL);
+    if (export_tables) {
+        export_tables->ops = op_labels;
+        export_tables->special = special_labels;
+        return 0;
+    }
+
+    // Temps live in a per-thread frame; blocks are bounded so it never grows on the hot path.
+    static thread_local std::vector<uint64_t> frame;
+    if (frame.size() < code->slots) frame.resize(code->slots + 256);
+    uint64_t* R = frame.data();
+    R[code->slots - 1] = 0;
+    uint8_t* env = reinterpret_cast<uint8_t*>(cpu);
+    const CInsn* base = code->insns.data();
+    const CInsn* ip = base;
+
+#define NEXT() goto* (++ip)->handler
+#define A R[ip->a]
+#define B R[ip->b]
+#define D R[ip->d]
+    goto* ip->handler;
+
+L_movi: D = uint64_t(ip->imm); NEXT();
+L_mov: D = A; NEXT();
+L_add: D = (A + B) & ip->mask; NEXT();
+L_sub: D = (A - B) & ip->mask; NEXT();
+L_mul: D = (A * B) & ip->mask; NEXT();
+L_and_: D = A & B; NEXT();
+L_or_: D = A | B; NEXT();
+L_xor_: D = A ^ B; NEXT();
+L_shl: D = (A << (B & (ip->bits - 1))) & ip->mask; NEXT();
+L_shr: D = (A & ip->mask) >> (B & (ip->bits - 1)); NEXT();
+L_sar: D = uint64_t(int64_t(sx(A, ip->bits)) >> (B & (ip->bits - 1))) & ip->mask; NEXT();
+L_neg: D = (0 - A) & ip->mask; NEXT();
+L_not_: D = ~A & ip->mask; NEXT();
+L_mulhs: D = do_mulh(Op::mulhs, A, B, ip->bits); NEXT();
+L_mulhu: D = do_mulh(Op::mulhu, A, B, ip->bits); NEXT();
+L_mulhsu: D = do_mulh(Op::mulhsu, A, B, ip->bits); NEXT();
+L_divs: D = do_div(Op::divs, A, B, ip->bits); NEXT();
+L_divu: D = do_div(Op::divu, A, B, ip->bits); NEXT();
+L_rems: D = do_div(Op::rems, A, B, ip->bits); NEXT();
+L_remu: D = do_div(Op::remu, A, B, ip->bits); NEXT();
+L_setcond: D = ir::eval_cond(ir::Cond(ip->cond), A, B, ip->bits); NEXT();
+L_select: D = A ? B : R[ip->c]; NEXT();
+L_sext: D = sx(A, unsigned(ip->imm)) & ip->mask; NEXT();
+L_zext: D = A & type_mask(unsigned(ip->imm)); NEXT();
+L_ld_env: {
+    uint64_t v = 0;
+    memcpy(&v, env + ip->imm, ip->bits / 8);
+    D = v;
+    NEXT();
+}
+L_st_env: memcpy(env + ip->imm, &A, ip->bits / 8); NEXT();
+S_ld_env64: memcpy(&D, env + ip->imm, 8); NEXT();
+S_st_env64: memcpy(env + ip->imm, &A, 8); NEXT();
+L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or dropped by compile()
+
+    // Guest loads and stores: the TLB hit check inline, everything else in the slow path.
+#define LOAD(label, T, size, ext)                                                     \
+    label : {                                                                         \
+        uint64_t va = A;                                                              \
+        const TlbEntry& te = cpu->tlb[ip->imm][Vcpu::tlb_index(va)];                  \
+        uint64_t v;                                                                   \
+        if (__builtin_expect((va & (PAGE_MASK | (size - 1))) == te.tag_read, 1)) {    \
+            T x;                                                                      \
+            memcpy(&x, reinterpret_cast<const void*>(va + te.addend), size);          \
+            v = uint64_t(x);                                                          \
+        } else {                                                                      \
+            v = cpu->load_slow(va, size, unsigned(ip->imm));                          \
+            if (cpu->exception_pending) goto fault;                                   \
+        }                                                                             \
+        D = ext & ip->mask;                                                           \
+        NEXT();                                                                       \
+    }
+    LOAD(S_ld_u8, uint8_t, 1, v)
+    LOAD(S_ld_s8, uint8_t, 1, sx(v, 8))
+    LOAD(S_ld_u16, uint16_t, 2, v)
+    LOAD(S_ld_s16, uint16_t, 2, sx(v, 16))
+    LOAD(S_ld_u32, uint32_t, 4, v)
+    LOAD(S_ld_s32, uint32_t, 4, sx(v, 32))
+    LOAD(S_ld_64, uint64_t, 8, v)
+#undef LOAD
+#define STORE(label, T, size)                                                          \
+    label : {                                                                          \
+        uint64_t va = A;                                                               \
+        const TlbEntry& te = cpu->tlb[ip->imm][Vcpu::tlb_index(va)];                   \
+        if (__builtin_expect((va & (PAGE_MASK | (size - 1))) == te.tag_write, 1)) {    \
+            T x = T(B);                                                                \
+            memcpy(reinterpret_cast<void*>(va + te.addend), &x, size);                 \
+        } else {                                                                       \
+            cpu->store_slow(va, size, B, unsigned(ip->imm));                           \
+            if (cpu->exception_pending) goto fault;                                    \
+        }                                                                              \
+        NEXT();                                                                        \
+    }
+    STORE(S_st_8, uint8_t, 1)
+    STORE(S_st_16, uint16_t, 2)
+    STORE(S_st_32, uint32_t, 4)
+    STORE(S_st_64, uint64_t, 8)
+#undef STORE
+
+L_call:
+    D = reinterpret_cast<ir::HelperFn>(ip->imm)(cpu, A, B, R[ip->c], R[ip->e]);
+    NEXT();
+S_call_raise:
+    D = reinterpret_cast<ir::HelperFn>(ip->imm)(cpu, A, B, R[ip->c], R[ip->e]);
+    if (cpu->exception_pending) goto fault;
+    NEXT();
+L_br: ip = base + ip->imm; goto* ip->handler;
+L_brcond:
+    if (ir::eval_cond(ir::Cond(ip->cond), A, B, ip->bits)) {
+        ip = base + ip->imm;
+        goto* ip->handler;
+    }
+    NEXT();
+L_exit_tb:
+    cpu->pc = uint64_t(ip->imm);
+    cpu->insn_count += code->guest_insns;
+    return ip->aux;
+L_exit_ind:
+    cpu->pc = A;
+    cpu->insn_count += code->guest_insns;
+    return EXIT_NOCHAIN;
+fault : {
+    unsigned g = code->guest_index[size_t(ip - base)];
+    cpu->pc = code->insn_pc[g];
+    cpu->insn_count += g;
+    return EXIT_EXCEPTION;
+}
+#undef NEXT
+#undef A
+#undef B
+#undef D
+}
+
+}  // namespace tessera::interp

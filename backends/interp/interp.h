@@ -1,0 +1,38 @@
+// Tier 0: the interpreter. A block's IR is compiled once into a compact array of
+// pre-decoded ops that a threaded dispatch loop executes.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ir/ir.h"
+#include "softmmu/vcpu.h"
+
+namespace tessera::interp {
+
+enum : int { EXIT_NOCHAIN = -1, EXIT_EXCEPTION = -2 };
+
+struct CInsn {
+    const void* handler;
+    uint32_t d, a, b, c, e;
+    uint8_t bits, cond, aux, pad;
+    uint64_t mask;
+    int64_t imm;
+};
+
+struct Code {
+    std::vector<CInsn> insns;
+    std::vector<uint16_t> guest_index;  // per compact op: which guest instruction it belongs to
+    std::vector<uint64_t> insn_pc;      // per guest instruction: its pc
+    uint32_t slots = 0;                 // temps + one zero slot
+    uint32_t guest_insns = 0;
+};
+
+std::unique_ptr<Code> compile(const ir::Block& b);
+
+// Executes one block. Returns the chain slot of a direct exit (0 or 1), EXIT_NOCHAIN for an
+// indirect exit, or EXIT_EXCEPTION with cpu.pc at the faulting instruction and the
+// exception left pending for the ISA to take.
+int run(const Code& code, Vcpu& cpu);
+
+}  // namespace tessera::interp

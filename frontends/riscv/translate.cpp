@@ -1,0 +1,77 @@
+// Block translation: fetch, decode through the table, call the handler, until a branch,
+// a mode change, the end of the page, or the block size limit.
+#include <cinttypes>
+#include <cstring>
+
+#include "frontends/riscv/translate.h"
+#include "util/log.h"
+
+namespace tessera::riscv {
+
+static constexpr unsigned kMaxBlockInsns = 128;
+
+bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, uint64_t* page2) {
+    ir::Builder b(out);
+    out.guest_pc = start;
+    Ctx c{*this, b, flags};
+    c.mem_idx = (flags >> tbf::MEM_SHIFT) & 3;
+    unsigned fetch_idx = flags & tbf::PRIV_MASK;
+    uint64_t pc_cur = start;
+    unsigned n = 0;
+    for (;;) {
+        const uint8_t* p = code_ptr(pc_cur, fetch_idx);
+        if (!p) {
+            if (n == 0) return false;
+            exception_pending = false;  // raised again when this instruction really runs
+            c.exit_to(pc_cur, 0);
+            break;
+        }
+        uint16_t lo;
+        memcpy(&lo, p, 2);
+        uint32_t insn = lo;
+        if ((lo & 3) == 3) {
+            uint16_t hi;
+            if ((pc_cur & ~PAGE_MASK) == PAGE_SIZE - 2) {  // straddles into the next page
+                uint64_t pa2;
+                const uint8_t* p2 = code_ptr(pc_cur + 2, fetch_idx);
+                if (!p2 || !code_phys(pc_cur + 2, fetch_idx, &pa2)) {
+                    if (n == 0) return false;
+                    exception_pending = false;
+                    c.exit_to(pc_cur, 0);
+                    break;
+                }
+                *page2 = pa2 & PAGE_MASK;
+                memcpy(&hi, p2, 2);
+            } else {
+                memcpy(&hi, p + 2, 2);
+            }
+            insn |= uint32_t(hi) << 16;
+        }
+        c.pc = pc_cur;
+        c.insn = insn;
+        c.len = insn_length(insn);
+        c.index = n;
+        b.insn_start(pc_cur);
+        if (log_enabled(LOG_IN_ASM)) {
+            char text[96];
+            disas(pc_cur, text, sizeof text);
+            log_printf("0x%016" PRIx64 ":  %0*x  %s\n", pc_cur, c.len * 2, insn, text);
+        }
+        Args args;
+        const Pattern* pat = decode(insn, &args);
+        if (!pat || !pat->handler(c, args)) c.illegal();
+        n++;
+        pc_cur += c.len;
+        if (c.ended) break;
+        if (n >= kMaxBlockInsns || (pc_cur & PAGE_MASK) != (start & PAGE_MASK) || *page2 != ~0ull) {
+            c.exit_to(pc_cur, 0);
+            break;
+        }
+    }
+    out.guest_insns = n;
+    out.guest_bytes = unsigned(pc_cur - start);
+    if (log_enabled(LOG_IN_ASM)) log_printf("\n");
+    return true;
+}
+
+}  // namespace tessera::riscv

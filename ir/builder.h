@@ -1,0 +1,120 @@
+// Builder: the only way frontends create IR. Each method appends one op.
+#pragma once
+#include "ir/ir.h"
+
+namespace tessera::ir {
+
+class Builder {
+public:
+    explicit Builder(Block& b) : b_(b) {}
+    Block& block() { return b_; }
+
+    Temp temp(Type t) {
+        b_.temps.push_back(t);
+        return Temp{uint32_t(b_.temps.size() - 1)};
+    }
+    Type type_of(Temp t) const { return b_.temps[t.id]; }
+    Label new_label() { return Label{b_.labels++}; }
+
+    Temp movi(Type t, uint64_t v) {
+        Temp d = temp(t);
+        emit(Op::movi, t, d, {}, int64_t(v));
+        return d;
+    }
+    Temp mov(Temp a) { return unop(Op::mov, a); }
+    Temp add(Temp a, Temp b) { return binop(Op::add, a, b); }
+    Temp sub(Temp a, Temp b) { return binop(Op::sub, a, b); }
+    Temp mul(Temp a, Temp b) { return binop(Op::mul, a, b); }
+    Temp and_(Temp a, Temp b) { return binop(Op::and_, a, b); }
+    Temp or_(Temp a, Temp b) { return binop(Op::or_, a, b); }
+    Temp xor_(Temp a, Temp b) { return binop(Op::xor_, a, b); }
+    Temp shl(Temp a, Temp b) { return binop(Op::shl, a, b); }
+    Temp shr(Temp a, Temp b) { return binop(Op::shr, a, b); }
+    Temp sar(Temp a, Temp b) { return binop(Op::sar, a, b); }
+    Temp neg(Temp a) { return unop(Op::neg, a); }
+    Temp not_(Temp a) { return unop(Op::not_, a); }
+    Temp binop(Op op, Temp a, Temp b) {
+        Temp d = temp(type_of(a));
+        emit(op, type_of(a), d, {a, b});
+        return d;
+    }
+    Temp unop(Op op, Temp a) {
+        Temp d = temp(type_of(a));
+        emit(op, type_of(a), d, {a});
+        return d;
+    }
+    Temp setcond(Cond c, Temp a, Temp b) {
+        Temp d = temp(type_of(a));
+        Insn& i = emit(Op::setcond, type_of(a), d, {a, b});
+        i.cond = c;
+        return d;
+    }
+    Temp select(Temp c, Temp a, Temp b) {
+        Temp d = temp(type_of(a));
+        emit(Op::select, type_of(a), d, {c, a, b});
+        return d;
+    }
+    // Sign/zero-extend the low `bits` of a into a value of type t.
+    Temp sext(Type t, Temp a, unsigned bits) { return ext(Op::sext, t, a, bits); }
+    Temp zext(Type t, Temp a, unsigned bits) { return ext(Op::zext, t, a, bits); }
+
+    Temp ld_env(Type t, uint32_t offset) {
+        Temp d = temp(t);
+        emit(Op::ld_env, t, d, {}, offset);
+        return d;
+    }
+    void st_env(Temp a, uint32_t offset) { emit(Op::st_env, type_of(a), NO_TEMP, {a}, offset); }
+
+    Temp ld(Type t, Temp addr, uint8_t memop, unsigned mmu_idx) {
+        Temp d = temp(t);
+        Insn& i = emit(Op::ld, t, d, {addr}, mmu_idx);
+        i.aux = memop;
+        return d;
+    }
+    void st(Temp addr, Temp val, uint8_t memop, unsigned mmu_idx) {
+        Insn& i = emit(Op::st, type_of(val), NO_TEMP, {addr, val}, mmu_idx);
+        i.aux = memop;
+    }
+    Temp call(const Helper* h, Temp a = {}, Temp b = {}, Temp c = {}, Temp d = {}) {
+        Temp r = temp(Type::I64);
+        emit(Op::call, Type::I64, r, {a, b, c, d}, int64_t(reinterpret_cast<intptr_t>(h)));
+        return r;
+    }
+    void label(Label l) { emit(Op::label, Type::I64, NO_TEMP, {}, l.id); }
+    void br(Label l) { emit(Op::br, Type::I64, NO_TEMP, {}, l.id); }
+    void brcond(Cond c, Temp a, Temp b, Label l) {
+        Insn& i = emit(Op::brcond, type_of(a), NO_TEMP, {a, b}, l.id);
+        i.cond = c;
+    }
+    void insn_start(uint64_t pc) { emit(Op::insn_start, Type::I64, NO_TEMP, {}, int64_t(pc)); }
+    void exit_tb(uint64_t pc, unsigned slot) {
+        Insn& i = emit(Op::exit_tb, Type::I64, NO_TEMP, {}, int64_t(pc));
+        i.aux = uint8_t(slot);
+    }
+    void exit_ind(Temp pc) { emit(Op::exit_ind, Type::I64, NO_TEMP, {pc}); }
+
+private:
+    Temp ext(Op op, Type t, Temp a, unsigned bits) {
+        Temp d = temp(t);
+        emit(op, t, d, {a}, bits);
+        return d;
+    }
+    Insn& emit(Op op, Type t, uint32_t dst, std::initializer_list<Temp> srcs, int64_t imm = 0) {
+        Insn i;
+        i.op = op;
+        i.type = t;
+        i.dst = dst;
+        i.imm = imm;
+        unsigned n = 0;
+        for (Temp s : srcs) i.src[n++] = s.id;
+        b_.insns.push_back(i);
+        return b_.insns.back();
+    }
+    Insn& emit(Op op, Type t, Temp dst, std::initializer_list<Temp> srcs, int64_t imm = 0) {
+        return emit(op, t, dst.id, srcs, imm);
+    }
+
+    Block& b_;
+};
+
+}  // namespace tessera::ir

@@ -1,0 +1,179 @@
+#include "ir/ir.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <set>
+
+namespace tessera::ir {
+
+static const OpInfo kOps[] = {
+#define X(name, nd, ns, fl) {#name, nd, ns, fl},
+#include "ir/ops.def"
+#undef X
+};
+static_assert(sizeof(kOps) / sizeof(kOps[0]) == size_t(Op::COUNT));
+
+const OpInfo& op_info(Op op) { return kOps[size_t(op)]; }
+
+unsigned type_bits(Type t) {
+    switch (t) {
+    case Type::I1: return 1;
+    case Type::I8: return 8;
+    case Type::I16: return 16;
+    case Type::I32: return 32;
+    case Type::I64: return 64;
+    case Type::I128: return 128;
+    case Type::F32: return 32;
+    case Type::F64: return 64;
+    case Type::V128: return 128;
+    }
+    return 0;
+}
+
+const char* type_name(Type t) {
+    static const char* n[] = {"i1", "i8", "i16", "i32", "i64", "i128", "f32", "f64", "v128"};
+    return n[size_t(t)];
+}
+
+const char* cond_name(Cond c) {
+    static const char* n[] = {"eq", "ne", "lt", "ge", "ltu", "geu", "le", "gt", "leu", "gtu", "always"};
+    return n[size_t(c)];
+}
+
+bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
+    unsigned sh = 64 - bits;
+    int64_t sa = int64_t(a << sh) >> sh, sb = int64_t(b << sh) >> sh;
+    uint64_t ua = (a << sh) >> sh, ub = (b << sh) >> sh;
+    switch (c) {
+    case Cond::EQ: return ua == ub;
+    case Cond::NE: return ua != ub;
+    case Cond::LT: return sa < sb;
+    case Cond::GE: return sa >= sb;
+    case Cond::LTU: return ua < ub;
+    case Cond::GEU: return ua >= ub;
+    case Cond::LE: return sa <= sb;
+    case Cond::GT: return sa > sb;
+    case Cond::LEU: return ua <= ub;
+    case Cond::GTU: return ua > ub;
+    case Cond::ALWAYS: return true;
+    }
+    return false;
+}
+
+static bool is_int(Type t) { return t == Type::I8 || t == Type::I16 || t == Type::I32 || t == Type::I64; }
+
+std::string verify(const Block& b) {
+    char buf[160];
+    auto fail = [&](size_t idx, const char* what) {
+        snprintf(buf, sizeof buf, "insn %zu (%s): %s", idx, op_info(b.insns[idx].op).name, what);
+        return std::string(buf);
+    };
+    if (b.insns.empty()) return "empty block";
+    std::set<int64_t> defined;
+    std::set<int64_t> used;
+    for (size_t n = 0; n < b.insns.size(); n++) {
+        const Insn& i = b.insns[n];
+        const OpInfo& info = op_info(i.op);
+        if (info.ndst && (i.dst >= b.temps.size())) return fail(n, "missing destination temp");
+        if (!info.ndst && i.dst != NO_TEMP) return fail(n, "unexpected destination");
+        unsigned nsrc = info.nsrc;
+        for (unsigned s = 0; s < 4; s++) {
+            bool present = i.src[s] != NO_TEMP;
+            if (s < nsrc && !present && i.op != Op::call) return fail(n, "missing source operand");
+            if (s >= nsrc && present) return fail(n, "too many source operands");
+            if (present && i.src[s] >= b.temps.size()) return fail(n, "source is not a temp");
+        }
+        if (info.ndst && b.temps[i.dst] != i.type) return fail(n, "destination type differs from op type");
+        switch (i.op) {
+        case Op::sext:
+        case Op::zext:
+            if (i.imm <= 0 || i.imm > 64 || unsigned(i.imm) > type_bits(i.type)) return fail(n, "bad extension width");
+            break;
+        case Op::select:
+            if (b.temps[i.src[1]] != i.type || b.temps[i.src[2]] != i.type) return fail(n, "operand type mismatch");
+            break;
+        case Op::shl:
+        case Op::shr:
+        case Op::sar:
+            if (b.temps[i.src[0]] != i.type) return fail(n, "operand type mismatch");
+            break;
+        case Op::ld:
+        case Op::st:
+            if (b.temps[i.src[0]] != Type::I64) return fail(n, "address must be i64");
+            if (memop_bytes(i.aux) * 8 > type_bits(i.type)) return fail(n, "access wider than its value");
+            break;
+        case Op::call:
+            if (!i.imm) return fail(n, "call without helper");
+            break;
+        case Op::label:
+            if (uint64_t(i.imm) >= b.labels || !defined.insert(i.imm).second) return fail(n, "label undeclared or defined twice");
+            break;
+        case Op::br:
+        case Op::brcond:
+            if (uint64_t(i.imm) >= b.labels) return fail(n, "branch to undeclared label");
+            used.insert(i.imm);
+            break;
+        default:
+            if (info.flags & OPF_PURE)
+                for (unsigned s = 0; s < nsrc; s++)
+                    if (b.temps[i.src[s]] != i.type) return fail(n, "operand type mismatch");
+        }
+        if ((info.flags & OPF_PURE) && !is_int(i.type)) return fail(n, "arithmetic on a non-integer type");
+    }
+    for (int64_t l : used)
+        if (!defined.count(l)) return "branch to a label that is never placed";
+    if (!(op_info(b.insns.back().op).flags & OPF_TERM)) return "block does not end with an exit";
+    return {};
+}
+
+std::string print_insn(const Block& b, const Insn& i) {
+    (void)b;
+    const OpInfo& info = op_info(i.op);
+    char buf[200];
+    int n = 0;
+    auto put = [&](const char* fmt, auto... a) {
+        n += snprintf(buf + n, sizeof buf - size_t(n), fmt, a...);
+    };
+    if (i.op == Op::insn_start) {
+        put(" ---- %016" PRIx64, uint64_t(i.imm));
+        return buf;
+    }
+    if (i.op == Op::label) {
+        put("L%" PRId64 ":", i.imm);
+        return buf;
+    }
+    put("  %s.%s", info.name, type_name(i.type));
+    if (info.ndst) put(" t%u =", i.dst);
+    for (unsigned s = 0; s < 4; s++)
+        if (i.src[s] != NO_TEMP) put(" t%u", i.src[s]);
+    switch (i.op) {
+    case Op::movi: put(" 0x%" PRIx64, uint64_t(i.imm)); break;
+    case Op::setcond: put(" %s", cond_name(i.cond)); break;
+    case Op::brcond: put(" %s L%" PRId64, cond_name(i.cond), i.imm); break;
+    case Op::br: put(" L%" PRId64, i.imm); break;
+    case Op::sext:
+    case Op::zext: put(" from %" PRId64, i.imm); break;
+    case Op::ld_env:
+    case Op::st_env: put(" env+%" PRId64, i.imm); break;
+    case Op::ld:
+    case Op::st: put(" %s%u mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8, i.imm); break;
+    case Op::call: put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;
+    case Op::exit_tb: put(" 0x%" PRIx64 " slot %u", uint64_t(i.imm), i.aux); break;
+    default: break;
+    }
+    return buf;
+}
+
+std::string print(const Block& b) {
+    std::string out;
+    char head[96];
+    snprintf(head, sizeof head, "IR block pc=0x%" PRIx64 " insns=%u temps=%zu\n", b.guest_pc, b.guest_insns, b.temps.size());
+    out += head;
+    for (const Insn& i : b.insns) {
+        out += print_insn(b, i);
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace tessera::ir

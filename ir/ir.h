@@ -1,0 +1,96 @@
+// Tessera IR: typed temps, ops from ops.def, one translation block.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::ir {
+
+enum class Type : uint8_t { I1, I8, I16, I32, I64, I128, F32, F64, V128 };
+unsigned type_bits(Type t);
+const char* type_name(Type t);
+
+enum OpFlags : uint32_t {
+    OPF_PURE = 1,
+    OPF_ENV = 2,
+    OPF_MEM = 4,
+    OPF_FAULT = 8,
+    OPF_TERM = 16,
+    OPF_BRANCH = 32,
+    OPF_LABEL = 64,
+    OPF_CALL = 128,
+};
+
+enum class Op : uint8_t {
+#define X(name, nd, ns, fl) name,
+#include "ir/ops.def"
+#undef X
+    COUNT
+};
+
+struct OpInfo {
+    const char* name;
+    uint8_t ndst, nsrc;
+    uint32_t flags;
+};
+const OpInfo& op_info(Op op);
+
+enum class Cond : uint8_t { EQ, NE, LT, GE, LTU, GEU, LE, GT, LEU, GTU, ALWAYS };
+const char* cond_name(Cond c);
+bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits);
+
+// Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2.
+enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4 };
+inline unsigned memop_bytes(uint8_t mo) { return 1u << (mo & MO_SIZE); }
+
+// Helper calls: fn(env, a, b, c, d). Effects are declared so backends know what to
+// spill and whether a guest exception may follow.
+enum HelperFlags : uint32_t {
+    HF_READS_ENV = 1,
+    HF_WRITES_ENV = 2,
+    HF_MAY_RAISE = 4,   // may leave a pending guest exception in the CPU state
+    HF_ENDS_BLOCK = 8,  // the translator ends the block right after this call
+};
+using HelperFn = uint64_t (*)(void* env, uint64_t, uint64_t, uint64_t, uint64_t);
+struct Helper {
+    const char* name;
+    HelperFn fn;
+    uint32_t flags;
+};
+
+struct Temp {
+    uint32_t id = UINT32_MAX;
+    bool valid() const { return id != UINT32_MAX; }
+};
+struct Label {
+    uint32_t id = UINT32_MAX;
+};
+
+constexpr uint32_t NO_TEMP = UINT32_MAX;
+
+struct Insn {
+    Op op;
+    Type type = Type::I64;
+    Cond cond = Cond::ALWAYS;
+    uint8_t aux = 0;  // memop, chain slot
+    uint32_t dst = NO_TEMP;
+    uint32_t src[4] = {NO_TEMP, NO_TEMP, NO_TEMP, NO_TEMP};
+    int64_t imm = 0;  // constant, env offset, label, guest pc, mmu index, Helper*
+};
+
+struct Block {
+    uint64_t guest_pc = 0;       // virtual pc of the first instruction
+    uint32_t guest_insns = 0;    // number of guest instructions
+    uint32_t guest_bytes = 0;    // bytes of guest code covered
+    std::vector<Type> temps;
+    uint32_t labels = 0;
+    std::vector<Insn> insns;
+};
+
+// Checks the block against the op table: operand counts, temp types, labels defined
+// once, terminator at the end. Returns an empty string when valid, else the problem.
+std::string verify(const Block& b);
+std::string print(const Block& b);
+std::string print_insn(const Block& b, const Insn& i);
+
+}  // namespace tessera::ir

@@ -1,0 +1,145 @@
+#include "machines/host_events.h"
+
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+
+namespace tessera {
+
+uint64_t host_now_ns() {
+    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count());
+}
+
+namespace {
+termios g_saved_tty;
+bool g_tty_raw = false;
+void restore_tty() {
+    if (g_tty_raw) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);
+    g_tty_raw = false;
+}
+void restore_tty_on_signal(int sig) {
+    restore_tty();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+}  // namespace
+
+HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) { timer_ = std::thread([this] { timer_loop(); }); }
+
+HostEvents::~HostEvents() {
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    timer_.join();
+    if (stdin_.joinable()) stdin_.detach();  // blocked in poll(); the process is exiting
+    restore_tty();
+}
+
+void HostEvents::kick_now() {
+    kick_.store(1, std::memory_order_relaxed);
+    vcpu_cv_.notify_all();
+}
+
+void HostEvents::arm(uint64_t deadline_ns) {
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        deadline_ = deadline_ns;
+    }
+    cv_.notify_all();
+}
+
+void HostEvents::timer_loop() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!stopping_) {
+        if (deadline_ == UINT64_MAX) {
+            cv_.wait(lk);
+            continue;
+        }
+        uint64_t now = host_now_ns();
+        if (now >= deadline_) {
+            deadline_ = UINT64_MAX;
+            kick_now();
+            continue;
+        }
+        cv_.wait_for(lk, std::chrono::nanoseconds(deadline_ - now));
+    }
+}
+
+void HostEvents::wait() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!kick_.load(std::memory_order_relaxed) && !stopping_) vcpu_cv_.wait(lk);
+}
+
+void HostEvents::push_input(uint8_t b) {
+    std::lock_guard<std::mutex> g(mu_);
+    input_.push_back(b);
+    kick_now();  // under the lock, so wait() cannot miss it
+}
+
+bool HostEvents::pop_input(uint8_t* byte) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (input_.empty()) return false;
+    *byte = input_.front();
+    input_.pop_front();
+    return true;
+}
+
+bool HostEvents::input_pending() {
+    std::lock_guard<std::mutex> g(mu_);
+    return !input_.empty();
+}
+
+void HostEvents::start_stdin() {
+    if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &g_saved_tty) == 0) {
+        termios raw = g_saved_tty;
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN);
+        raw.c_iflag &= ~tcflag_t(ICRNL | IXON);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+            g_tty_raw = true;
+            atexit(restore_tty);
+            signal(SIGTERM, restore_tty_on_signal);
+            signal(SIGHUP, restore_tty_on_signal);
+        }
+    }
+    stdin_ = std::thread([this] { stdin_loop(); });
+}
+
+void HostEvents::stdin_loop() {
+    bool escape = false;
+    for (;;) {
+        uint8_t buf[256];
+        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        if (n <= 0) return;  // EOF: the guest simply gets no more input
+        for (ssize_t i = 0; i < n; i++) {
+            uint8_t b = buf[i];
+            if (escape) {
+                escape = false;
+                if (b == 'x') {
+                    std::lock_guard<std::mutex> g(mu_);
+                    quit_.store(true);
+                    kick_now();
+                    return;
+                }
+                if (b == 1) push_input(1);
+                continue;
+            }
+            if (b == 1 && g_tty_raw) {  // Ctrl-A prefix, only on an interactive terminal
+                escape = true;
+                continue;
+            }
+            push_input(b);
+        }
+    }
+}
+
+}  // namespace tessera

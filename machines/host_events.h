@@ -1,0 +1,50 @@
+// The only cross-thread part of a board: host input and the host timer. Other threads
+// queue input or reach a deadline, then kick the vCPU; devices are served on the vCPU
+// thread in service(), so device models never need locks.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace tessera {
+
+uint64_t host_now_ns();
+
+class HostEvents {
+public:
+    explicit HostEvents(std::atomic<uint32_t>& kick);
+    ~HostEvents();
+
+    // Reads stdin in a background thread (raw terminal mode when it is a tty).
+    // Ctrl-A x asks to quit; Ctrl-A Ctrl-A sends a literal Ctrl-A.
+    void start_stdin();
+    // Wake the vCPU at this host time (replaces the previous deadline; UINT64_MAX = none).
+    void arm(uint64_t deadline_ns);
+    // Sleep the vCPU thread until kicked or until the armed deadline.
+    void wait();
+    // Take queued input bytes (vCPU thread).
+    bool pop_input(uint8_t* byte);
+    bool input_pending();
+    bool quit_requested() const { return quit_.load(); }
+
+private:
+    void timer_loop();
+    void stdin_loop();
+    void push_input(uint8_t b);
+    void kick_now();
+
+    std::atomic<uint32_t>& kick_;
+    std::mutex mu_;
+    std::condition_variable cv_;        // wakes the timer thread
+    std::condition_variable vcpu_cv_;   // wakes a waiting vCPU
+    std::deque<uint8_t> input_;
+    uint64_t deadline_ = UINT64_MAX;
+    bool stopping_ = false;
+    std::atomic<bool> quit_{false};
+    std::thread timer_, stdin_;
+};
+
+}  // namespace tessera

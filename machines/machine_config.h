@@ -1,0 +1,21 @@
+// What the command line asks a board for, independent of the board.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace tessera {
+
+struct MachineConfig {
+    uint64_t ram_size = 128ull << 20;
+    std::string bios;  // empty: the board's default firmware; "none": no firmware
+    std::string kernel, initrd, append, dtb;
+    bool serial_stdio = true;
+    std::string default_firmware_dir;  // where the project's own firmware was built
+};
+
+// A user-facing configuration or input error: one line, non-zero exit.
+struct ConfigError {
+    std::string message;
+};
+
+}  // namespace tessera

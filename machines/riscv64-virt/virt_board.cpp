@@ -1,0 +1,216 @@
+// riscv64-virt: wiring, image loading as QEMU's virt does it, and the run loop.
+extern "C" {
+#include <libfdt.h>
+}
+
+#include "machines/riscv64-virt/virt_board.h"
+
+#include <elf.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "machines/loader.h"
+#include "machines/riscv64-virt/virt_memmap.h"
+#include "util/log.h"
+
+namespace tessera {
+
+using virt::Dev;
+
+namespace {
+
+class StdoutConsole : public CharBackend {
+public:
+    void write(uint8_t b) override {
+        // Unbuffered, so output interleaves correctly with the guest's pace.
+        while (::write(STDOUT_FILENO, &b, 1) < 0 && errno == EINTR) {
+        }
+    }
+};
+
+constexpr uint64_t kFwDynamicMagic = 0x4942534f;  // "OSBI"
+constexpr uint64_t kMiB = 1ull << 20;
+
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+
+}  // namespace
+
+RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
+    if (cfg_.ram_size < 16 * kMiB || cfg_.ram_size > (1ull << 40))
+        throw ConfigError{"-m: RAM size must be between 16M and 1T"};
+    for (const auto& e : virt::kMemMap) {
+        if (e.dev == Dev::Mrom) as_.add_rom(e.name, e.base, e.size);
+        if (e.dev == Dev::Dram) as_.add_ram(e.name, e.base, cfg_.ram_size);
+    }
+    cpu_ = std::make_unique<riscv::RiscvCpu>(as_, 0);
+    events_ = std::make_unique<HostEvents>(cpu_->kick);
+    console_ = std::make_unique<StdoutConsole>();
+
+    IrqLine meip{cpu_.get(), riscv::IRQ_MEI}, seip{cpu_.get(), riscv::IRQ_SEI};
+    IrqLine msip{cpu_.get(), riscv::IRQ_MSI}, mtip{cpu_.get(), riscv::IRQ_MTI};
+    plic_ = std::make_unique<Plic>(1, std::vector<IrqLine>{meip, seip});
+    clint_ = std::make_unique<Clint>(host_now_ns, 1, virt::kTimebaseHz, std::vector<IrqLine>{msip},
+                                     std::vector<IrqLine>{mtip}, [this](uint64_t d) { events_->arm(d); });
+    uart_ = std::make_unique<Uart16550>(console_.get(), IrqLine{plic_.get(), virt::kUart0Irq});
+    test_ = std::make_unique<SifiveTest>(
+        [this](int status) {
+            exit_status_ = status;
+            exit_requested_ = true;
+            cpu_->stop_requested = true;
+        },
+        [this] {
+            reset_requested_ = true;
+            cpu_->stop_requested = true;
+        });
+    for (const auto& e : virt::kMemMap) {
+        Device* d = nullptr;
+        switch (e.dev) {
+        case Dev::Test: d = test_.get(); break;
+        case Dev::Clint: d = clint_.get(); break;
+        case Dev::Plic: d = plic_.get(); break;
+        case Dev::Uart0: d = uart_.get(); break;
+        default: break;
+        }
+        if (d) as_.add_mmio(e.name, e.base, e.size, d);
+    }
+    cpu_->read_time = [this] { return clint_->mtime(); };
+
+    exec_ = std::make_unique<Executor>(*cpu_, tbs_);
+    as_.on_code_write = [this](uint64_t page) { tbs_.invalidate_page(page); };
+    as_.on_code_mark = [this](uint64_t page) { cpu_->tlb_protect_code(page); };
+    load_images();
+}
+
+RiscvVirt::~RiscvVirt() = default;
+
+void RiscvVirt::load_images() {
+    const uint64_t dram = virt::entry(Dev::Dram).base;
+    uint64_t start = dram;  // where the reset vector jumps
+    uint64_t fw_end = dram;
+    bool have_fw = cfg_.bios != "none";
+    std::string bios = cfg_.bios;
+    if (bios.empty()) {
+        bios = cfg_.default_firmware_dir + "/tessera-fw-riscv64.elf";
+        if (access(bios.c_str(), R_OK) != 0)
+            throw ConfigError{"default firmware '" + bios + "' not found: build it, or give -bios FILE or -bios none"};
+    }
+    if (have_fw) {
+        auto data = read_file(bios, "firmware");
+        LoadedImage img = is_elf(data) ? load_elf(as_, data, bios, EM_RISCV) : load_raw(as_, data, bios, dram);
+        start = img.entry;
+        fw_end = img.high;
+    }
+    uint64_t kernel_entry = 0, kernel_end = fw_end;
+    if (!cfg_.kernel.empty()) {
+        auto data = read_file(cfg_.kernel, "kernel");
+        // After firmware, a raw kernel goes to the next 2 MiB boundary, as on QEMU.
+        uint64_t raw_addr = have_fw ? align_up(fw_end, 2 * kMiB) : dram;
+        LoadedImage img = is_elf(data) ? load_elf(as_, data, cfg_.kernel, EM_RISCV) : load_raw(as_, data, cfg_.kernel, raw_addr);
+        kernel_entry = img.entry;
+        kernel_end = img.high;
+        if (!have_fw) start = kernel_entry;
+    } else if (!have_fw) {
+        throw ConfigError{"-bios none needs -kernel"};
+    }
+    uint64_t initrd_start = 0, initrd_end = 0;
+    if (!cfg_.initrd.empty()) {
+        auto data = read_file(cfg_.initrd, "initrd");
+        initrd_start = align_up(std::max(kernel_end, dram + std::min<uint64_t>(cfg_.ram_size / 2, 256 * kMiB)), PAGE_SIZE);
+        load_raw(as_, data, cfg_.initrd, initrd_start);
+        initrd_end = initrd_start + data.size();
+    }
+
+    if (!cfg_.dtb.empty()) {
+        auto data = read_file(cfg_.dtb, "device tree");
+        if (data.size() < sizeof(fdt_header) || fdt_check_header(data.data()) != 0 || fdt_totalsize(data.data()) > data.size())
+            throw ConfigError{"'" + cfg_.dtb + "' is not a valid device tree blob"};
+        fdt_ = std::vector<uint8_t>(data.size() + 4096);
+        if (fdt_open_into(data.data(), fdt_.data(), int(fdt_.size())) != 0)
+            throw ConfigError{"'" + cfg_.dtb + "' is not a valid device tree blob"};
+        int chosen = fdt_path_offset(fdt_.data(), "/chosen");
+        if (chosen < 0) chosen = fdt_add_subnode(fdt_.data(), 0, "chosen");
+        if (chosen >= 0 && !cfg_.append.empty()) fdt_setprop_string(fdt_.data(), chosen, "bootargs", cfg_.append.c_str());
+        if (chosen >= 0 && initrd_end) {
+            fdt_setprop_u64(fdt_.data(), chosen, "linux,initrd-start", initrd_start);
+            fdt_setprop_u64(fdt_.data(), chosen, "linux,initrd-end", initrd_end);
+        }
+        fdt_pack(fdt_.data());
+        fdt_.resize(fdt_totalsize(fdt_.data()));
+    } else {
+        fdt_ = build_fdt(initrd_start, initrd_end);
+    }
+    // The device tree goes at the top of the first 3 GiB of RAM, 2 MiB aligned, as on QEMU.
+    uint64_t top = dram + std::min<uint64_t>(cfg_.ram_size, 3ull << 30);
+    uint64_t fdt_addr = align_down(top - fdt_.size(), 2 * kMiB);
+    if (!as_.write_phys(fdt_addr, fdt_.data(), fdt_.size())) throw ConfigError{"device tree does not fit in RAM"};
+
+    // MROM: the reset vector passes a0 = hart id, a1 = DTB, a2 = fw_dynamic info.
+    const uint32_t reset_vec[] = {
+        0x00000297,  // auipc t0, 0
+        0x02828613,  // addi  a2, t0, 40
+        0xf1402573,  // csrr  a0, mhartid
+        0x0202b583,  // ld    a1, 32(t0)
+        0x0182b283,  // ld    t0, 24(t0)
+        0x00028067,  // jr    t0
+    };
+    const uint64_t mrom = virt::entry(Dev::Mrom).base;
+    const uint64_t words[] = {start, fdt_addr,
+                              // fw_dynamic_info: magic, version, next_addr, next_mode (S), options, boot_hart
+                              kFwDynamicMagic, 2, kernel_entry, 1, 0, 0};
+    as_.write_phys(mrom, reset_vec, sizeof reset_vec);
+    as_.write_phys(mrom + sizeof reset_vec, words, sizeof words);
+}
+
+void RiscvVirt::reset() {
+    tbs_.flush();
+    cpu_->reset(virt::entry(Dev::Mrom).base);
+    clint_->reset();
+    plic_->reset();
+    uart_->reset();
+    load_images();  // ROM and loaded images are restored, as QEMU's ROM reset does
+}
+
+void RiscvVirt::service() {
+    uint8_t b;
+    while (uart_->can_receive() && events_->pop_input(&b)) uart_->receive(b);
+    clint_->update();
+    // Input left over (the FIFO was full): look again soon.
+    if (events_->input_pending()) events_->arm(host_now_ns() + 1'000'000);
+    else if (clint_->next_deadline_ns() != UINT64_MAX) events_->arm(clint_->next_deadline_ns());
+}
+
+int RiscvVirt::run() {
+    if (cfg_.serial_stdio) events_->start_stdin();
+    for (;;) {
+        exec_->run();
+        if (cpu_->kick.exchange(0)) service();
+        if (events_->quit_requested()) return 0;
+        if (cpu_->stop_requested) {
+            cpu_->stop_requested = false;
+            if (exit_requested_) return exit_status_;
+            if (reset_requested_) {
+                reset_requested_ = false;
+                reset();
+                continue;
+            }
+        }
+        if (cpu_->halted()) {
+            events_->wait();  // WFI: sleep until input or the timer deadline kicks us
+        }
+    }
+}
+
+void RiscvVirt::print_stats(FILE* out) {
+    const ExecStats& s = exec_->stats;
+    fprintf(out,
+            "stats: guest insns %llu, blocks translated %llu, invalidated %llu, blocks executed %llu, chained %llu, "
+            "lookups %llu, exceptions %llu, interrupts %llu, tlb misses %llu\n",
+            (unsigned long long)cpu_->insn_count, (unsigned long long)tbs_.translated,
+            (unsigned long long)tbs_.invalidated, (unsigned long long)s.blocks_executed,
+            (unsigned long long)s.chained, (unsigned long long)s.lookups, (unsigned long long)s.exceptions,
+            (unsigned long long)s.interrupts, (unsigned long long)cpu_->tlb_misses);
+}
+
+}  // namespace tessera

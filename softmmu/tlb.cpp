@@ -1,0 +1,150 @@
+// The TLB slow path: fill, MMIO dispatch, code-page write tracking, misaligned access.
+#include <cstring>
+
+#include "softmmu/vcpu.h"
+#include "util/log.h"
+
+namespace tessera {
+
+void Vcpu::tlb_flush() {
+    tlb_generation++;
+    for (auto& mode : tlb)
+        for (auto& e : mode) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
+}
+
+void Vcpu::tlb_flush_page(uint64_t va) {
+    tlb_generation++;
+    unsigned i = tlb_index(va);
+    for (auto& mode : tlb) mode[i] = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
+}
+
+void Vcpu::tlb_protect_code(uint64_t page_pa) {
+    for (unsigned m = 0; m < NB_MMU_MODES; m++)
+        for (unsigned i = 0; i < TLB_SIZE; i++)
+            if (tlb[m][i].tag_write != TLB_INVALID && tlb_page_pa[m][i] == page_pa) tlb[m][i].tag_write |= TLB_NOTDIRTY;
+}
+
+bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
+    tlb_misses++;
+    Translation t;
+    if (!translate(va, acc, idx, &t)) return false;
+    uint64_t page_va = va & PAGE_MASK, page_pa = t.pa & PAGE_MASK;
+    Region* r = as.find(page_pa);
+    if (!r) {
+        raise_bus_fault(va, acc);
+        return false;
+    }
+    TlbEntry& e = tlb[idx][tlb_index(va)];
+    e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
+    tlb_page_pa[idx][tlb_index(va)] = page_pa;
+    // A page only partly covered by a region is treated like MMIO so every access is checked.
+    bool whole = r->contains(page_pa) && r->contains(page_pa + PAGE_SIZE - 1);
+    uint64_t flags = (r->dev || !whole) ? TLB_MMIO : 0;
+    if (t.read) e.tag_read = page_va | flags;
+    if (t.write) {
+        uint64_t wflags = flags;
+        if (r->kind == RegionKind::Rom) wflags |= TLB_MMIO;  // ROM writes are logged, not done
+        else if (!flags && as.is_code(page_pa)) wflags |= TLB_NOTDIRTY;
+        e.tag_write = page_va | wflags;
+    }
+    if (t.exec) e.tag_code = page_va | flags;
+    e.addend = r->host ? uintptr_t(r->host + (page_pa - r->base)) - page_va : 0;
+    return true;
+}
+
+// One access that stays inside a page: look up (filling if needed), then RAM or device.
+static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access acc, uint64_t* val) {
+    unsigned i = Vcpu::tlb_index(va);
+    TlbEntry* e = &c.tlb[idx][i];
+    uint64_t tag = acc == Access::Store ? e->tag_write : e->tag_read;
+    if ((tag & PAGE_MASK) != (va & PAGE_MASK) || tag == TLB_INVALID) {
+        if (!c.tlb_fill(va, acc, idx)) return false;
+        tag = acc == Access::Store ? e->tag_write : e->tag_read;
+        if (tag == TLB_INVALID) return false;  // unreachable: translate() grants or faults
+    }
+    uint64_t pa = c.tlb_page_pa[idx][i] | (va & ~PAGE_MASK);
+    if (tag & TLB_MMIO) {
+        bool ok = acc == Access::Store ? c.as.store(pa, size, *val) : c.as.load(pa, size, val);
+        if (!ok) {
+            c.raise_bus_fault(va, acc);
+            return false;
+        }
+        return true;
+    }
+    uint8_t* host = reinterpret_cast<uint8_t*>(va + e->addend);
+    if (acc == Access::Store) {
+        if (tag & TLB_NOTDIRTY) {
+            Region* r = c.as.find(pa);
+            c.as.notify_write(*r, pa, size);
+            e->tag_write &= ~TLB_NOTDIRTY;
+        }
+        memcpy(host, val, size);
+    } else {
+        uint64_t v = 0;
+        memcpy(&v, host, size);
+        *val = v;
+    }
+    return true;
+}
+
+bool Vcpu::probe_store(uint64_t va, unsigned idx) {
+    TlbEntry& e = tlb[idx][tlb_index(va)];
+    if ((e.tag_write & PAGE_MASK) == (va & PAGE_MASK) && e.tag_write != TLB_INVALID) return true;
+    return tlb_fill(va, Access::Store, idx);
+}
+
+uint64_t Vcpu::load_slow(uint64_t va, unsigned size, unsigned idx) {
+    uint64_t v = 0;
+    if ((va & ~PAGE_MASK) + size <= PAGE_SIZE) {
+        access_one(*this, va, size, idx, Access::Load, &v);
+        return v;
+    }
+    // Crosses a page: byte by byte, translating both pages before anything is returned.
+    for (unsigned b = 0; b < size; b++) {
+        uint64_t byte = 0;
+        if (!access_one(*this, va + b, 1, idx, Access::Load, &byte)) return 0;
+        v |= byte << (8 * b);
+    }
+    return v;
+}
+
+void Vcpu::store_slow(uint64_t va, unsigned size, uint64_t val, unsigned idx) {
+    if ((va & ~PAGE_MASK) + size <= PAGE_SIZE) {
+        access_one(*this, va, size, idx, Access::Store, &val);
+        return;
+    }
+    // Probe both pages first so a fault on the second leaves memory untouched (precise).
+    uint64_t second = (va + size - 1) & PAGE_MASK;  // the fault names the second page's first byte
+    for (uint64_t probe : {va, second}) {
+        TlbEntry& e = tlb[idx][tlb_index(probe)];
+        if ((e.tag_write & PAGE_MASK) != (probe & PAGE_MASK) || e.tag_write == TLB_INVALID)
+            if (!tlb_fill(probe, Access::Store, idx)) return;
+    }
+    for (unsigned b = 0; b < size; b++) {
+        uint64_t byte = (val >> (8 * b)) & 0xff;
+        if (!access_one(*this, va + b, 1, idx, Access::Store, &byte)) return;
+    }
+}
+
+bool Vcpu::code_phys(uint64_t va, unsigned idx, uint64_t* pa) {
+    unsigned i = tlb_index(va);
+    TlbEntry& e = tlb[idx][i];
+    if ((e.tag_code & PAGE_MASK) != (va & PAGE_MASK) || e.tag_code == TLB_INVALID) {
+        if (!tlb_fill(va, Access::Fetch, idx)) return false;
+    }
+    *pa = tlb_page_pa[idx][i] | (va & ~PAGE_MASK);
+    return true;
+}
+
+const uint8_t* Vcpu::code_ptr(uint64_t va, unsigned idx) {
+    uint64_t pa;
+    if (!code_phys(va, idx, &pa)) return nullptr;
+    Region* r = as.find(pa);
+    if (!r || !r->host) {
+        raise_bus_fault(va, Access::Fetch);  // executing from a device is not supported
+        return nullptr;
+    }
+    return r->host + (pa - r->base);
+}
+
+}  // namespace tessera

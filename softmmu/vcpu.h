@@ -1,0 +1,105 @@
+// The ISA-independent part of a virtual CPU: the soft TLB, the pending-exception flag,
+// the kick flag other threads use, and the hooks an ISA implements for the slow path.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+
+#include "ir/ir.h"
+#include "softmmu/address_space.h"
+
+namespace tessera {
+
+enum class Access : uint8_t { Load = 0, Store = 1, Fetch = 2 };
+
+constexpr unsigned TLB_BITS = 8;
+constexpr unsigned TLB_SIZE = 1u << TLB_BITS;
+constexpr unsigned NB_MMU_MODES = 4;
+
+// Low tag bits that force the slow path; real tags are page aligned.
+constexpr uint64_t TLB_INVALID = ~0ull;
+constexpr uint64_t TLB_MMIO = 1ull << 11;     // device region: dispatch through the map
+constexpr uint64_t TLB_NOTDIRTY = 1ull << 10; // page holds translated code: invalidate first
+
+struct TlbEntry {
+    uint64_t tag_read, tag_write, tag_code;
+    uintptr_t addend;  // host = guest virtual + addend
+};
+
+struct Translation {
+    uint64_t pa;
+    bool read, write, exec;  // permissions granted for this mmu index on this page
+};
+
+class Vcpu {
+public:
+    explicit Vcpu(AddressSpace& as) : as(as) { tlb_flush(); }
+    virtual ~Vcpu() = default;
+    Vcpu(const Vcpu&) = delete;
+    Vcpu& operator=(const Vcpu&) = delete;
+
+    // Hot state first: the executors address these directly.
+    TlbEntry tlb[NB_MMU_MODES][TLB_SIZE];
+    uint64_t tlb_page_pa[NB_MMU_MODES][TLB_SIZE];
+    uint64_t pc = 0;
+    uint64_t insn_count = 0;       // guest instructions retired
+    bool exception_pending = false;
+    std::atomic<uint32_t> kick{0}; // another thread wants the loop to look at something
+    AddressSpace& as;
+
+    // --- implemented by each ISA ---
+    // Translate a virtual address for an access in mmu index idx. On failure record the
+    // guest exception (exception_pending = true) and return false.
+    virtual bool translate(uint64_t va, Access acc, unsigned idx, Translation* out) = 0;
+    // A physical access hit nothing (or was refused by the platform): record an access fault.
+    virtual void raise_bus_fault(uint64_t va, Access acc) = 0;
+    // Misaligned access that the ISA does not allow (atomics): record the fault.
+    virtual void raise_misaligned(uint64_t va, Access acc) = 0;
+
+    // Execution hooks, called by the executors between blocks.
+    // Mode bits that change how code at the same physical pc is translated.
+    virtual uint32_t tb_flags() = 0;
+    virtual unsigned fetch_mmu_idx() = 0;
+    // Lift guest code at pc into out. Returns false with a pending exception when even the
+    // first instruction cannot be fetched. *page2 gets the physical page of a second code
+    // page the block reads, or ~0.
+    virtual bool translate_block(uint64_t pc, uint32_t flags, ir::Block& out, uint64_t* page2) = 0;
+    // Enter the handler for the pending exception; pc is the faulting instruction's.
+    virtual void do_exception() = 0;
+    // Take a pending, enabled interrupt if there is one. Returns true if taken.
+    virtual bool do_interrupt() = 0;
+    // WFI: true while the CPU sleeps; the ISA clears it when an interrupt becomes pending.
+    virtual bool halted() = 0;
+    // Disassemble one instruction for -d in_asm; returns its length (0 if unknown).
+    virtual unsigned disas(uint64_t pc, char* out, size_t outlen) = 0;
+
+    // Set by helpers when something that gates interrupts changed (mie, mip, mstatus):
+    // the loop takes pending interrupts before the next block.
+    bool irq_check = false;
+    // Set by the board to leave the run loop (exit, reset).
+    bool stop_requested = false;
+
+    // --- softmmu services (tlb.cpp) ---
+    void tlb_flush();
+    void tlb_flush_page(uint64_t va);
+    // Writes to this physical page must go through the slow path (it now holds code).
+    void tlb_protect_code(uint64_t page_pa);
+    bool tlb_fill(uint64_t va, Access acc, unsigned idx);
+    // Ensure va is writable (filling the TLB); false with a pending store fault otherwise.
+    bool probe_store(uint64_t va, unsigned idx);
+    uint64_t load_slow(uint64_t va, unsigned size, unsigned idx);
+    void store_slow(uint64_t va, unsigned size, uint64_t val, unsigned idx);
+    // Physical address of instruction bytes at va; false with a pending fault otherwise.
+    bool code_phys(uint64_t va, unsigned idx, uint64_t* pa);
+    // Host pointer to instruction bytes at va (same page), or nullptr with a pending fault.
+    const uint8_t* code_ptr(uint64_t va, unsigned idx);
+
+    // Counts for -d stats and tests.
+    uint64_t tlb_misses = 0;
+    // Bumped on every flush so virtual-pc caches above the TLB can follow.
+    uint64_t tlb_generation = 0;
+
+    static unsigned tlb_index(uint64_t va) { return unsigned(va >> PAGE_BITS) & (TLB_SIZE - 1); }
+};
+
+}  // namespace tessera

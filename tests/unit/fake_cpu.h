@@ -1,0 +1,50 @@
+// A minimal ISA for unit tests: identity translation with configurable permissions,
+// and recorded faults.
+#pragma once
+#include "softmmu/vcpu.h"
+
+namespace tessera::test {
+
+class FakeCpu : public Vcpu {
+public:
+    using Vcpu::Vcpu;
+    uint64_t regs[4] = {};
+    bool allow_write = true;
+    uint64_t deny_page = ~0ull;  // translate() faults for this page
+    int faults = 0;
+    uint64_t fault_va = 0;
+    int translations = 0;
+
+    bool translate(uint64_t va, Access acc, unsigned, Translation* out) override {
+        translations++;
+        if ((va & PAGE_MASK) == deny_page || (acc == Access::Store && !allow_write)) {
+            faults++;
+            fault_va = va;
+            exception_pending = true;
+            return false;
+        }
+        *out = Translation{va, true, allow_write, true};
+        return true;
+    }
+    void raise_bus_fault(uint64_t va, Access) override {
+        faults++;
+        fault_va = va;
+        exception_pending = true;
+    }
+    void raise_misaligned(uint64_t va, Access acc) override { raise_bus_fault(va, acc); }
+    uint32_t tb_flags() override { return 0; }
+    unsigned fetch_mmu_idx() override { return 0; }
+    bool translate_block(uint64_t, uint32_t, ir::Block&, uint64_t*) override { return false; }
+    void do_exception() override { exception_pending = false; }
+    bool do_interrupt() override { return false; }
+    bool halted() override { return false; }
+    unsigned disas(uint64_t, char* out, size_t) override {
+        out[0] = 0;
+        return 0;
+    }
+    uint32_t reg_off(unsigned i) const {
+        return uint32_t(reinterpret_cast<const char*>(&regs[i]) - reinterpret_cast<const char*>(static_cast<const Vcpu*>(this)));
+    }
+};
+
+}  // namespace tessera::test

@@ -1,0 +1,123 @@
+// The interpreter executes IR exactly as ops.def defines it.
+#include <doctest/doctest.h>
+
+#include "backends/interp/interp.h"
+#include "fake_cpu.h"
+#include "ir/builder.h"
+
+using namespace tessera;
+using namespace tessera::ir;
+
+namespace {
+struct Rig {
+    AddressSpace as;
+    test::FakeCpu cpu{as};
+    Block blk;
+    Builder b{blk};
+    Rig() { as.add_ram("ram", 0x80000000, 1 << 20); }
+    int run() {
+        REQUIRE(verify(blk) == "");
+        auto code = interp::compile(blk);
+        return interp::run(*code, cpu);
+    }
+    void result(Temp t) {
+        b.st_env(t, cpu.reg_off(0));
+        b.exit_tb(0x2000, 0);
+    }
+};
+
+uint64_t eval(Op op, Type t, uint64_t x, uint64_t y) {
+    Rig r;
+    r.b.insn_start(0x1000);
+    Temp d = r.b.binop(op, r.b.movi(t, x), r.b.movi(t, y));
+    r.result(t == Type::I64 ? d : r.b.zext(Type::I64, d, type_bits(t)));
+    r.run();
+    return r.cpu.regs[0];
+}
+}  // namespace
+
+TEST_CASE("arithmetic wraps at the op's width") {
+    CHECK(eval(Op::add, Type::I64, ~0ull, 1) == 0);
+    CHECK(eval(Op::add, Type::I32, 0xffffffff, 2) == 1);
+    CHECK(eval(Op::sub, Type::I32, 0, 1) == 0xffffffff);
+    CHECK(eval(Op::mul, Type::I64, 1ull << 40, 1ull << 30) == 0);
+    CHECK(eval(Op::shl, Type::I64, 1, 65) == 2);  // count taken modulo 64
+    CHECK(eval(Op::shr, Type::I32, 0x80000000, 31) == 1);
+    CHECK(eval(Op::sar, Type::I32, 0x80000000, 31) == 0xffffffff);
+    CHECK(eval(Op::sar, Type::I64, 0x8000000000000000ull, 63) == ~0ull);
+}
+
+TEST_CASE("division is total") {
+    CHECK(eval(Op::divs, Type::I64, 7, 0) == ~0ull);
+    CHECK(eval(Op::divu, Type::I32, 7, 0) == 0xffffffff);
+    CHECK(eval(Op::rems, Type::I64, 7, 0) == 7);
+    CHECK(eval(Op::divs, Type::I64, 0x8000000000000000ull, ~0ull) == 0x8000000000000000ull);
+    CHECK(eval(Op::rems, Type::I64, 0x8000000000000000ull, ~0ull) == 0);
+    CHECK(eval(Op::divs, Type::I32, 0x80000000, 0xffffffff) == 0x80000000);
+    CHECK(eval(Op::divs, Type::I64, uint64_t(-7), 2) == uint64_t(-3));
+    CHECK(eval(Op::rems, Type::I64, uint64_t(-7), 2) == uint64_t(-1));
+}
+
+TEST_CASE("high multiplies") {
+    CHECK(eval(Op::mulhu, Type::I64, ~0ull, ~0ull) == ~0ull - 1);
+    CHECK(eval(Op::mulhs, Type::I64, ~0ull, ~0ull) == 0);                 // -1 * -1 = 1
+    CHECK(eval(Op::mulhsu, Type::I64, ~0ull, ~0ull) == ~0ull);            // -1 * (2^64-1)
+    CHECK(eval(Op::mulhs, Type::I32, 0x80000000, 0x80000000) == 0x40000000);
+}
+
+TEST_CASE("branches, select and setcond") {
+    Rig r;
+    r.b.insn_start(0x1000);
+    Temp a = r.b.movi(Type::I64, 3), c = r.b.movi(Type::I64, 5);
+    Label l = r.b.new_label();
+    r.b.brcond(Cond::LT, a, c, l);
+    r.b.st_env(r.b.movi(Type::I64, 111), r.cpu.reg_off(0));
+    r.b.exit_tb(0x3000, 1);
+    r.b.label(l);
+    r.b.st_env(r.b.select(r.b.setcond(Cond::GT, c, a), a, c), r.cpu.reg_off(1));
+    r.b.exit_tb(0x4000, 0);
+    CHECK(r.run() == 0);
+    CHECK(r.cpu.pc == 0x4000);
+    CHECK(r.cpu.regs[0] == 0);
+    CHECK(r.cpu.regs[1] == 3);
+}
+
+TEST_CASE("guest loads and stores go through the TLB and fault precisely") {
+    Rig r;
+    r.b.insn_start(0x1000);
+    Temp addr = r.b.movi(Type::I64, 0x80000010);
+    r.b.st(addr, r.b.movi(Type::I64, 0xfedcba9876543210ull), MO_64, 0);
+    r.b.st_env(r.b.ld(Type::I64, r.b.add(addr, r.b.movi(Type::I64, 4)), MO_32 | MO_SIGN, 0), r.cpu.reg_off(0));
+    r.b.st_env(r.b.ld(Type::I64, addr, MO_16, 0), r.cpu.reg_off(1));
+    r.b.insn_start(0x1004);
+    r.b.st_env(r.b.ld(Type::I64, r.b.movi(Type::I64, 0x10), MO_8, 0), r.cpu.reg_off(2));  // unbacked
+    r.b.exit_tb(0x2000, 0);
+    r.cpu.insn_count = 10;
+    CHECK(r.run() == interp::EXIT_EXCEPTION);
+    CHECK(r.cpu.regs[0] == 0xfffffffffedcba98ull);
+    CHECK(r.cpu.regs[1] == 0x3210);
+    CHECK(r.cpu.regs[2] == 0);
+    CHECK(r.cpu.pc == 0x1004);        // the faulting instruction
+    CHECK(r.cpu.insn_count == 11);    // only the first instruction retired
+    CHECK(r.cpu.fault_va == 0x10);
+}
+
+namespace {
+uint64_t double_it(void* env, uint64_t a, uint64_t, uint64_t, uint64_t) {
+    static_cast<test::FakeCpu*>(static_cast<Vcpu*>(env))->regs[3] = 1;
+    return a * 2;
+}
+const Helper kDouble{"double_it", double_it, HF_WRITES_ENV};
+}  // namespace
+
+TEST_CASE("helper calls receive the CPU and their operands") {
+    Rig r;
+    r.b.insn_start(0x1000);
+    Temp v = r.b.call(&kDouble, r.b.movi(Type::I64, 21));
+    r.b.st_env(v, r.cpu.reg_off(0));
+    r.b.exit_ind(r.b.movi(Type::I64, 0x5000));
+    CHECK(r.run() == interp::EXIT_NOCHAIN);
+    CHECK(r.cpu.regs[0] == 42);
+    CHECK(r.cpu.regs[3] == 1);
+    CHECK(r.cpu.pc == 0x5000);
+}
