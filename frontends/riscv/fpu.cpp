@@ -2,17 +2,15 @@
 //
 // Everything is computed in software (fpu_soft.h) so all five rounding modes, including
 // RMM, and all five flags come out exactly as RISC-V specifies (notably UF uses tininess
-// after rounding, which x86 SSE does not). The host FP environment is never modified.
-// The one exception is a guarded fast path for RNE add/sub/mul on normal operands that
-// uses host arithmetic plus an error-free transformation to derive NX; it requires only
-// that the host is in its default round-to-nearest mode (it does not read or write
-// fenv flags, and is immune to FTZ/DAZ because it only handles normal values).
+// after rounding, which x86 SSE does not). Results do not depend on the host rounding
+// mode or FTZ/DAZ, and the host flags are left as they were (see HostFpFlagsScope).
+// No special compiler flags are needed (no -frounding-math, no FENV_ACCESS); it needs a
+// compiler with unsigned __int128 and GNU inline asm (GCC, Clang).
 //
 // Compare, classify, sign-injection, min/max and conversions live in fpu_convert.cpp.
 #include "frontends/riscv/fpu.h"
 
 #include <bit>
-#include <cfloat>
 #include <cfenv>
 #include <cmath>
 #if defined(__x86_64__) && defined(__SSE2__)
@@ -28,39 +26,36 @@ using namespace soft;
 namespace {
 
 // ---- host FP environment hygiene ------------------------------------------------------
+//
+// The only host floating-point instructions used are the square-root starting estimate
+// below; whatever host flags they set are put back, so fp_exec leaves no trace in the
+// host FP environment and does not depend on its rounding mode or FTZ/DAZ settings.
+// (A host-arithmetic fast path for RNE add/mul was tried: restoring MXCSR afterwards
+// costs more than the soft-float path itself, so everything is soft-float.)
 
 #if defined(__x86_64__) && defined(__SSE2__)
-constexpr bool kHostFastPath = true;
-class HostFpScope {  // RAII: remembers MXCSR, restores it (i.e. its sticky flags) on exit
+class HostFpFlagsScope {  // RAII: remembers MXCSR, restores it (its sticky flags) on exit
 public:
-    HostFpScope() : saved_(_mm_getcsr()) {}
-    ~HostFpScope() {
+    HostFpFlagsScope() : saved_(_mm_getcsr()) {}
+    ~HostFpFlagsScope() {
         if (_mm_getcsr() != saved_) _mm_setcsr(saved_);
     }
-    bool round_to_nearest() const { return (saved_ & 0x6000u) == 0; }
 
 private:
     unsigned saved_;
 };
-// Keeps the compiler from sinking host FP computations past the MXCSR restore.
-inline void materialize(double& v) { asm volatile("" : "+x"(v)); }
-inline void materialize(float& v) { asm volatile("" : "+x"(v)); }
-inline void materialize(uint64_t& v) { asm volatile("" : "+r"(v)); }
 #else
-// Other hosts: no fast paths; the sqrt estimate's host flags are restored via <cfenv>.
-constexpr bool kHostFastPath = false;
-class HostFpScope {
+class HostFpFlagsScope {
 public:
-    HostFpScope() { std::fegetexceptflag(&saved_, FE_ALL_EXCEPT); }
-    ~HostFpScope() { std::fesetexceptflag(&saved_, FE_ALL_EXCEPT); }
-    bool round_to_nearest() const { return false; }
+    HostFpFlagsScope() { std::fegetexceptflag(&saved_, FE_ALL_EXCEPT); }
+    ~HostFpFlagsScope() { std::fesetexceptflag(&saved_, FE_ALL_EXCEPT); }
 
 private:
     std::fexcept_t saved_;
 };
-template <class T>
-inline void materialize(T& v) { asm volatile("" : "+m"(v)); }
 #endif
+// Keeps the compiler from sinking the host computation past the flag restore.
+inline void materialize(uint64_t& v) { asm volatile("" : "+r"(v)); }
 
 // ---- add / sub ------------------------------------------------------------------------
 
@@ -175,7 +170,7 @@ uint64_t isqrt128(u128 n, bool* inexact) {
     // a unit or two, and the final loops make it exact.
     uint64_t r;
     {
-        HostFpScope scope;  // the host ops below may set host flags: put them back
+        HostFpFlagsScope scope;  // the host ops below may set host flags: put them back
         r = uint64_t(std::sqrt(double(uint64_t(n >> 64)) * 0x1p64));
         const __int128 resid = static_cast<__int128>(n - u128(r) * r);  // small, maybe < 0
         r += int64_t(double(resid) / (2.0 * double(r)));
@@ -278,110 +273,6 @@ uint64_t fmadd(uint64_t a, uint64_t b, uint64_t c, bool negp, bool negc, int rm,
     return round_pack128<F>(sign, e, r, rm, flags);
 }
 
-// ---- fast paths (RNE only, host arithmetic, x86-64 only) -------------------------------
-//
-// Host SSE arithmetic is used only when the host MXCSR rounding control is
-// round-to-nearest (checked on every call), and only where every intermediate value is
-// a normal number (so FTZ/DAZ cannot matter and the exact-error computations are
-// exact). NX is derived from an error-free transformation, never from host flags; the
-// host flags that the computation sets are put back afterwards, so fp_exec never leaves
-// a trace in the host floating-point environment. Anything else takes the soft path.
-
-
-// Biased exponent fields, read from the bits (integer ops raise no host flags).
-inline unsigned exp_d(uint64_t x) { return unsigned(x >> 52) & 0x7ff; }
-inline unsigned exp_s(uint64_t x) { return unsigned(x >> 23) & 0xff; }
-inline double as_d(uint64_t x) { return std::bit_cast<double>(x); }
-inline float as_f(uint64_t x) { return std::bit_cast<float>(uint32_t(x)); }
-
-// Knuth's TwoSum: exact error of s = a + b (valid in RNE, absent overflow and, with our
-// range limits, with every term a normal number).
-inline double two_sum_err(double a, double b, double s) {
-    double bb = s - a;
-    return (a - (s - bb)) + (b - bb);
-}
-
-// Each returns true and sets *out (and NX) if the fast path applies.
-inline bool fast_add_d(uint64_t a, uint64_t b, bool neg, uint64_t* out, uint32_t* flags) {
-    // |operands| >= 2^-969: their ulps, hence the error, are normal. Finite.
-    if (exp_d(a) - 54u > 2046u - 54u || exp_d(b) - 54u > 2046u - 54u) return false;
-    HostFpScope scope;
-    if (!scope.round_to_nearest()) return false;
-    double x = as_d(a), y = as_d(neg ? b ^ 0x8000000000000000ull : b);
-    double s = x + y;
-    double err = two_sum_err(x, y, s);
-    materialize(s);
-    materialize(err);
-    const uint64_t r = std::bit_cast<uint64_t>(s);
-    if (exp_d(r) - 1u > 2045u) return false;  // zero, subnormal, overflow: slow path
-    if (std::bit_cast<uint64_t>(err) << 1) *flags |= NX;
-    *out = r;
-    return true;
-}
-
-inline bool fast_mul_d(uint64_t a, uint64_t b, uint64_t* out, uint32_t* flags) {
-    if (exp_d(a) - 1u > 2045u || exp_d(b) - 1u > 2045u) return false;
-    HostFpScope scope;
-    if (!scope.round_to_nearest()) return false;
-    double x = as_d(a), y = as_d(b);
-    double p = x * y;
-    // Exact error of the product (std::fma is correctly rounded, in hardware or libm).
-    double err = std::fma(x, y, -p);
-    materialize(p);
-    materialize(err);
-    const uint64_t r = std::bit_cast<uint64_t>(p);
-    // |p| >= 2^-913 keeps the error a multiple of a normal number (ulp(x)*ulp(y) >=
-    // 2^-1021) and the product far from tininess; finite means no overflow happened.
-    if (exp_d(r) - 110u > 2046u - 110u) return false;
-    if (std::bit_cast<uint64_t>(err) << 1) *flags |= NX;
-    *out = r;
-    return true;
-}
-
-// Single precision via double: the exact product of two binary32 values fits in binary64,
-// and for sums, rounding to binary64 and then to binary32 (both RNE) is innocuous
-// because 53 >= 2*24 + 2; exactness is tracked with TwoSum. Every binary32 value and
-// every error term here is a normal binary64 number.
-inline bool fast_add_s(uint64_t a, uint64_t b, bool neg, uint64_t* out, uint32_t* flags) {
-    if (exp_s(a) - 1u > 253u || exp_s(b) - 1u > 253u) return false;
-    HostFpScope scope;
-    if (!scope.round_to_nearest()) return false;
-    double x = as_f(a), y = as_f(neg ? b ^ 0x80000000u : b);
-    double s = x + y;
-    double err = two_sum_err(x, y, s);
-    float r = float(s);
-    double back = double(r);
-    materialize(err);
-    materialize(r);
-    materialize(back);
-    const uint32_t rb = std::bit_cast<uint32_t>(r);
-    if (exp_s(rb) - 1u > 253u) return false;  // zero, subnormal (exact anyway), overflow
-    if ((std::bit_cast<uint64_t>(err) << 1) || std::bit_cast<uint64_t>(back) != std::bit_cast<uint64_t>(s))
-        *flags |= NX;
-    *out = 0xffffffff00000000ull | rb;
-    return true;
-}
-
-inline bool fast_mul_s(uint64_t a, uint64_t b, uint64_t* out, uint32_t* flags) {
-    if (exp_s(a) - 1u > 253u || exp_s(b) - 1u > 253u) return false;
-    HostFpScope scope;
-    if (!scope.round_to_nearest()) return false;
-    double p = double(as_f(a)) * double(as_f(b));  // exact
-    float r = float(p);
-    double back = double(r);
-    materialize(p);
-    materialize(r);
-    materialize(back);
-    // The exact product must be >= 2^-126 (then the result is not tiny) and the rounded
-    // result finite (no overflow).
-    const uint64_t pb = std::bit_cast<uint64_t>(p);
-    const uint32_t rb = std::bit_cast<uint32_t>(r);
-    if (exp_d(pb) < 1023u - 126u || exp_s(rb) == 255u) return false;
-    if (std::bit_cast<uint64_t>(back) != pb) *flags |= NX;
-    *out = 0xffffffff00000000ull | rb;
-    return true;
-}
-
 constexpr uint64_t BOX = 0xffffffff00000000ull;
 
 }  // namespace
@@ -406,20 +297,11 @@ const char* fp_op_name(FpOp op) {
 }
 
 uint64_t fp_exec(FpOp op, uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t* flags) {
-    uint64_t out;
     switch (op) {
         // single precision arithmetic
-        case FpOp::FADD_S:
-        case FpOp::FSUB_S: {
-            const bool neg = op == FpOp::FSUB_S;
-            a = unbox_s(a), b = unbox_s(b);
-            if (kHostFastPath && rm == RNE && fast_add_s(a, b, neg, &out, flags)) return out;
-            return box_s(add<F32>(a, b, neg, rm, flags));
-        }
-        case FpOp::FMUL_S:
-            a = unbox_s(a), b = unbox_s(b);
-            if (kHostFastPath && rm == RNE && fast_mul_s(a, b, &out, flags)) return out;
-            return box_s(mul<F32>(a, b, rm, flags));
+        case FpOp::FADD_S: return box_s(add<F32>(unbox_s(a), unbox_s(b), false, rm, flags));
+        case FpOp::FSUB_S: return box_s(add<F32>(unbox_s(a), unbox_s(b), true, rm, flags));
+        case FpOp::FMUL_S: return box_s(mul<F32>(unbox_s(a), unbox_s(b), rm, flags));
         case FpOp::FDIV_S: return box_s(div<F32>(unbox_s(a), unbox_s(b), rm, flags));
         case FpOp::FSQRT_S: return box_s(fsqrt<F32>(unbox_s(a), rm, flags));
         case FpOp::FMADD_S: return box_s(fmadd<F32>(unbox_s(a), unbox_s(b), unbox_s(c), false, false, rm, flags));
@@ -428,15 +310,9 @@ uint64_t fp_exec(FpOp op, uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t* 
         case FpOp::FNMADD_S: return box_s(fmadd<F32>(unbox_s(a), unbox_s(b), unbox_s(c), true, true, rm, flags));
 
         // double precision arithmetic
-        case FpOp::FADD_D:
-        case FpOp::FSUB_D: {
-            const bool neg = op == FpOp::FSUB_D;
-            if (kHostFastPath && rm == RNE && fast_add_d(a, b, neg, &out, flags)) return out;
-            return add<F64>(a, b, neg, rm, flags);
-        }
-        case FpOp::FMUL_D:
-            if (kHostFastPath && rm == RNE && fast_mul_d(a, b, &out, flags)) return out;
-            return mul<F64>(a, b, rm, flags);
+        case FpOp::FADD_D: return add<F64>(a, b, false, rm, flags);
+        case FpOp::FSUB_D: return add<F64>(a, b, true, rm, flags);
+        case FpOp::FMUL_D: return mul<F64>(a, b, rm, flags);
         case FpOp::FDIV_D: return div<F64>(a, b, rm, flags);
         case FpOp::FSQRT_D: return fsqrt<F64>(a, rm, flags);
         case FpOp::FMADD_D: return fmadd<F64>(a, b, c, false, false, rm, flags);
@@ -447,11 +323,5 @@ uint64_t fp_exec(FpOp op, uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t* 
         default: return exec_misc(op, a, b, rm, flags);
     }
 }
-
-// Soft-only entry points used by tests to cross-check the fast paths.
-uint64_t soft_add_d(uint64_t a, uint64_t b, int rm, uint32_t* f) { return add<F64>(a, b, false, rm, f); }
-uint64_t soft_mul_d(uint64_t a, uint64_t b, int rm, uint32_t* f) { return mul<F64>(a, b, rm, f); }
-uint64_t soft_add_s(uint64_t a, uint64_t b, int rm, uint32_t* f) { return box_s(add<F32>(unbox_s(a), unbox_s(b), false, rm, f)); }
-uint64_t soft_mul_s(uint64_t a, uint64_t b, int rm, uint32_t* f) { return box_s(mul<F32>(unbox_s(a), unbox_s(b), rm, f)); }
 
 }  // namespace tessera::riscv::fp

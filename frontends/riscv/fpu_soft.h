@@ -178,9 +178,4 @@ uint64_t unbox_s(uint64_t x);  // improperly boxed -> canonical NaN 0x7fc00000
 uint64_t box_s(uint64_t x);    // upper 32 bits set to ones
 // Compares, classify, sign injection, min/max and conversions (fpu_convert.cpp).
 uint64_t exec_misc(FpOp op, uint64_t a, uint64_t b, int rm, uint32_t* flags);
-// Soft-float-only add/mul (no host fast path), for tests that cross-check the fast path.
-uint64_t soft_add_d(uint64_t a, uint64_t b, int rm, uint32_t* flags);
-uint64_t soft_mul_d(uint64_t a, uint64_t b, int rm, uint32_t* flags);
-uint64_t soft_add_s(uint64_t a, uint64_t b, int rm, uint32_t* flags);
-uint64_t soft_mul_s(uint64_t a, uint64_t b, int rm, uint32_t* flags);
 }  // namespace tessera::riscv::fp
