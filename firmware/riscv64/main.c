@@ -3,6 +3,7 @@
 #include "fw.h"
 
 #define MIP_MTIP (1ul << 7)
+#define MIP_MEIP (1ul << 11)
 #define MSTATUS_MIE (1ul << 3)
 #define LINE_MAX 128
 #define ARGS_MAX 8
@@ -178,11 +179,13 @@ static void cmd_ticks(void)
     puts_(", arming timer for 100 ms... ");
     timer_fired = 0;
     set_mtimecmp(start + wait);
+    csr_clear(mie, MIP_MEIP);  /* typed-ahead input must not trap: getc_ only WFIs on it */
     csr_set(mie, MIP_MTIP);
     csr_set(mstatus, MSTATUS_MIE);
     while (!timer_fired) __asm__ volatile("wfi");
     csr_clear(mstatus, MSTATUS_MIE);
     csr_clear(mie, MIP_MTIP);
+    csr_set(mie, MIP_MEIP);
     uint64_t end = mtime();
     puts_("interrupt at mtime ");
     put_dec(end);
