@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
             log_set_file(f);
         }
         o.machine_cfg.default_firmware_dir = exe_dir() + "/firmware/riscv64";
+        o.machine_cfg.exec = o.exec;
         RiscvVirt board(o.machine_cfg);
         int status = board.run();
         if (o.stats) board.print_stats(log_file());

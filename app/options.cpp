@@ -18,8 +18,8 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp]  execution engine\n"
-           "  -d ITEM[,ITEM...]   log: in_asm, op, int, mmu, guest_errors, exec, stats\n"
+           "  -accel tcg[,exec=interp|jit|tiered|lockstep]  execution engine (default tiered)\n"
+           "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -version, --version print the version\n"
            "  -h, -help, --help   this text\n";
@@ -37,8 +37,10 @@ uint32_t parse_log_items(const std::string& items, bool* stats) {
         else if (it == "mmu") mask |= LOG_MMU;
         else if (it == "guest_errors") mask |= LOG_GUEST_ERROR;
         else if (it == "exec") mask |= LOG_EXEC;
+        else if (it == "llvm") mask |= LOG_LLVM;
+        else if (it == "out_asm") mask |= LOG_OUT_ASM;
         else if (it == "stats") *stats = true;
-        else throw ConfigError{"-d: unknown log item '" + it + "' (try: in_asm,op,int,mmu,guest_errors,exec,stats)"};
+        else throw ConfigError{"-d: unknown log item '" + it + "' (try: in_asm,op,out_asm,llvm,int,mmu,guest_errors,exec,stats)"};
         if (comma == std::string::npos) break;
         pos = comma + 1;
     }
@@ -70,7 +72,8 @@ void parse_accel(const std::string& v, Options& o) {
     std::string rest = v.substr(comma + 1);
     if (rest.rfind("exec=", 0) != 0) throw ConfigError{"-accel: unknown property '" + rest + "'"};
     o.exec = rest.substr(5);
-    if (o.exec != "interp") throw ConfigError{"-accel: unknown exec mode '" + o.exec + "' (available: interp)"};
+    if (o.exec != "interp" && o.exec != "jit" && o.exec != "tiered" && o.exec != "lockstep")
+        throw ConfigError{"-accel: unknown exec mode '" + o.exec + "' (available: interp, jit, tiered, lockstep)"};
 }
 
 }  // namespace

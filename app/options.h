@@ -10,7 +10,7 @@ namespace tessera {
 struct Options {
     std::string machine = "riscv64-virt";
     std::string cpu;
-    std::string exec = "interp";
+    std::string exec = "tiered";
     std::string log_items, log_file;
     bool show_help = false, show_version = false, stats = false;
     MachineConfig machine_cfg;

@@ -10,6 +10,7 @@ struct MachineConfig {
     std::string bios;  // empty: the board's default firmware; "none": no firmware
     std::string kernel, initrd, append, dtb;
     bool serial_stdio = true;
+    std::string exec = "tiered";  // interp, jit, tiered or lockstep
     std::string default_firmware_dir;  // where the project's own firmware was built
 };
 

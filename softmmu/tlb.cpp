@@ -1,4 +1,5 @@
 // The TLB slow path: fill, MMIO dispatch, code-page write tracking, misaligned access.
+#include <cstdio>
 #include <cstring>
 
 #include "softmmu/vcpu.h"
@@ -45,11 +46,58 @@ bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
         uint64_t wflags = flags;
         if (r->kind == RegionKind::Rom) wflags |= TLB_MMIO;  // ROM writes are logged, not done
         else if (!flags && as.is_code(page_pa)) wflags |= TLB_NOTDIRTY;
+        if (watch_writes) wflags |= TLB_WATCH;
         e.tag_write = page_va | wflags;
     }
     if (t.exec) e.tag_code = page_va | flags;
     e.addend = r->host ? uintptr_t(r->host + (page_pa - r->base)) - page_va : 0;
     return true;
+}
+
+const EffectLog::Entry* EffectLog::next_replayed() {
+    while (replay && cursor < replay->size()) {
+        const Entry& e = (*replay)[cursor++];
+        if (e.kind != RamStore) return &e;
+    }
+    return nullptr;
+}
+
+uint64_t Vcpu::nondet(uint64_t v) {
+    if (!effects) return v;
+    if (effects->mode == EffectLog::Replay) {
+        const EffectLog::Entry* e = effects->next_replayed();
+        if (!e || e->kind != EffectLog::Nondet) {
+            if (effects->mismatch.empty()) effects->mismatch = "second executor read a clock the first did not";
+            return v;
+        }
+        effects->entries.push_back(*e);
+        return e->val;
+    }
+    effects->entries.push_back({EffectLog::Nondet, 8, 0, 0, v});
+    return v;
+}
+
+// Device access under lockstep: the first executor performs and records it, the second
+// gets the recorded result and must make the same access.
+static bool logged_mmio(Vcpu& c, uint64_t pa, unsigned size, Access acc, uint64_t* val) {
+    EffectLog& log = *c.effects;
+    EffectLog::Kind kind = acc == Access::Store ? EffectLog::MmioWrite : EffectLog::MmioRead;
+    if (log.mode == EffectLog::Record) {
+        bool ok = acc == Access::Store ? c.as.store(pa, size, *val) : c.as.load(pa, size, val);
+        log.entries.push_back({kind, uint8_t(size), pa, ok, *val});
+        return ok;
+    }
+    const EffectLog::Entry* e = log.next_replayed();
+    char buf[160];
+    if (!e || e->kind != kind || e->addr != pa || e->size != size || (kind == EffectLog::MmioWrite && e->val != *val)) {
+        snprintf(buf, sizeof buf, "device %s at 0x%llx size %u value 0x%llx differs from the first executor's",
+                 kind == EffectLog::MmioWrite ? "write" : "read", (unsigned long long)pa, size, (unsigned long long)*val);
+        if (log.mismatch.empty()) log.mismatch = buf;
+        return acc == Access::Store ? true : (*val = 0, true);
+    }
+    log.entries.push_back(*e);
+    if (kind == EffectLog::MmioRead) *val = e->val;
+    return e->old_val != 0;
 }
 
 // One access that stays inside a page: look up (filling if needed), then RAM or device.
@@ -64,7 +112,12 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
     }
     uint64_t pa = c.tlb_page_pa[idx][i] | (va & ~PAGE_MASK);
     if (tag & TLB_MMIO) {
-        bool ok = acc == Access::Store ? c.as.store(pa, size, *val) : c.as.load(pa, size, val);
+        bool ok;
+        if (c.effects) {
+            ok = logged_mmio(c, pa, size, acc, val);
+        } else {
+            ok = acc == Access::Store ? c.as.store(pa, size, *val) : c.as.load(pa, size, val);
+        }
         if (!ok) {
             c.raise_bus_fault(va, acc);
             return false;
@@ -77,6 +130,11 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
             Region* r = c.as.find(pa);
             c.as.notify_write(*r, pa, size);
             e->tag_write &= ~TLB_NOTDIRTY;
+        }
+        if (c.effects) {
+            uint64_t old = 0;
+            memcpy(&old, host, size);
+            c.effects->entries.push_back({EffectLog::RamStore, uint8_t(size), pa, old, *val});
         }
         memcpy(host, val, size);
     } else {

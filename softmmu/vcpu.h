@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "ir/ir.h"
 #include "softmmu/address_space.h"
@@ -20,6 +22,25 @@ constexpr unsigned NB_MMU_MODES = 4;
 constexpr uint64_t TLB_INVALID = ~0ull;
 constexpr uint64_t TLB_MMIO = 1ull << 11;     // device region: dispatch through the map
 constexpr uint64_t TLB_NOTDIRTY = 1ull << 10; // page holds translated code: invalidate first
+constexpr uint64_t TLB_WATCH = 1ull << 9;     // lockstep: every store goes through the log
+
+// Lockstep's record of one block's effects outside the CPU: RAM stores (with the old
+// value, so they can be undone), device accesses and non-deterministic inputs (so the
+// second executor replays them instead of touching devices twice).
+struct EffectLog {
+    enum Kind : uint8_t { RamStore, MmioRead, MmioWrite, Nondet };
+    struct Entry {
+        Kind kind;
+        uint8_t size;
+        uint64_t addr, old_val, val;
+    };
+    enum Mode { Record, Replay } mode = Record;
+    std::vector<Entry> entries;           // what this run did
+    const std::vector<Entry>* replay = nullptr;
+    size_t cursor = 0;                    // next device/nondet entry of `replay`
+    std::string mismatch;                 // first replay disagreement
+    const Entry* next_replayed();
+};
 
 struct TlbEntry {
     uint64_t tag_read, tag_write, tag_code;
@@ -93,6 +114,16 @@ public:
     bool code_phys(uint64_t va, unsigned idx, uint64_t* pa);
     // Host pointer to instruction bytes at va (same page), or nullptr with a pending fault.
     const uint8_t* code_ptr(uint64_t va, unsigned idx);
+
+    // Lockstep support: the executors' effects go through `effects` while it is set.
+    EffectLog* effects = nullptr;
+    bool watch_writes = false;
+    // A value from outside the guest (a clock): recorded, or replayed in lockstep.
+    uint64_t nondet(uint64_t v);
+    // The architectural state as bytes, for lockstep's snapshot, restore and compare.
+    virtual void save_arch(std::vector<uint8_t>& out) const = 0;
+    virtual void load_arch(const std::vector<uint8_t>& in) = 0;
+    virtual std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const = 0;
 
     // Counts for -d stats and tests.
     uint64_t tlb_misses = 0;

@@ -13,6 +13,8 @@ enum LogCategory : uint32_t {
     LOG_MMU = 1u << 3,
     LOG_GUEST_ERROR = 1u << 4,
     LOG_EXEC = 1u << 5,
+    LOG_LLVM = 1u << 6,
+    LOG_OUT_ASM = 1u << 7,
 };
 
 extern uint32_t g_log_mask;

@@ -2,7 +2,10 @@
 
 #include <cinttypes>
 
+#include "backends/exec/lockstep.h"
+#include "backends/exec/tiering.h"
 #include "backends/interp/interp.h"
+#include "backends/llvm/jit.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -11,8 +14,54 @@ namespace tessera {
 // between blocks, where nothing can still be running them.
 static constexpr uint64_t kMaxDeadBlocks = 50000;
 
-Executor::Executor(Vcpu& cpu, TbCache& cache) : cpu_(cpu), cache_(cache) {
+const char* exec_mode_name(ExecMode m) {
+    switch (m) {
+    case ExecMode::Interp: return "interp";
+    case ExecMode::Jit: return "jit";
+    case ExecMode::Tiered: return "tiered";
+    case ExecMode::Lockstep: return "lockstep";
+    }
+    return "?";
+}
+
+bool parse_exec_mode(const std::string& s, ExecMode* out) {
+    for (ExecMode m : {ExecMode::Interp, ExecMode::Jit, ExecMode::Tiered, ExecMode::Lockstep})
+        if (s == exec_mode_name(m)) {
+            *out = m;
+            return true;
+        }
+    return false;
+}
+
+Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts) : cpu_(cpu), cache_(cache), opts_(opts) {
     for (auto& e : jc_) e = JumpEntry{~0ull, 0, nullptr};
+    if (opts_.mode != ExecMode::Interp) jit_ = std::make_unique<jit::Jit>(cpu);
+    bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
+    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(*jit_, keep_ir, log_enabled(LOG_OUT_ASM));
+    if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_);
+}
+
+Executor::~Executor() {
+    compiler_.reset();  // stop the worker before blocks (and their code) go away
+    cache_.flush();
+}
+
+bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
+
+void Executor::flush() {
+    cache_.flush();
+    if (jit_) bytes_at_flush_ = jit_->stats().code_bytes;
+    epoch_++;
+    stats.flushes++;
+}
+
+void Executor::compile_now(TB* tb) {
+    bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
+    tb->compiled = jit_->compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM));
+    tb->jit_owner = jit_.get();
+    tb->jit_fn.store(tb->compiled.fn, std::memory_order_release);
+    if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", tb->pc, tb->compiled.llvm_ir.c_str());
+    if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", tb->pc, tb->compiled.host_asm.c_str());
 }
 
 TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
@@ -22,10 +71,13 @@ TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
     if (!cpu_.translate_block(cpu_.pc, flags, tb->ir, &tb->page2)) return nullptr;
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
     tb->guest_insns = tb->ir.guest_insns;
+    for (const ir::Insn& i : tb->ir.insns) tb->mem_ops += i.op == ir::Op::ld || i.op == ir::Op::st;
     tb->code = interp::compile(tb->ir);
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
-    return cache_.insert(std::move(tb));
+    TB* t = cache_.insert(std::move(tb));
+    if (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep) compile_now(t);
+    return t;
 }
 
 TB* Executor::lookup() {
@@ -43,8 +95,45 @@ TB* Executor::lookup() {
     return tb;
 }
 
-void Executor::log_block(const TB& tb) {
-    log_printf("Trace pc=%016" PRIx64 " insns=%u\n", tb.pc, tb.guest_insns);
+void Executor::install_compiled() {
+    for (auto& r : compiler_->take_done()) {
+        if (r.epoch != epoch_ || !r.tb->valid) {  // flushed or invalidated meanwhile
+            jit_->release(r.code);
+            continue;
+        }
+        r.tb->compiled = std::move(r.code);
+        r.tb->jit_owner = jit_.get();
+        r.tb->jit_fn.store(r.tb->compiled.fn, std::memory_order_release);
+        if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", r.tb->pc, r.tb->compiled.llvm_ir.c_str());
+        if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", r.tb->pc, r.tb->compiled.host_asm.c_str());
+    }
+    if (jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
+        // Bounded code cache: start over; hot code is recompiled as it turns hot again.
+        flush();
+    }
+}
+
+int Executor::execute(TB* tb) {
+    stats.blocks_executed++;
+    stats.mem_ops += tb->mem_ops;
+    switch (opts_.mode) {
+    case ExecMode::Interp: return interp::run(*tb->code, cpu_);
+    case ExecMode::Jit: stats.jit_blocks_executed++; return int(tb->jit_fn.load(std::memory_order_relaxed)(&cpu_));
+    case ExecMode::Tiered: {
+        jit::BlockFn fn = tb->jit_fn.load(std::memory_order_acquire);
+        if (fn) {
+            stats.jit_blocks_executed++;
+            return int(fn(&cpu_));
+        }
+        if (++tb->exec_count == opts_.hot_threshold && !tb->compile_queued) {
+            tb->compile_queued = true;
+            compiler_->enqueue(tb, epoch_);
+        }
+        return interp::run(*tb->code, cpu_);
+    }
+    case ExecMode::Lockstep: stats.lockstep_blocks++; return lockstep_->run(*tb);
+    }
+    return interp::EXIT_NOCHAIN;
 }
 
 void Executor::run() {
@@ -60,14 +149,17 @@ void Executor::run() {
             }
         }
         if (cpu_.halted()) return;
-        if (cache_.invalidated > kMaxDeadBlocks) {
-            cache_.flush();
-            cache_.invalidated = 0;
+        if (compiler_ && compiler_->has_done()) {
+            install_compiled();
             last = nullptr;
         }
-        if (cache_.generation != jc_cache_flushes_ || cpu_.tlb_generation != jc_tlb_gen_) {
+        if (cache_.dead() > kMaxDeadBlocks) {
+            flush();
+            last = nullptr;
+        }
+        if (cache_.generation != jc_cache_gen_ || cpu_.tlb_generation != jc_tlb_gen_) {
             for (auto& e : jc_) e = JumpEntry{~0ull, 0, nullptr};
-            jc_cache_flushes_ = cache_.generation;
+            jc_cache_gen_ = cache_.generation;
             jc_tlb_gen_ = cpu_.tlb_generation;
         }
         TB* tb = nullptr;
@@ -89,9 +181,8 @@ void Executor::run() {
             last = nullptr;
             continue;
         }
-        if (log_enabled(LOG_EXEC)) log_block(*tb);
-        stats.blocks_executed++;
-        slot = interp::run(*tb->code, cpu_);
+        if (log_enabled(LOG_EXEC)) log_printf("Trace pc=%016" PRIx64 " insns=%u\n", tb->pc, tb->guest_insns);
+        slot = execute(tb);
         if (slot == interp::EXIT_EXCEPTION) {
             stats.exceptions++;
             cpu_.do_exception();
@@ -99,6 +190,21 @@ void Executor::run() {
             continue;
         }
         last = tb;
+    }
+}
+
+void Executor::print_stats(FILE* out) {
+    fprintf(out,
+            "stats: guest insns %" PRIu64 ", exec %s, blocks translated %" PRIu64 ", invalidated %" PRIu64
+            ", executed %" PRIu64 " (jit %" PRIu64 "), chained %" PRIu64 ", lookups %" PRIu64 ", exceptions %" PRIu64
+            ", interrupts %" PRIu64 ", flushes %" PRIu64 ", tlb misses %" PRIu64 ", tlb hit rate %.4f\n",
+            cpu_.insn_count, exec_mode_name(opts_.mode), cache_.translated, cache_.invalidated, stats.blocks_executed,
+            stats.jit_blocks_executed, stats.chained, stats.lookups, stats.exceptions, stats.interrupts, stats.flushes,
+            cpu_.tlb_misses, stats.mem_ops ? 1.0 - double(cpu_.tlb_misses) / double(stats.mem_ops) : 1.0);
+    if (jit_) {
+        jit::JitStats j = jit_->stats();
+        fprintf(out, "stats: blocks compiled %" PRIu64 ", compile time %.3f s, code cache %" PRIu64 " bytes, freed %" PRIu64 "\n",
+                j.blocks_compiled, double(j.compile_ns) / 1e9, j.code_bytes, j.freed);
     }
 }
 

@@ -1,34 +1,66 @@
-// The TCG-style execution loop shared by the executors: find or translate the block for
-// the current pc, follow chains, take exceptions and interrupts at block boundaries.
+// The execution loop shared by the executors: find or translate the block for the
+// current pc, follow chains, run it in the interpreter or as JIT code, take exceptions
+// and interrupts at block boundaries.
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 
 #include "backends/exec/tb_cache.h"
 #include "softmmu/vcpu.h"
 
 namespace tessera {
 
-enum class ExecMode { Interp };
+namespace jit {
+class Jit;
+}
+class BackgroundCompiler;
+class Lockstep;
+
+enum class ExecMode { Interp, Jit, Tiered, Lockstep };
+const char* exec_mode_name(ExecMode m);
+bool parse_exec_mode(const std::string& s, ExecMode* out);
+
+struct ExecOptions {
+    ExecMode mode = ExecMode::Interp;
+    uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled
+    uint64_t max_compiled_bytes = 256ull << 20;  // code cache bound: flush everything beyond it
+};
 
 struct ExecStats {
-    uint64_t blocks_executed = 0, chained = 0, lookups = 0, exceptions = 0, interrupts = 0;
+    uint64_t blocks_executed = 0, jit_blocks_executed = 0, chained = 0, lookups = 0, exceptions = 0,
+             interrupts = 0, flushes = 0, lockstep_blocks = 0;
+    uint64_t mem_ops = 0;  // guest loads/stores executed (static count per block), for the TLB hit rate
 };
 
 class Executor {
 public:
-    Executor(Vcpu& cpu, TbCache& cache);
+    Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts = {});
+    ~Executor();
     // Runs blocks until the CPU halts (WFI), another thread kicks it, or a stop is requested.
     void run();
+    // Drop every translation (between blocks only).
+    void flush();
+    void print_stats(FILE* out);
     ExecStats stats;
+    // Lockstep found a divergence: the report was printed and the guest stopped.
+    bool diverged() const;
 
 private:
     TB* lookup();
     TB* translate(uint64_t phys_pc, uint32_t flags);
-    void log_block(const TB& tb);
+    int execute(TB* tb);
+    void install_compiled();
+    void compile_now(TB* tb);
 
     Vcpu& cpu_;
     TbCache& cache_;
+    ExecOptions opts_;
+    std::unique_ptr<jit::Jit> jit_;
+    std::unique_ptr<BackgroundCompiler> compiler_;
+    std::unique_ptr<Lockstep> lockstep_;
+    uint64_t bytes_at_flush_ = 0;
+    uint64_t epoch_ = 0;  // bumped by flush(): compile results from before it are dropped
     // Virtual-pc lookup cache in front of the block table; dropped when mappings change.
     struct JumpEntry {
         uint64_t pc;
@@ -37,7 +69,7 @@ private:
     };
     static constexpr unsigned JC_SIZE = 4096;
     std::array<JumpEntry, JC_SIZE> jc_{};
-    uint64_t jc_cache_flushes_ = 0, jc_tlb_gen_ = 0;
+    uint64_t jc_cache_gen_ = 0, jc_tlb_gen_ = 0;
 };
 
 }  // namespace tessera

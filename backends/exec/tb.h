@@ -1,9 +1,11 @@
 // A translation block: guest code at one physical pc in one mode, lifted to IR and
-// prepared for an executor.
+// prepared for the executors.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
+#include "backends/llvm/jit.h"
 #include "ir/ir.h"
 
 namespace tessera {
@@ -20,14 +22,20 @@ struct TbKey {
 
 struct TB {
     TbKey key;
-    uint64_t pc;          // virtual pc it was translated at
+    uint64_t pc;             // virtual pc it was translated at
     uint64_t page2 = ~0ull;  // second physical code page, if the block straddles
     uint32_t guest_insns = 0;
+    uint32_t mem_ops = 0;  // guest loads and stores in the block
     bool valid = true;
+    bool compile_queued = false;
     TB* chain[2] = {nullptr, nullptr};  // direct successors, same virtual page only
     uint64_t exec_count = 0;
     ir::Block ir;
     std::unique_ptr<interp::Code> code;
+    // Tier 1 code, installed atomically by the vCPU thread when the compiler delivers it.
+    std::atomic<jit::BlockFn> jit_fn{nullptr};
+    jit::CompiledBlock compiled;
+    jit::Jit* jit_owner = nullptr;
     ~TB();
 };
 

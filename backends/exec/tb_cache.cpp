@@ -5,7 +5,9 @@
 
 namespace tessera {
 
-TB::~TB() = default;
+TB::~TB() {
+    if (jit_owner) jit_owner->release(compiled);
+}
 
 TB* TbCache::insert(std::unique_ptr<TB> tb) {
     TB* t = tb.get();
@@ -24,6 +26,7 @@ void TbCache::invalidate_page(uint64_t page) {
         if (!t->valid) continue;
         t->valid = false;
         invalidated++;
+        dead_++;
         auto m = map_.find(t->key);
         if (m != map_.end() && m->second == t) map_.erase(m);
     }
@@ -35,6 +38,7 @@ void TbCache::flush() {
     map_.clear();
     by_page_.clear();
     all_.clear();
+    dead_ = 0;
     generation++;
 }
 

@@ -25,6 +25,8 @@ public:
     void flush();
     size_t size() const { return map_.size(); }
     uint64_t translated = 0, invalidated = 0;
+    // Invalid blocks still allocated (freed by the next flush).
+    uint64_t dead() const { return dead_; }
     // Bumped whenever blocks are invalidated, so per-vCPU lookup caches can drop stale entries.
     uint64_t generation = 0;
 
@@ -32,6 +34,7 @@ private:
     std::unordered_map<TbKey, TB*, TbKeyHash> map_;
     std::unordered_map<uint64_t, std::vector<TB*>> by_page_;
     std::vector<std::unique_ptr<TB>> all_;
+    uint64_t dead_ = 0;
 };
 
 }  // namespace tessera

@@ -58,6 +58,7 @@ public:
     uint64_t res_addr = ~0ull, res_val = 0;  // LR/SC reservation
     // The exception being raised, valid while exception_pending.
     uint64_t exc_cause = 0, exc_tval = 0;
+    // (everything from x[] up to here is the architectural state lockstep compares)
 
     std::function<uint64_t()> read_time;  // the platform timer (CLINT mtime)
 
@@ -85,6 +86,9 @@ public:
     bool do_interrupt() override;
     bool halted() override;
     unsigned disas(uint64_t pc, char* out, size_t outlen) override;
+    void save_arch(std::vector<uint8_t>& out) const override;
+    void load_arch(const std::vector<uint8_t>& in) override;
+    std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const override;
 
     // Trap entry shared by exceptions and interrupts.
     void take_trap(uint64_t cause, bool interrupt, uint64_t tval);

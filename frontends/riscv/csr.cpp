@@ -98,7 +98,7 @@ bool csr_read(RiscvCpu& c, uint32_t n, uint64_t idx, uint64_t* v) {
     case FRM: *v = c.frm; return true;
     case FCSR: *v = c.fflags | c.frm << 5; return true;
     case CYCLE: case INSTRET: case MCYCLE: case MINSTRET: *v = c.insn_count + idx; return true;
-    case TIME: *v = c.read_time ? c.read_time() : 0; return true;
+    case TIME: *v = c.nondet(c.read_time ? c.read_time() : 0); return true;
     case SSTATUS: *v = c.mstatus_ & SSTATUS_MASK; return true;
     case SIE: *v = c.mie & c.mideleg; return true;
     case STVEC: *v = c.stvec; return true;

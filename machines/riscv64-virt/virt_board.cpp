@@ -77,7 +77,9 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     }
     cpu_->read_time = [this] { return clint_->mtime(); };
 
-    exec_ = std::make_unique<Executor>(*cpu_, tbs_);
+    ExecOptions eo;
+    if (!parse_exec_mode(cfg_.exec, &eo.mode)) throw ConfigError{"unknown exec mode '" + cfg_.exec + "'"};
+    exec_ = std::make_unique<Executor>(*cpu_, tbs_, eo);
     as_.on_code_write = [this](uint64_t page) { tbs_.invalidate_page(page); };
     as_.on_code_mark = [this](uint64_t page) { cpu_->tlb_protect_code(page); };
     load_images();
@@ -164,7 +166,7 @@ void RiscvVirt::load_images() {
 }
 
 void RiscvVirt::reset() {
-    tbs_.flush();
+    exec_->flush();
     cpu_->reset(virt::entry(Dev::Mrom).base);
     clint_->reset();
     plic_->reset();
@@ -187,6 +189,7 @@ int RiscvVirt::run() {
         exec_->run();
         if (cpu_->kick.exchange(0)) service();
         if (events_->quit_requested()) return 0;
+        if (exec_->diverged()) return 3;
         if (cpu_->stop_requested) {
             cpu_->stop_requested = false;
             if (exit_requested_) return exit_status_;
@@ -202,15 +205,6 @@ int RiscvVirt::run() {
     }
 }
 
-void RiscvVirt::print_stats(FILE* out) {
-    const ExecStats& s = exec_->stats;
-    fprintf(out,
-            "stats: guest insns %llu, blocks translated %llu, invalidated %llu, blocks executed %llu, chained %llu, "
-            "lookups %llu, exceptions %llu, interrupts %llu, tlb misses %llu\n",
-            (unsigned long long)cpu_->insn_count, (unsigned long long)tbs_.translated,
-            (unsigned long long)tbs_.invalidated, (unsigned long long)s.blocks_executed,
-            (unsigned long long)s.chained, (unsigned long long)s.lookups, (unsigned long long)s.exceptions,
-            (unsigned long long)s.interrupts, (unsigned long long)cpu_->tlb_misses);
-}
+void RiscvVirt::print_stats(FILE* out) { exec_->print_stats(out); }
 
 }  // namespace tessera

@@ -42,6 +42,13 @@ public:
         out[0] = 0;
         return 0;
     }
+    void save_arch(std::vector<uint8_t>& out) const override {
+        out.assign(reinterpret_cast<const uint8_t*>(regs), reinterpret_cast<const uint8_t*>(regs + 4));
+    }
+    void load_arch(const std::vector<uint8_t>& in) override { memcpy(regs, in.data(), sizeof regs); }
+    std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const override {
+        return a == b ? "" : "regs differ";
+    }
     uint32_t reg_off(unsigned i) const {
         return uint32_t(reinterpret_cast<const char*>(&regs[i]) - reinterpret_cast<const char*>(static_cast<const Vcpu*>(this)));
     }

@@ -169,7 +169,9 @@ int main(void)
     CHECK(61, mcount == 0 && now() >= start + 20000);
     /* ... and with MIE set the interrupt is taken right after the wfi */
     uint64_t wfi_pc = 0;
-    set_timer(now() + 20000);
+    /* 100 ms: long enough that even a slow first execution (a JIT compiling every new
+     * block) reaches the wfi before the timer fires */
+    set_timer(now() + 1000000);
     csr_set(mstatus, MSTATUS_MIE);
     while (mcount == 0) {
         __asm__ volatile("lla %0, 1f\n wfi\n1:" : "=r"(wfi_pc) :: "memory");

@@ -1,0 +1,69 @@
+#include "backends/exec/tiering.h"
+
+#include <cstdio>
+
+namespace tessera {
+
+BackgroundCompiler::BackgroundCompiler(jit::Jit& jit, bool keep_ir, bool keep_asm)
+    : jit_(jit), keep_ir_(keep_ir), keep_asm_(keep_asm), thread_([this] { worker(); }) {}
+
+BackgroundCompiler::~BackgroundCompiler() {
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        stop_ = true;
+        jobs_.clear();
+    }
+    cv_.notify_all();
+    thread_.join();
+    for (Result& r : done_) jit_.release(r.code);
+}
+
+void BackgroundCompiler::enqueue(TB* tb, uint64_t epoch) {
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        jobs_.push_back(Job{tb, epoch, tb->ir});
+    }
+    cv_.notify_one();
+}
+
+size_t BackgroundCompiler::queued() {
+    std::lock_guard<std::mutex> g(mu_);
+    return jobs_.size();
+}
+
+std::vector<BackgroundCompiler::Result> BackgroundCompiler::take_done() {
+    std::lock_guard<std::mutex> g(mu_);
+    std::vector<Result> out;
+    out.swap(done_);
+    done_count_.store(0, std::memory_order_relaxed);
+    return out;
+}
+
+void BackgroundCompiler::worker() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock<std::mutex> lk(mu_);
+            cv_.wait(lk, [&] { return stop_ || !jobs_.empty(); });
+            if (stop_) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        Result r{job.tb, job.epoch, {}};
+        try {
+            r.code = jit_.compile(job.ir, keep_ir_, keep_asm_);
+        } catch (const std::exception& e) {
+            fprintf(stderr, "tessera: background compile failed, block stays interpreted: %s\n", e.what());
+            continue;
+        }
+        std::lock_guard<std::mutex> g(mu_);
+        if (stop_) {
+            jit_.release(r.code);
+            return;
+        }
+        done_.push_back(std::move(r));
+        done_count_.store(done_.size(), std::memory_order_relaxed);
+    }
+}
+
+}  // namespace tessera

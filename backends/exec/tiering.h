@@ -1,0 +1,50 @@
+// Background compilation for tiered execution: hot blocks are copied into a queue, a
+// worker thread compiles them with LLVM, and the vCPU thread installs the results
+// between blocks. The worker never touches a TB, so flushes cannot race with it.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "backends/exec/tb.h"
+#include "backends/llvm/jit.h"
+
+namespace tessera {
+
+class BackgroundCompiler {
+public:
+    BackgroundCompiler(jit::Jit& jit, bool keep_ir, bool keep_asm);
+    ~BackgroundCompiler();
+    void enqueue(TB* tb, uint64_t epoch);
+    struct Result {
+        TB* tb;
+        uint64_t epoch;
+        jit::CompiledBlock code;
+    };
+    // Finished compilations, oldest first (vCPU thread).
+    std::vector<Result> take_done();
+    bool has_done() const { return done_count_.load(std::memory_order_relaxed) != 0; }
+    size_t queued();
+
+private:
+    void worker();
+    struct Job {
+        TB* tb;
+        uint64_t epoch;
+        ir::Block ir;
+    };
+    jit::Jit& jit_;
+    bool keep_ir_, keep_asm_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Job> jobs_;
+    std::vector<Result> done_;
+    std::atomic<size_t> done_count_{0};
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace tessera

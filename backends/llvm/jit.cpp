@@ -1,0 +1,181 @@
+// The ORC engine: one LLJIT for the process, an optimisation pipeline in its IR
+// transform layer, and one resource tracker per block so dead code can be freed.
+#include "backends/llvm/jit.h"
+
+#include <llvm-c/Disassembler.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/TargetParser/Host.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <mutex>
+
+#include "backends/llvm/lower.h"
+
+// Slow paths called from compiled code.
+extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t idx) {
+    return env->load_slow(va, unsigned(size), unsigned(idx));
+}
+extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx) {
+    env->store_slow(va, unsigned(size), val, unsigned(idx));
+}
+
+namespace tessera::jit {
+
+using namespace llvm;
+
+namespace {
+void check(Error e) {
+    if (e) throw std::runtime_error("LLVM JIT: " + toString(std::move(e)));
+}
+template <typename T>
+T check(Expected<T> v) {
+    if (!v) throw std::runtime_error("LLVM JIT: " + toString(v.takeError()));
+    return std::move(*v);
+}
+
+std::string disassemble_text(StringRef obj_bytes) {
+    auto obj = object::ObjectFile::createObjectFile(MemoryBufferRef(obj_bytes, "block"));
+    if (!obj) {
+        consumeError(obj.takeError());
+        return "<no object>\n";
+    }
+    static LLVMDisasmContextRef dis = LLVMCreateDisasm(sys::getProcessTriple().c_str(), nullptr, 0, nullptr, nullptr);
+    std::string out;
+    for (const object::SectionRef& s : (*obj)->sections()) {
+        if (!s.isText()) continue;
+        auto contents = s.getContents();
+        if (!contents) {
+            consumeError(contents.takeError());
+            continue;
+        }
+        auto* p = reinterpret_cast<uint8_t*>(const_cast<char*>(contents->data()));
+        size_t n = contents->size(), off = 0;
+        while (off < n) {
+            char line[128];
+            size_t len = dis ? LLVMDisasmInstruction(dis, p + off, n - off, off, line, sizeof line) : 0;
+            if (!len) break;
+            char buf[160];
+            snprintf(buf, sizeof buf, "  %04zx: %s\n", off, line);
+            out += buf;
+            off += len;
+        }
+    }
+    return out;
+}
+}  // namespace
+
+struct Jit::Impl {
+    std::unique_ptr<orc::LLJIT> jit;
+    EnvLayout layout;
+    std::mutex mu;  // LLJIT is thread-safe; this guards the stats and the last object
+    std::atomic<uint64_t> compiled{0}, bytes{0}, ns{0}, freed{0}, next_id{0};
+};
+
+static thread_local std::string* t_last_object = nullptr;  // the object of the compile on this thread
+
+Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
+    static std::once_flag init;
+    std::call_once(init, [] {
+        InitializeNativeTarget();
+        InitializeNativeTargetAsmPrinter();
+        InitializeNativeTargetDisassembler();
+    });
+    auto base = reinterpret_cast<const char*>(&cpu);
+    impl_->layout.tlb = uint32_t(reinterpret_cast<const char*>(&cpu.tlb[0][0]) - base);
+    impl_->layout.pc = uint32_t(reinterpret_cast<const char*>(&cpu.pc) - base);
+    impl_->layout.insn_count = uint32_t(reinterpret_cast<const char*>(&cpu.insn_count) - base);
+    impl_->layout.exception_pending = uint32_t(reinterpret_cast<const char*>(&cpu.exception_pending) - base);
+
+    auto jtmb = check(orc::JITTargetMachineBuilder::detectHost());
+    jtmb.setCodeGenOptLevel(CodeGenOptLevel::Default);
+    impl_->jit = check(orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create());
+    // Helpers and slow paths are host symbols of this process.
+    auto gen = check(orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+        impl_->jit->getDataLayout().getGlobalPrefix()));
+    impl_->jit->getMainJITDylib().addGenerator(std::move(gen));
+    impl_->jit->getMainJITDylib().getExecutionSession().setErrorReporter([](Error e) {
+        logAllUnhandledErrors(std::move(e), errs(), "tessera jit: ");
+    });
+
+    impl_->jit->getIRTransformLayer().setTransform(
+        [](orc::ThreadSafeModule tsm, orc::MaterializationResponsibility&) -> Expected<orc::ThreadSafeModule> {
+            tsm.withModuleDo([](Module& m) {
+                LoopAnalysisManager lam;
+                FunctionAnalysisManager fam;
+                CGSCCAnalysisManager cgam;
+                ModuleAnalysisManager mam;
+                PassBuilder pb;
+                pb.registerModuleAnalyses(mam);
+                pb.registerCGSCCAnalyses(cgam);
+                pb.registerFunctionAnalyses(fam);
+                pb.registerLoopAnalyses(lam);
+                pb.crossRegisterProxies(lam, fam, cgam, mam);
+                pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2).run(m, mam);
+            });
+            return std::move(tsm);
+        });
+    impl_->jit->getObjTransformLayer().setTransform(
+        [this](std::unique_ptr<MemoryBuffer> obj) -> Expected<std::unique_ptr<MemoryBuffer>> {
+            impl_->bytes += obj->getBufferSize();
+            if (t_last_object) *t_last_object = obj->getBuffer().str();
+            return std::move(obj);
+        });
+}
+
+Jit::~Jit() = default;
+
+CompiledBlock Jit::compile(const ir::Block& b, bool keep_ir, bool keep_asm) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto ctx = std::make_unique<LLVMContext>();
+    char name[64];
+    snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64, b.guest_pc, impl_->next_id++);
+    auto mod = lower_block(b, impl_->layout, *ctx, name);
+    CompiledBlock cb;
+    if (keep_ir) {
+        raw_string_ostream os(cb.llvm_ir);
+        mod->print(os, nullptr);
+    }
+    auto& dylib = impl_->jit->getMainJITDylib();
+    auto rt = dylib.createResourceTracker();
+    check(impl_->jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx))));
+    std::string object;
+    t_last_object = keep_asm ? &object : nullptr;
+    uint64_t before = impl_->bytes;
+    auto addr = impl_->jit->lookup(name);
+    t_last_object = nullptr;
+    if (!addr) {
+        consumeError(rt->remove());
+        throw std::runtime_error("LLVM JIT: " + toString(addr.takeError()));
+    }
+    cb.fn = addr->toPtr<BlockFn>();
+    cb.code_bytes = impl_->bytes - before;
+    if (keep_asm) cb.host_asm = disassemble_text(object);
+    cb.handle = new orc::ResourceTrackerSP(std::move(rt));
+    impl_->compiled++;
+    impl_->ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+    return cb;
+}
+
+void Jit::release(CompiledBlock& cb) {
+    if (!cb.handle) return;
+    auto* rt = static_cast<orc::ResourceTrackerSP*>(cb.handle);
+    check((*rt)->remove());
+    delete rt;
+    cb.handle = nullptr;
+    cb.fn = nullptr;
+    impl_->freed++;
+}
+
+JitStats Jit::stats() const {
+    return JitStats{impl_->compiled.load(), impl_->bytes.load(), impl_->ns.load(), impl_->freed.load()};
+}
+
+}  // namespace tessera::jit

@@ -1,0 +1,49 @@
+// Tier 1: lowers IR blocks to LLVM IR and compiles them with LLVM ORC (LLJIT).
+// The lowering is generated from ir/ops.def like the interpreter, so both executors
+// implement the same op table; guest state is reached through the env pointer.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ir/ir.h"
+#include "softmmu/vcpu.h"
+
+namespace tessera::jit {
+
+// A compiled block: same contract as interp::run (chain slot, EXIT_NOCHAIN, EXIT_EXCEPTION).
+using BlockFn = int64_t (*)(Vcpu* env);
+
+struct CompiledBlock {
+    BlockFn fn = nullptr;
+    std::string llvm_ir;   // kept when requested (-d llvm, lockstep reports)
+    std::string host_asm;  // kept when requested (-d out_asm)
+    uint64_t code_bytes = 0;
+    void* handle = nullptr;  // the ORC resource tracker owning the code
+};
+
+struct JitStats {
+    uint64_t blocks_compiled = 0, code_bytes = 0, compile_ns = 0, freed = 0;
+};
+
+class Jit {
+public:
+    // env_layout_cpu: any vCPU of the kind that will run the code, to read field offsets.
+    explicit Jit(const Vcpu& env_layout_cpu);
+    ~Jit();
+    Jit(const Jit&) = delete;
+    Jit& operator=(const Jit&) = delete;
+
+    // Thread-safe: may run on a background compile thread. Throws std::runtime_error if
+    // LLVM fails (a bug, not a guest error).
+    CompiledBlock compile(const ir::Block& b, bool keep_ir, bool keep_asm);
+    // Frees the code of a block that can no longer run.
+    void release(CompiledBlock& cb);
+    JitStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tessera::jit

@@ -1,0 +1,343 @@
+// Lowering of each IR op to LLVM IR. The switch is generated from ir/ops.def: an op
+// without a lower_<name> member fails to compile.
+#include "backends/llvm/lower.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <stdexcept>
+#include <vector>
+
+#include "softmmu/vcpu.h"
+
+namespace tessera::jit {
+
+using namespace llvm;
+using ir::Op;
+
+static_assert(sizeof(TlbEntry) == 32 && offsetof(TlbEntry, tag_write) == 8 && offsetof(TlbEntry, addend) == 24);
+
+extern "C" uint64_t tessera_jit_load_slow(Vcpu* env, uint64_t va, uint64_t size, uint64_t idx);
+extern "C" void tessera_jit_store_slow(Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
+
+namespace {
+
+class Lowering {
+public:
+    Lowering(const ir::Block& blk, const EnvLayout& lay, LLVMContext& ctx, Module& m, const std::string& name)
+        : blk_(blk), lay_(lay), C(ctx), M(m), B(ctx) {
+        i8 = Type::getInt8Ty(C);
+        i64 = Type::getInt64Ty(C);
+        ptr = PointerType::getUnqual(C);
+        F = Function::Create(FunctionType::get(i64, {ptr}, false), Function::ExternalLinkage, name, M);
+        env_ = F->getArg(0);
+        F->addParamAttr(0, Attribute::NoAlias);
+        MDBuilder md(C);
+        MDNode* root = md.createTBAARoot("tessera");
+        // Guest memory and the CPU state never alias: lets LLVM keep guest registers in
+        // host registers across guest loads and stores.
+        tbaa_env_ = md.createTBAAStructTagNode(md.createTBAAScalarTypeNode("env", root),
+                                               md.createTBAAScalarTypeNode("env", root), 0);
+        MDNode* g = md.createTBAAScalarTypeNode("guest", root);
+        tbaa_guest_ = md.createTBAAStructTagNode(g, g, 0);
+        likely_ = md.createBranchWeights(2000, 1);
+    }
+
+    void run() {
+        BasicBlock* entry = BasicBlock::Create(C, "entry", F);
+        B.SetInsertPoint(entry);
+        for (ir::Type t : blk_.temps) {
+            temp_ty_.push_back(ty(t));
+            temps_.push_back(B.CreateAlloca(ty(t)));
+        }
+        for (uint32_t l = 0; l < blk_.labels; l++) labels_.push_back(BasicBlock::Create(C, "L" + std::to_string(l), F));
+        BasicBlock* body = BasicBlock::Create(C, "body", F);
+        B.CreateBr(body);
+        B.SetInsertPoint(body);
+        for (const ir::Insn& i : blk_.insns) {
+            cur_ = &i;
+            switch (i.op) {
+#define X(name, nd, ns, fl)  \
+    case Op::name:           \
+        lower_##name(i);     \
+        break;
+#include "ir/ops.def"
+#undef X
+            case Op::COUNT: break;
+            }
+        }
+        if (!B.GetInsertBlock()->getTerminator()) B.CreateUnreachable();
+        std::string err;
+        raw_string_ostream os(err);
+        if (verifyFunction(*F, &os)) throw std::runtime_error("JIT lowering produced invalid LLVM IR: " + os.str());
+    }
+
+private:
+    Type* ty(ir::Type t) { return Type::getIntNTy(C, ir::type_bits(t)); }
+    Value* get(uint32_t t) { return B.CreateLoad(temp_ty_[t], temps_[t]); }
+    Value* arg(uint32_t t) { return t == ir::NO_TEMP ? ConstantInt::get(i64, 0) : get(t); }
+    void set(uint32_t t, Value* v) { B.CreateStore(v, temps_[t]); }
+    Value* cst(Type* t, uint64_t v) { return ConstantInt::get(t, v); }
+    Value* env_at(Value* off) { return B.CreateInBoundsGEP(i8, env_, off); }
+    Value* env_at(uint64_t off) { return B.CreateConstInBoundsGEP1_64(i8, env_, off); }
+    LoadInst* env_load(Type* t, Value* p) {
+        LoadInst* l = B.CreateLoad(t, p);
+        l->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
+        return l;
+    }
+    void env_store(Value* v, Value* p) { B.CreateStore(v, p)->setMetadata(LLVMContext::MD_tbaa, tbaa_env_); }
+    unsigned bits() const { return ir::type_bits(cur_->type); }
+    Type* cur_ty() { return ty(cur_->type); }
+    void new_block(const char* name) { B.SetInsertPoint(BasicBlock::Create(C, name, F)); }
+
+    // Exit paths.
+    void retire(uint64_t n) {
+        Value* p = env_at(lay_.insn_count);
+        env_store(B.CreateAdd(env_load(i64, p), cst(i64, n)), p);
+    }
+    BasicBlock* fault_block() {
+        // One per guest instruction: the state a fault leaves is exactly the interpreter's.
+        unsigned g = guest_ < 0 ? 0 : unsigned(guest_);
+        if (fault_.size() <= g) fault_.resize(g + 1, nullptr);
+        if (!fault_[g]) {
+            IRBuilderBase::InsertPointGuard guard(B);
+            fault_[g] = BasicBlock::Create(C, "fault" + std::to_string(g), F);
+            B.SetInsertPoint(fault_[g]);
+            env_store(cst(i64, guest_pc_), env_at(lay_.pc));
+            retire(g);
+            B.CreateRet(cst(i64, uint64_t(-2)));
+        }
+        return fault_[g];
+    }
+    void check_exception() {
+        Value* pending = env_load(i8, env_at(lay_.exception_pending));
+        BasicBlock* ok = BasicBlock::Create(C, "ok", F);
+        B.CreateCondBr(B.CreateICmpNE(pending, cst(i8, 0)), fault_block(), ok, md_unlikely());
+        B.SetInsertPoint(ok);
+    }
+    MDNode* md_unlikely() { return MDBuilder(C).createBranchWeights(1, 2000); }
+
+    Value* binop_masked_shift(Instruction::BinaryOps op, const ir::Insn& i) {
+        Value* count = B.CreateAnd(get(i.src[1]), cst(cur_ty(), bits() - 1));
+        return B.CreateBinOp(op, get(i.src[0]), count);
+    }
+    Value* mulh(const ir::Insn& i, bool sa, bool sb) {
+        Type* wide = Type::getIntNTy(C, 2 * bits());
+        Value* a = sa ? B.CreateSExt(get(i.src[0]), wide) : B.CreateZExt(get(i.src[0]), wide);
+        Value* b = sb ? B.CreateSExt(get(i.src[1]), wide) : B.CreateZExt(get(i.src[1]), wide);
+        return B.CreateTrunc(B.CreateLShr(B.CreateMul(a, b), bits()), cur_ty());
+    }
+    // Total division as ops.def defines it: x/0 = all ones, x%0 = x, MIN/-1 = MIN.
+    Value* div(const ir::Insn& i, bool sign, bool rem) {
+        Value *a = get(i.src[0]), *b = get(i.src[1]);
+        Type* t = cur_ty();
+        Value* zero = B.CreateICmpEQ(b, cst(t, 0));
+        Value* unsafe = zero;
+        if (sign) {
+            Value* ovf = B.CreateAnd(B.CreateICmpEQ(a, ConstantInt::get(t, APInt::getSignedMinValue(bits()))),
+                                     B.CreateICmpEQ(b, ConstantInt::getSigned(t, -1)));
+            unsafe = B.CreateOr(zero, ovf);
+        }
+        Value* safe_b = B.CreateSelect(unsafe, cst(t, 1), b);  // MIN/1 = MIN and MIN%1 = 0, as required
+        Value* r = sign ? (rem ? B.CreateSRem(a, safe_b) : B.CreateSDiv(a, safe_b))
+                        : (rem ? B.CreateURem(a, safe_b) : B.CreateUDiv(a, safe_b));
+        return B.CreateSelect(zero, rem ? a : ConstantInt::getAllOnesValue(t), r);
+    }
+    Value* compare(ir::Cond c, Value* a, Value* b) {
+        switch (c) {
+        case ir::Cond::EQ: return B.CreateICmpEQ(a, b);
+        case ir::Cond::NE: return B.CreateICmpNE(a, b);
+        case ir::Cond::LT: return B.CreateICmpSLT(a, b);
+        case ir::Cond::GE: return B.CreateICmpSGE(a, b);
+        case ir::Cond::LTU: return B.CreateICmpULT(a, b);
+        case ir::Cond::GEU: return B.CreateICmpUGE(a, b);
+        case ir::Cond::LE: return B.CreateICmpSLE(a, b);
+        case ir::Cond::GT: return B.CreateICmpSGT(a, b);
+        case ir::Cond::LEU: return B.CreateICmpULE(a, b);
+        case ir::Cond::GTU: return B.CreateICmpUGT(a, b);
+        case ir::Cond::ALWAYS: return B.getTrue();
+        }
+        return B.getTrue();
+    }
+
+    // The TLB hit check, inline; returns the entry pointer and leaves the builder in the
+    // hit block. miss receives control when the tag does not match.
+    Value* tlb_check(Value* va, unsigned size, unsigned mmu, unsigned tag_off, BasicBlock* hit, BasicBlock* miss) {
+        Value* idx = B.CreateAnd(B.CreateLShr(va, PAGE_BITS), TLB_SIZE - 1);
+        Value* off = B.CreateAdd(B.CreateMul(idx, cst(i64, sizeof(TlbEntry))),
+                                 cst(i64, lay_.tlb + uint64_t(mmu) * TLB_SIZE * sizeof(TlbEntry)));
+        Value* entry = env_at(off);
+        Value* tag = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tag_off));
+        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
+        B.CreateCondBr(B.CreateICmpEQ(want, tag), hit, miss, likely_);
+        B.SetInsertPoint(hit);
+        return entry;
+    }
+    Value* host_addr(Value* entry, Value* va) {
+        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, offsetof(TlbEntry, addend)));
+        return B.CreateIntToPtr(B.CreateAdd(va, addend), ptr);
+    }
+    // Host functions are called through their addresses: nothing to resolve by name.
+    FunctionCallee host_fn(FunctionType* ft, const void* fn) {
+        return FunctionCallee(ft, B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(fn))), ptr));
+    }
+    FunctionCallee slow_load() {
+        return host_fn(FunctionType::get(i64, {ptr, i64, i64, i64}, false), reinterpret_cast<const void*>(&tessera_jit_load_slow));
+    }
+    FunctionCallee slow_store() {
+        return host_fn(FunctionType::get(Type::getVoidTy(C), {ptr, i64, i64, i64, i64}, false),
+                       reinterpret_cast<const void*>(&tessera_jit_store_slow));
+    }
+
+public:
+    // ---- one member per op in ops.def ----
+    void lower_movi(const ir::Insn& i) { set(i.dst, cst(cur_ty(), uint64_t(i.imm))); }
+    void lower_mov(const ir::Insn& i) { set(i.dst, get(i.src[0])); }
+    void lower_add(const ir::Insn& i) { set(i.dst, B.CreateAdd(get(i.src[0]), get(i.src[1]))); }
+    void lower_sub(const ir::Insn& i) { set(i.dst, B.CreateSub(get(i.src[0]), get(i.src[1]))); }
+    void lower_mul(const ir::Insn& i) { set(i.dst, B.CreateMul(get(i.src[0]), get(i.src[1]))); }
+    void lower_and_(const ir::Insn& i) { set(i.dst, B.CreateAnd(get(i.src[0]), get(i.src[1]))); }
+    void lower_or_(const ir::Insn& i) { set(i.dst, B.CreateOr(get(i.src[0]), get(i.src[1]))); }
+    void lower_xor_(const ir::Insn& i) { set(i.dst, B.CreateXor(get(i.src[0]), get(i.src[1]))); }
+    void lower_shl(const ir::Insn& i) { set(i.dst, binop_masked_shift(Instruction::Shl, i)); }
+    void lower_shr(const ir::Insn& i) { set(i.dst, binop_masked_shift(Instruction::LShr, i)); }
+    void lower_sar(const ir::Insn& i) { set(i.dst, binop_masked_shift(Instruction::AShr, i)); }
+    void lower_neg(const ir::Insn& i) { set(i.dst, B.CreateNeg(get(i.src[0]))); }
+    void lower_not_(const ir::Insn& i) { set(i.dst, B.CreateNot(get(i.src[0]))); }
+    void lower_mulhs(const ir::Insn& i) { set(i.dst, mulh(i, true, true)); }
+    void lower_mulhu(const ir::Insn& i) { set(i.dst, mulh(i, false, false)); }
+    void lower_mulhsu(const ir::Insn& i) { set(i.dst, mulh(i, true, false)); }
+    void lower_divs(const ir::Insn& i) { set(i.dst, div(i, true, false)); }
+    void lower_divu(const ir::Insn& i) { set(i.dst, div(i, false, false)); }
+    void lower_rems(const ir::Insn& i) { set(i.dst, div(i, true, true)); }
+    void lower_remu(const ir::Insn& i) { set(i.dst, div(i, false, true)); }
+    void lower_setcond(const ir::Insn& i) {
+        set(i.dst, B.CreateZExt(compare(i.cond, get(i.src[0]), get(i.src[1])), cur_ty()));
+    }
+    void lower_select(const ir::Insn& i) {
+        Value* c = get(i.src[0]);
+        set(i.dst, B.CreateSelect(B.CreateICmpNE(c, Constant::getNullValue(c->getType())), get(i.src[1]), get(i.src[2])));
+    }
+    void ext(const ir::Insn& i, bool sign) {
+        Value* v = get(i.src[0]);
+        Type* narrow = Type::getIntNTy(C, unsigned(i.imm));
+        if (v->getType() != narrow) v = B.CreateTrunc(v, narrow);
+        if (narrow != cur_ty()) v = sign ? B.CreateSExt(v, cur_ty()) : B.CreateZExt(v, cur_ty());
+        set(i.dst, v);
+    }
+    void lower_sext(const ir::Insn& i) { ext(i, true); }
+    void lower_zext(const ir::Insn& i) { ext(i, false); }
+    void lower_ld_env(const ir::Insn& i) { set(i.dst, env_load(cur_ty(), env_at(uint64_t(i.imm)))); }
+    void lower_st_env(const ir::Insn& i) { env_store(get(i.src[0]), env_at(uint64_t(i.imm))); }
+
+    void lower_ld(const ir::Insn& i) {
+        unsigned size = ir::memop_bytes(i.aux);
+        Type* n = Type::getIntNTy(C, size * 8);
+        Value* va = get(i.src[0]);
+        BasicBlock *hit = BasicBlock::Create(C, "ld.hit", F), *miss = BasicBlock::Create(C, "ld.miss", F),
+                   *join = BasicBlock::Create(C, "ld.join", F);
+        Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_read), hit, miss);
+        LoadInst* fast = B.CreateAlignedLoad(n, host_addr(entry, va), Align(1));
+        fast->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
+        B.CreateBr(join);
+        B.SetInsertPoint(miss);
+        Value* slow = B.CreateCall(slow_load(), {env_, va, cst(i64, size), cst(i64, uint64_t(i.imm))});
+        check_exception();
+        Value* slow_n = B.CreateTrunc(slow, n);
+        BasicBlock* miss_end = B.GetInsertBlock();
+        B.CreateBr(join);
+        B.SetInsertPoint(join);
+        PHINode* v = B.CreatePHI(n, 2);
+        v->addIncoming(fast, hit);
+        v->addIncoming(slow_n, miss_end);
+        Value* r = v;
+        if (n != cur_ty()) r = (i.aux & ir::MO_SIGN) ? B.CreateSExt(v, cur_ty()) : B.CreateZExt(v, cur_ty());
+        set(i.dst, r);
+    }
+    void lower_st(const ir::Insn& i) {
+        unsigned size = ir::memop_bytes(i.aux);
+        Type* n = Type::getIntNTy(C, size * 8);
+        Value* va = get(i.src[0]);
+        Value* val = get(i.src[1]);
+        BasicBlock *hit = BasicBlock::Create(C, "st.hit", F), *miss = BasicBlock::Create(C, "st.miss", F),
+                   *join = BasicBlock::Create(C, "st.join", F);
+        Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_write), hit, miss);
+        Value* narrow = val->getType() == n ? val : B.CreateTrunc(val, n);
+        B.CreateAlignedStore(narrow, host_addr(entry, va), Align(1))->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
+        B.CreateBr(join);
+        B.SetInsertPoint(miss);
+        Value* wide = val->getType() == i64 ? val : B.CreateZExt(val, i64);
+        B.CreateCall(slow_store(), {env_, va, cst(i64, size), wide, cst(i64, uint64_t(i.imm))});
+        check_exception();
+        B.CreateBr(join);
+        B.SetInsertPoint(join);
+    }
+    void lower_call(const ir::Insn& i) {
+        const auto* h = reinterpret_cast<const ir::Helper*>(i.imm);
+        FunctionType* ft = FunctionType::get(i64, {ptr, i64, i64, i64, i64}, false);
+        Value* callee = B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(h->fn))), ptr);
+        Value* r = B.CreateCall(ft, callee, {env_, arg(i.src[0]), arg(i.src[1]), arg(i.src[2]), arg(i.src[3])});
+        set(i.dst, r);
+        if (h->flags & ir::HF_MAY_RAISE) check_exception();
+    }
+    void lower_label(const ir::Insn& i) {
+        BasicBlock* l = labels_[size_t(i.imm)];
+        if (!B.GetInsertBlock()->getTerminator()) B.CreateBr(l);
+        B.SetInsertPoint(l);
+    }
+    void lower_br(const ir::Insn& i) {
+        B.CreateBr(labels_[size_t(i.imm)]);
+        new_block("dead");
+    }
+    void lower_brcond(const ir::Insn& i) {
+        BasicBlock* next = BasicBlock::Create(C, "cont", F);
+        B.CreateCondBr(compare(i.cond, get(i.src[0]), get(i.src[1])), labels_[size_t(i.imm)], next);
+        B.SetInsertPoint(next);
+    }
+    void lower_insn_start(const ir::Insn& i) {
+        guest_++;
+        guest_pc_ = uint64_t(i.imm);
+    }
+    void lower_exit_tb(const ir::Insn& i) {
+        env_store(cst(i64, uint64_t(i.imm)), env_at(lay_.pc));
+        retire(blk_.guest_insns);
+        B.CreateRet(cst(i64, i.aux));
+        new_block("dead");
+    }
+    void lower_exit_ind(const ir::Insn& i) {
+        env_store(get(i.src[0]), env_at(lay_.pc));
+        retire(blk_.guest_insns);
+        B.CreateRet(cst(i64, uint64_t(-1)));
+        new_block("dead");
+    }
+
+private:
+    const ir::Block& blk_;
+    const EnvLayout& lay_;
+    LLVMContext& C;
+    Module& M;
+    IRBuilder<> B;
+    Function* F = nullptr;
+    Value* env_ = nullptr;
+    Type *i8 = nullptr, *i64 = nullptr;
+    PointerType* ptr = nullptr;
+    MDNode *tbaa_env_ = nullptr, *tbaa_guest_ = nullptr, *likely_ = nullptr;
+    std::vector<Type*> temp_ty_;
+    std::vector<AllocaInst*> temps_;
+    std::vector<BasicBlock*> labels_, fault_;
+    const ir::Insn* cur_ = nullptr;
+    int guest_ = -1;
+    uint64_t guest_pc_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> lower_block(const ir::Block& b, const EnvLayout& env, LLVMContext& ctx, const std::string& name) {
+    auto m = std::make_unique<Module>(name, ctx);
+    Lowering(b, env, ctx, *m, name).run();
+    return m;
+}
+
+}  // namespace tessera::jit

@@ -1,0 +1,21 @@
+// IR block -> LLVM module with one function `int64_t name(ptr env)`.
+#pragma once
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include <memory>
+#include <string>
+
+#include "ir/ir.h"
+
+namespace tessera::jit {
+
+// Where the executor-visible fields live inside the CPU object.
+struct EnvLayout {
+    uint32_t tlb = 0, pc = 0, insn_count = 0, exception_pending = 0;
+};
+
+std::unique_ptr<llvm::Module> lower_block(const ir::Block& b, const EnvLayout& env, llvm::LLVMContext& ctx,
+                                          const std::string& name);
+
+}  // namespace tessera::jit
