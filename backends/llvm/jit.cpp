@@ -32,6 +32,9 @@ namespace tessera::jit {
 using namespace llvm;
 
 namespace {
+constexpr const char* kPipeline =
+    "function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg)";
+
 void check(Error e) {
     if (e) throw std::runtime_error("LLVM JIT: " + toString(std::move(e)));
 }
@@ -118,7 +121,15 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
                 pb.registerFunctionAnalyses(fam);
                 pb.registerLoopAnalyses(lam);
                 pb.crossRegisterProxies(lam, fam, cgam, mam);
-                pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2).run(m, mam);
+                // A block is one function without loops: the scalar clean-up that matters
+                // (promote temps, forward guest-register loads across guest memory
+                // accesses via TBAA, fold, drop dead stores) without the whole O2 pipeline.
+                ModulePassManager mpm;
+                if (auto err = pb.parsePassPipeline(mpm, kPipeline)) {
+                    errs() << "tessera jit: bad pipeline: " << toString(std::move(err)) << "\n";
+                    return;
+                }
+                mpm.run(m, mam);
             });
             return std::move(tsm);
         });
