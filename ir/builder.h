@@ -91,7 +91,12 @@ public:
         Insn& i = emit(Op::exit_tb, Type::I64, NO_TEMP, {}, int64_t(pc));
         i.aux = uint8_t(slot);
     }
-    void exit_ind(Temp pc) { emit(Op::exit_ind, Type::I64, NO_TEMP, {pc}); }
+    // mode_change: the exit follows something that may change translation flags (xRET),
+    // so executors must not dispatch it through a cache keyed by the current mode.
+    void exit_ind(Temp pc, bool mode_change = false) {
+        Insn& i = emit(Op::exit_ind, Type::I64, NO_TEMP, {pc});
+        i.aux = mode_change;
+    }
 
 private:
     Temp ext(Op op, Type t, Temp a, unsigned bits) {

@@ -159,6 +159,7 @@ std::string print_insn(const Block& b, const Insn& i) {
     case Op::st: put(" %s%u mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8, i.imm); break;
     case Op::call: put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;
     case Op::exit_tb: put(" 0x%" PRIx64 " slot %u", uint64_t(i.imm), i.aux); break;
+    case Op::exit_ind: if (i.aux) put(" mode-change"); break;
     default: break;
     }
     return buf;

@@ -99,6 +99,8 @@ public:
     bool irq_check = false;
     // Set by the board to leave the run loop (exit, reset).
     bool stop_requested = false;
+    // Compiled code chains from block to block; it leaves here the block that returned.
+    const void* last_block = nullptr;
 
     // --- softmmu services (tlb.cpp) ---
     void tlb_flush();

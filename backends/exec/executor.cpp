@@ -33,8 +33,13 @@ bool parse_exec_mode(const std::string& s, ExecMode* out) {
     return false;
 }
 
-Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts) : cpu_(cpu), cache_(cache), opts_(opts) {
+Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
+    : cpu_(cpu), cache_(cache), opts_(opts), ibc_(new jit::IbcEntry[IBC_SIZE]) {
     for (auto& e : jc_) e = JumpEntry{~0ull, 0, nullptr};
+    clear_ibc();
+    // A store into translated code may invalidate blocks in the middle of a block: compiled
+    // code must not find them through the indirect branch cache afterwards.
+    cache_.on_invalidate = [this] { clear_ibc(); };
     if (opts_.mode != ExecMode::Interp) jit_ = std::make_unique<jit::Jit>(cpu);
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
     if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(*jit_, keep_ir, log_enabled(LOG_OUT_ASM));
@@ -43,13 +48,28 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts) : cpu_(cpu), cac
 
 Executor::~Executor() {
     compiler_.reset();  // stop the worker before blocks (and their code) go away
+    cache_.on_invalidate = nullptr;
     cache_.flush();
+}
+
+void Executor::clear_ibc() {
+    for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, 0};
+}
+
+jit::ChainInfo Executor::chain_info(TB* tb) {
+    return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, tb->key.flags, tb};
+}
+
+bool Executor::exit_requested() const {
+    return cpu_.kick.load(std::memory_order_relaxed) || cpu_.irq_check || cpu_.stop_requested ||
+           (compiler_ && compiler_->has_done());
 }
 
 bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
 
 void Executor::flush() {
     cache_.flush();
+    clear_ibc();
     if (jit_) bytes_at_flush_ = jit_->stats().code_bytes;
     epoch_++;
     stats.flushes++;
@@ -57,7 +77,9 @@ void Executor::flush() {
 
 void Executor::compile_now(TB* tb) {
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    tb->compiled = jit_->compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM));
+    // Lockstep compares block by block: its compiled code always returns to the loop.
+    jit::ChainInfo chain = chain_info(tb);
+    tb->compiled = jit_->compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM), opts_.mode == ExecMode::Lockstep ? nullptr : &chain);
     tb->jit_owner = jit_.get();
     tb->jit_fn.store(tb->compiled.fn, std::memory_order_release);
     if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", tb->pc, tb->compiled.llvm_ir.c_str());
@@ -92,6 +114,8 @@ TB* Executor::lookup() {
     if (!tb) tb = translate(phys, flags);
     if (!tb) return nullptr;
     je = JumpEntry{pc, flags, tb};
+    if (jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed); fn && opts_.mode != ExecMode::Lockstep)
+        ibc_[(pc >> 1) & (IBC_SIZE - 1)] = jit::IbcEntry{pc, flags, fn, 0};
     return tb;
 }
 
@@ -113,21 +137,28 @@ void Executor::install_compiled() {
     }
 }
 
-int Executor::execute(TB* tb) {
+int Executor::execute(TB*& tb) {
     stats.blocks_executed++;
     stats.mem_ops += tb->mem_ops;
     switch (opts_.mode) {
     case ExecMode::Interp: return interp::run(*tb->code, cpu_);
-    case ExecMode::Jit: stats.jit_blocks_executed++; return int(tb->jit_fn.load(std::memory_order_relaxed)(&cpu_));
+    case ExecMode::Jit: {
+        stats.jit_blocks_executed++;
+        int r = int(tb->jit_fn.load(std::memory_order_relaxed)(&cpu_));
+        tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));  // chains may have moved on
+        return r;
+    }
     case ExecMode::Tiered: {
         jit::BlockFn fn = tb->jit_fn.load(std::memory_order_acquire);
         if (fn) {
             stats.jit_blocks_executed++;
-            return int(fn(&cpu_));
+            int r = int(fn(&cpu_));
+            tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));
+            return r;
         }
         if (++tb->exec_count == opts_.hot_threshold && !tb->compile_queued) {
             tb->compile_queued = true;
-            compiler_->enqueue(tb, epoch_);
+            compiler_->enqueue(tb, epoch_, chain_info(tb));
         }
         return interp::run(*tb->code, cpu_);
     }
@@ -139,7 +170,9 @@ int Executor::execute(TB* tb) {
 void Executor::run() {
     TB* last = nullptr;
     int slot = interp::EXIT_NOCHAIN;
+    bool jit_links = opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Tiered;
     for (;;) {
+        // Slow path: everything that can only change between blocks or on request.
         if (cpu_.kick.load(std::memory_order_relaxed) || cpu_.stop_requested) return;
         if (cpu_.irq_check) {
             cpu_.irq_check = false;
@@ -159,30 +192,33 @@ void Executor::run() {
         }
         if (cache_.generation != jc_cache_gen_ || cpu_.tlb_generation != jc_tlb_gen_) {
             for (auto& e : jc_) e = JumpEntry{~0ull, 0, nullptr};
+            clear_ibc();
             jc_cache_gen_ = cache_.generation;
             jc_tlb_gen_ = cpu_.tlb_generation;
         }
-        TB* tb = nullptr;
-        if (last && slot >= 0 && slot < 2) {
-            tb = last->chain[slot];
-            if (tb && tb->valid) {
-                stats.chained++;
-            } else {
-                tb = lookup();
-                // Chain only inside one virtual page: its physical mapping is the same for both.
-                if (tb && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0) last->chain[slot] = tb;
-            }
-        } else {
-            tb = lookup();
-        }
+        TB* tb = lookup();
         if (!tb) {  // the fetch itself faulted
             stats.exceptions++;
             cpu_.do_exception();
             last = nullptr;
             continue;
         }
-        if (log_enabled(LOG_EXEC)) log_printf("Trace pc=%016" PRIx64 " insns=%u\n", tb->pc, tb->guest_insns);
-        slot = execute(tb);
+        // Chain only inside one virtual page: its physical mapping is the same for both.
+        if (last && slot >= 0 && slot < 2 && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0)
+            TbCache::link(last, slot, tb, jit_links);
+        // Fast path: follow chains until a block leaves without one or someone asks.
+        for (;;) {
+            if (log_enabled(LOG_EXEC)) log_printf("Trace pc=%016" PRIx64 " insns=%u\n", tb->pc, tb->guest_insns);
+            slot = execute(tb);
+            if (slot < 0 || slot > 1) break;
+            TB* next = tb->chain[slot];
+            if (!next || exit_requested()) break;
+            // Compiled code returned although a chain exists: the successor got its code
+            // after the link was made. Patch the compiled exit for next time.
+            if (jit_links && !tb->jit_chain[slot] && next->jit_fn.load(std::memory_order_relaxed)) TbCache::link(tb, slot, next, true);
+            stats.chained++;
+            tb = next;
+        }
         if (slot == interp::EXIT_EXCEPTION) {
             stats.exceptions++;
             cpu_.do_exception();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "backends/exec/tb_cache.h"
+#include "backends/llvm/jit.h"
 #include "softmmu/vcpu.h"
 
 namespace tessera {
@@ -49,9 +50,13 @@ public:
 private:
     TB* lookup();
     TB* translate(uint64_t phys_pc, uint32_t flags);
-    int execute(TB* tb);
+    // Runs tb (and, for compiled code, whatever it chains to); tb becomes the block that returned.
+    int execute(TB*& tb);
     void install_compiled();
     void compile_now(TB* tb);
+    jit::ChainInfo chain_info(TB* tb);
+    void clear_ibc();
+    bool exit_requested() const;
 
     Vcpu& cpu_;
     TbCache& cache_;
@@ -70,6 +75,9 @@ private:
     static constexpr unsigned JC_SIZE = 4096;
     std::array<JumpEntry, JC_SIZE> jc_{};
     uint64_t jc_cache_gen_ = 0, jc_tlb_gen_ = 0;
+    // Indirect branch cache read by compiled code (jalr-style exits).
+    static constexpr unsigned IBC_SIZE = 4096;
+    std::unique_ptr<jit::IbcEntry[]> ibc_;
 };
 
 }  // namespace tessera

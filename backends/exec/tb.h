@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "backends/llvm/jit.h"
 #include "ir/ir.h"
@@ -29,6 +30,10 @@ struct TB {
     bool valid = true;
     bool compile_queued = false;
     TB* chain[2] = {nullptr, nullptr};  // direct successors, same virtual page only
+    // The successors' JIT code, read by this block's compiled exits to tail-call them.
+    jit::BlockFn jit_chain[2] = {nullptr, nullptr};
+    // Blocks chaining to this one (block, slot): unlinked when this one is invalidated.
+    std::vector<std::pair<TB*, int>> incoming;
     uint64_t exec_count = 0;
     ir::Block ir;
     std::unique_ptr<interp::Code> code;

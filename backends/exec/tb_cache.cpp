@@ -29,9 +29,25 @@ void TbCache::invalidate_page(uint64_t page) {
         dead_++;
         auto m = map_.find(t->key);
         if (m != map_.end() && m->second == t) map_.erase(m);
+        for (auto [src, slot] : t->incoming) {
+            if (src->chain[slot] == t) {
+                src->chain[slot] = nullptr;
+                src->jit_chain[slot] = nullptr;
+            }
+        }
+        t->incoming.clear();
     }
     by_page_.erase(it);
     generation++;
+    if (on_invalidate) on_invalidate();
+}
+
+void TbCache::link(TB* src, int slot, TB* dst, bool jit_too) {
+    if (src->chain[slot] != dst) {
+        src->chain[slot] = dst;
+        dst->incoming.push_back({src, slot});
+    }
+    if (jit_too) src->jit_chain[slot] = dst->jit_fn.load(std::memory_order_relaxed);
 }
 
 void TbCache::flush() {

@@ -1,5 +1,6 @@
 // Blocks by (guest-physical pc, mode flags), indexed by physical page for invalidation.
 #pragma once
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,10 @@ public:
     // Invalidate every block with code on this physical page. Blocks stay allocated
     // (a running block or a chain may still point at them) until flush().
     void invalidate_page(uint64_t page);
+    // Called after blocks were invalidated, before anything else can run them.
+    std::function<void()> on_invalidate;
+    // Links src's exit `slot` to dst (and dst's JIT code, if jit_too).
+    static void link(TB* src, int slot, TB* dst, bool jit_too);
     void flush();
     size_t size() const { return map_.size(); }
     uint64_t translated = 0, invalidated = 0;

@@ -18,10 +18,10 @@ BackgroundCompiler::~BackgroundCompiler() {
     for (Result& r : done_) jit_.release(r.code);
 }
 
-void BackgroundCompiler::enqueue(TB* tb, uint64_t epoch) {
+void BackgroundCompiler::enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain) {
     {
         std::lock_guard<std::mutex> g(mu_);
-        jobs_.push_back(Job{tb, epoch, tb->ir});
+        jobs_.push_back(Job{tb, epoch, tb->ir, chain});
     }
     cv_.notify_one();
 }
@@ -51,7 +51,7 @@ void BackgroundCompiler::worker() {
         }
         Result r{job.tb, job.epoch, {}};
         try {
-            r.code = jit_.compile(job.ir, keep_ir_, keep_asm_);
+            r.code = jit_.compile(job.ir, keep_ir_, keep_asm_, &job.chain);
         } catch (const std::exception& e) {
             fprintf(stderr, "tessera: background compile failed, block stays interpreted: %s\n", e.what());
             continue;

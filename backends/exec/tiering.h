@@ -18,7 +18,7 @@ class BackgroundCompiler {
 public:
     BackgroundCompiler(jit::Jit& jit, bool keep_ir, bool keep_asm);
     ~BackgroundCompiler();
-    void enqueue(TB* tb, uint64_t epoch);
+    void enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain);
     struct Result {
         TB* tb;
         uint64_t epoch;
@@ -35,6 +35,7 @@ private:
         TB* tb;
         uint64_t epoch;
         ir::Block ir;
+        jit::ChainInfo chain;
     };
     jit::Jit& jit_;
     bool keep_ir_, keep_asm_;

@@ -96,6 +96,12 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
     impl_->layout.pc = uint32_t(reinterpret_cast<const char*>(&cpu.pc) - base);
     impl_->layout.insn_count = uint32_t(reinterpret_cast<const char*>(&cpu.insn_count) - base);
     impl_->layout.exception_pending = uint32_t(reinterpret_cast<const char*>(&cpu.exception_pending) - base);
+    impl_->layout.kick = uint32_t(reinterpret_cast<const char*>(&cpu.kick) - base);
+    impl_->layout.irq_check = uint32_t(reinterpret_cast<const char*>(&cpu.irq_check) - base);
+    impl_->layout.last_block = uint32_t(reinterpret_cast<const char*>(&cpu.last_block) - base);
+    // irq_check and stop_requested are read as one 16-bit word.
+    if (reinterpret_cast<const char*>(&cpu.stop_requested) != reinterpret_cast<const char*>(&cpu.irq_check) + 1)
+        throw std::logic_error("Vcpu layout: stop_requested must follow irq_check");
 
     auto jtmb = check(orc::JITTargetMachineBuilder::detectHost());
     jtmb.setCodeGenOptLevel(CodeGenOptLevel::Default);
@@ -143,12 +149,12 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
 
 Jit::~Jit() = default;
 
-CompiledBlock Jit::compile(const ir::Block& b, bool keep_ir, bool keep_asm) {
+CompiledBlock Jit::compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain) {
     auto t0 = std::chrono::steady_clock::now();
     auto ctx = std::make_unique<LLVMContext>();
     char name[64];
     snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64, b.guest_pc, impl_->next_id++);
-    auto mod = lower_block(b, impl_->layout, *ctx, name);
+    auto mod = lower_block(b, impl_->layout, *ctx, name, chain);
     CompiledBlock cb;
     if (keep_ir) {
         raw_string_ostream os(cb.llvm_ir);

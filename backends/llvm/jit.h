@@ -22,6 +22,23 @@ struct CompiledBlock {
     void* handle = nullptr;  // the ORC resource tracker owning the code
 };
 
+// The per-vCPU indirect branch cache compiled code consults for jalr-style exits.
+struct IbcEntry {
+    uint64_t pc;
+    uint64_t flags;
+    BlockFn fn;
+    uint64_t pad;
+};
+
+// Where a block's compiled exits may continue without returning to the executor.
+struct ChainInfo {
+    BlockFn* jit_chain = nullptr;  // the block's two direct-exit slots (TB::jit_chain)
+    const IbcEntry* ibc = nullptr;
+    uint32_t ibc_mask = 0;
+    uint32_t flags = 0;            // the block's translation flags (an indirect exit keeps them)
+    const void* block = nullptr;   // stored into Vcpu::last_block by every return to the executor
+};
+
 struct JitStats {
     uint64_t blocks_compiled = 0, code_bytes = 0, compile_ns = 0, freed = 0;
 };
@@ -36,7 +53,8 @@ public:
 
     // Thread-safe: may run on a background compile thread. Throws std::runtime_error if
     // LLVM fails (a bug, not a guest error).
-    CompiledBlock compile(const ir::Block& b, bool keep_ir, bool keep_asm);
+    // chain: nullptr for a block that must always return to the executor (lockstep).
+    CompiledBlock compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain = nullptr);
     // Frees the code of a block that can no longer run.
     void release(CompiledBlock& cb);
     JitStats stats() const;

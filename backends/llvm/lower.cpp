@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "backends/llvm/jit.h"
 #include "softmmu/vcpu.h"
 
 namespace tessera::jit {
@@ -26,8 +27,9 @@ namespace {
 
 class Lowering {
 public:
-    Lowering(const ir::Block& blk, const EnvLayout& lay, LLVMContext& ctx, Module& m, const std::string& name)
-        : blk_(blk), lay_(lay), C(ctx), M(m), B(ctx) {
+    Lowering(const ir::Block& blk, const EnvLayout& lay, LLVMContext& ctx, Module& m, const std::string& name,
+             const ChainInfo* chain)
+        : blk_(blk), lay_(lay), chain_(chain), C(ctx), M(m), B(ctx) {
         i8 = Type::getInt8Ty(C);
         i64 = Type::getInt64Ty(C);
         ptr = PointerType::getUnqual(C);
@@ -107,7 +109,7 @@ private:
             B.SetInsertPoint(fault_[g]);
             env_store(cst(i64, guest_pc_), env_at(lay_.pc));
             retire(g);
-            B.CreateRet(cst(i64, uint64_t(-2)));
+            ret(uint64_t(-2));
         }
         return fault_[g];
     }
@@ -117,6 +119,12 @@ private:
         B.CreateCondBr(B.CreateICmpNE(pending, cst(i8, 0)), fault_block(), ok, md_unlikely());
         B.SetInsertPoint(ok);
     }
+    // Every return to the executor says which block it leaves from (chains may have run several).
+    void ret(uint64_t code) {
+        if (chain_) env_store(host_ptr_const(chain_->block), env_at(lay_.last_block));
+        B.CreateRet(cst(i64, code));
+    }
+    Value* host_ptr_const(const void* p) { return B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(p))), ptr); }
     MDNode* md_unlikely() { return MDBuilder(C).createBranchWeights(1, 2000); }
 
     Value* binop_masked_shift(Instruction::BinaryOps op, const ir::Insn& i) {
@@ -300,22 +308,58 @@ public:
         guest_++;
         guest_pc_ = uint64_t(i.imm);
     }
+    // Continue in the next block's code directly unless someone asked the loop to look.
+    // Returns the block where the "give up, return to the executor" path goes on.
+    void tail_call_unless_requested(Value* fn, uint64_t ret_code) {
+        BasicBlock *call = BasicBlock::Create(C, "chain", F), *back = BasicBlock::Create(C, "to_loop", F);
+        Value* kick = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.kick));
+        cast<LoadInst>(kick)->setVolatile(true);  // set by other threads
+        Value* flags = env_load(Type::getInt16Ty(C), env_at(lay_.irq_check));
+        Value* req = B.CreateOr(B.CreateZExt(kick, i64), B.CreateZExt(flags, i64));
+        Value* go = B.CreateAnd(B.CreateICmpEQ(req, cst(i64, 0)), B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)));
+        B.CreateCondBr(go, call, back, likely_);
+        B.SetInsertPoint(call);
+        CallInst* r = B.CreateCall(FunctionType::get(i64, {ptr}, false), fn, {env_});
+        r->setTailCallKind(CallInst::TCK_MustTail);
+        B.CreateRet(r);
+        B.SetInsertPoint(back);
+        ret(ret_code);
+    }
     void lower_exit_tb(const ir::Insn& i) {
         env_store(cst(i64, uint64_t(i.imm)), env_at(lay_.pc));
         retire(blk_.guest_insns);
-        B.CreateRet(cst(i64, i.aux));
+        if (chain_ && i.aux < 2) {
+            Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
+            tail_call_unless_requested(fn, i.aux);
+        } else {
+            ret(i.aux);
+        }
         new_block("dead");
     }
     void lower_exit_ind(const ir::Insn& i) {
-        env_store(get(i.src[0]), env_at(lay_.pc));
+        Value* target = get(i.src[0]);
+        env_store(target, env_at(lay_.pc));
         retire(blk_.guest_insns);
-        B.CreateRet(cst(i64, uint64_t(-1)));
+        if (chain_ && chain_->ibc && !i.aux) {
+            // Indirect branch cache: same mode, so only the pc needs to match.
+            Value* idx = B.CreateAnd(B.CreateLShr(target, 1), cst(i64, chain_->ibc_mask));
+            Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
+            Value* epc = B.CreateLoad(i64, e);
+            Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));
+            Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, fn)));
+            Value* hit = B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags)));
+            Value* fn = B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
+            tail_call_unless_requested(fn, uint64_t(-1));
+        } else {
+            ret(uint64_t(-1));
+        }
         new_block("dead");
     }
 
 private:
     const ir::Block& blk_;
     const EnvLayout& lay_;
+    const ChainInfo* chain_;
     LLVMContext& C;
     Module& M;
     IRBuilder<> B;
@@ -334,9 +378,10 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Module> lower_block(const ir::Block& b, const EnvLayout& env, LLVMContext& ctx, const std::string& name) {
+std::unique_ptr<Module> lower_block(const ir::Block& b, const EnvLayout& env, LLVMContext& ctx, const std::string& name,
+                                    const ChainInfo* chain) {
     auto m = std::make_unique<Module>(name, ctx);
-    Lowering(b, env, ctx, *m, name).run();
+    Lowering(b, env, ctx, *m, name, chain).run();
     return m;
 }
 

@@ -37,11 +37,11 @@ bool trans_ebreak(Ctx& c, const Args&) {
     return true;
 }
 bool trans_mret(Ctx& c, const Args&) {
-    c.exit_ind(c.b.call(&h_mret, c.imm(c.insn)));
+    c.exit_ind(c.b.call(&h_mret, c.imm(c.insn)), true);
     return true;
 }
 bool trans_sret(Ctx& c, const Args&) {
-    c.exit_ind(c.b.call(&h_sret, c.imm(c.insn)));
+    c.exit_ind(c.b.call(&h_sret, c.imm(c.insn)), true);
     return true;
 }
 bool trans_wfi(Ctx& c, const Args&) {

@@ -41,8 +41,8 @@ struct Ctx {
         b.exit_tb(target, slot);
         ended = true;
     }
-    void exit_ind(Temp target) {
-        b.exit_ind(target);
+    void exit_ind(Temp target, bool mode_change = false) {
+        b.exit_ind(target, mode_change);
         ended = true;
     }
     // Raise a guest exception at this instruction.
