@@ -14,7 +14,7 @@ namespace tessera {
 
 enum class Access : uint8_t { Load = 0, Store = 1, Fetch = 2 };
 
-constexpr unsigned TLB_BITS = 8;
+constexpr unsigned TLB_BITS = 10;  // 4 MiB reach per mode: big arrays a power of two apart no longer thrash
 constexpr unsigned TLB_SIZE = 1u << TLB_BITS;
 constexpr unsigned NB_MMU_MODES = 4;
 

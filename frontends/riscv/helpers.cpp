@@ -3,6 +3,7 @@
 #include "frontends/riscv/amo.h"
 #include "frontends/riscv/csr.h"
 #include "frontends/riscv/fpu.h"
+#include "frontends/riscv/fpu_fast.h"
 #include "frontends/riscv/translate.h"
 #include "util/log.h"
 
@@ -114,8 +115,11 @@ uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d)
         c.raise(EXC_ILLEGAL, desc >> 32);
         return 0;
     }
+    uint64_t r;
+    if (rm == fp::RNE && (c.fflags & fp::NX) && (c.mstatus_ & mstatus::FS) == mstatus::FS && fp::fp_fast(op, a, b, d, &r))
+        return r;
     uint32_t flags = 0;
-    uint64_t r = fp::fp_exec(op, a, b, d, int(rm), &flags);
+    r = fp::fp_exec(op, a, b, d, int(rm), &flags);
     if (flags) {
         c.fflags |= flags;
         c.mstatus_ |= mstatus::FS | mstatus::SD;
