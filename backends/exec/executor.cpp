@@ -6,6 +6,7 @@
 #include "backends/exec/tiering.h"
 #include "backends/interp/interp.h"
 #include "backends/llvm/jit.h"
+#include "ir/opt.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -91,6 +92,7 @@ TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
     tb->key = TbKey{phys_pc, flags};
     tb->pc = cpu_.pc;
     if (!cpu_.translate_block(cpu_.pc, flags, tb->ir, &tb->page2)) return nullptr;
+    ir::optimize(tb->ir);
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
     tb->guest_insns = tb->ir.guest_insns;
     for (const ir::Insn& i : tb->ir.insns) tb->mem_ops += i.op == ir::Op::ld || i.op == ir::Op::st;

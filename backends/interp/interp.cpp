@@ -44,7 +44,28 @@ inline uint64_t do_mulh(Op op, uint64_t a, uint64_t b, unsigned bits) {
 
 // Extra handlers beyond the op table: specialised memory and env accesses.
 enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16, ST_32, ST_64,
-               LD_ENV64, ST_ENV64, CALL_RAISE, NSPECIAL };
+               LD_ENV64, ST_ENV64, CALL_RAISE,
+               // register-immediate forms: the second operand is a constant
+               ADD_RI, SUB_RI, MUL_RI, AND_RI, OR_RI, XOR_RI, SHL_RI, SHR_RI, SAR_RI, SETCOND_RI,
+               NSPECIAL };
+
+// The op's register-immediate handler, or NSPECIAL if it has none.
+Special ri_form(Op op) {
+    switch (op) {
+    case Op::add: return ADD_RI;
+    case Op::sub: return SUB_RI;
+    case Op::mul: return MUL_RI;
+    case Op::and_: return AND_RI;
+    case Op::or_: return OR_RI;
+    case Op::xor_: return XOR_RI;
+    case Op::shl: return SHL_RI;
+    case Op::shr: return SHR_RI;
+    case Op::sar: return SAR_RI;
+    case Op::setcond: return SETCOND_RI;
+    default: return NSPECIAL;
+    }
+}
+bool commutative(Op op) { return op == Op::add || op == Op::mul || op == Op::and_ || op == Op::or_ || op == Op::xor_; }
 
 struct Tables {
     const void* const* ops;
@@ -67,13 +88,56 @@ static Tables& tables() {
 std::unique_ptr<Code> compile(const ir::Block& b) {
     auto code = std::make_unique<Code>();
     const Tables& t = tables();
-    uint32_t zero = uint32_t(b.temps.size());
+    const size_t nt = b.temps.size();
+    uint32_t zero = uint32_t(nt);
     code->slots = zero + 1;
     code->guest_insns = b.guest_insns;
+
+    // Plan: which operands become immediates, which additions fold into addresses.
+    std::vector<int> def(nt, -1);
+    for (size_t n = 0; n < b.insns.size(); n++)
+        if (b.insns[n].dst != ir::NO_TEMP) def[b.insns[n].dst] = int(n);
+    auto is_const = [&](uint32_t tmp) { return tmp != ir::NO_TEMP && def[tmp] >= 0 && b.insns[size_t(def[tmp])].op == Op::movi; };
+    auto const_of = [&](uint32_t tmp) { return b.insns[size_t(def[tmp])].imm; };
+    struct Plan {
+        ir::Insn i;
+        Special special = NSPECIAL;
+        int64_t imm2 = 0;
+    };
+    std::vector<Plan> plan(b.insns.size());
+    std::vector<uint32_t> reg_uses(nt, 0);
+    for (size_t n = 0; n < b.insns.size(); n++) {
+        Plan& p = plan[n];
+        p.i = b.insns[n];
+        ir::Insn& i = p.i;
+        Special ri = ri_form(i.op);
+        if (ri != NSPECIAL) {
+            if (!is_const(i.src[1]) && is_const(i.src[0]) && commutative(i.op)) std::swap(i.src[0], i.src[1]);
+            if (is_const(i.src[1])) {
+                p.special = ri;
+                p.imm2 = const_of(i.src[1]);
+                i.src[1] = ir::NO_TEMP;
+            }
+        } else if (i.op == Op::ld || i.op == Op::st) {
+            // address = base + constant: the displacement rides in the memory op
+            uint32_t a = i.src[0];
+            if (def[a] >= 0) {
+                const ir::Insn& d = b.insns[size_t(def[a])];
+                if (d.op == Op::add && d.type == ir::Type::I64 && is_const(d.src[1])) {
+                    i.src[0] = d.src[0];
+                    p.imm2 = const_of(d.src[1]);
+                }
+            }
+        }
+        for (uint32_t s : i.src)
+            if (s != ir::NO_TEMP) reg_uses[s]++;
+    }
+
     std::vector<int64_t> label_pos(b.labels, -1);
     std::vector<size_t> fixups;
     int guest = -1;
-    for (const ir::Insn& i : b.insns) {
+    for (size_t n = 0; n < b.insns.size(); n++) {
+        const ir::Insn& i = plan[n].i;
         if (i.op == Op::insn_start) {
             guest++;
             code->insn_pc.push_back(uint64_t(i.imm));
@@ -83,8 +147,11 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
             label_pos[size_t(i.imm)] = int64_t(code->insns.size());
             continue;
         }
+        // Constants and additions that every user took as an immediate need no op.
+        if ((ir::op_info(i.op).flags & ir::OPF_PURE) && i.dst != ir::NO_TEMP && reg_uses[i.dst] == 0) continue;
         CInsn c{};
-        c.handler = t.ops[size_t(i.op)];
+        c.handler = plan[n].special != NSPECIAL ? t.special[plan[n].special] : t.ops[size_t(i.op)];
+        c.imm2 = plan[n].imm2;
         auto slot = [&](uint32_t s) { return s == ir::NO_TEMP ? zero : s; };
         c.d = slot(i.dst);
         c.a = slot(i.src[0]);
@@ -143,7 +210,9 @@ static int exec(const Code* code, Vcpu* cpu, Tables* export_tables) {
     };
     static const void* const special_labels[] = {&&S_ld_u8, &&S_ld_s8, &&S_ld_u16, &&S_ld_s16, &&S_ld_u32, &&S_ld_s32,
                                                  &&S_ld_64, &&S_st_8, &&S_st_16, &&S_st_32, &&S_st_64,
-                                                 &&S_ld_env64, &&S_st_env64, &&S_call_raise};
+                                                 &&S_ld_env64, &&S_st_env64, &&S_call_raise,
+                                                 &&S_add_ri, &&S_sub_ri, &&S_mul_ri, &&S_and_ri, &&S_or_ri, &&S_xor_ri,
+                                                 &&S_shl_ri, &&S_shr_ri, &&S_sar_ri, &&S_setcond_ri};
     static_assert(sizeof(special_labels) / sizeof(special_labels[0]) == NSPECIAL);
     if (export_tables) {
         export_tables->ops = op_labels;
@@ -178,6 +247,18 @@ L_shl: D = (A << (B & (ip->bits - 1))) & ip->mask; NEXT();
 L_shr: D = (A & ip->mask) >> (B & (ip->bits - 1)); NEXT();
 L_sar: D = uint64_t(int64_t(sx(A, ip->bits)) >> (B & (ip->bits - 1))) & ip->mask; NEXT();
 L_neg: D = (0 - A) & ip->mask; NEXT();
+#define I uint64_t(ip->imm2)
+S_add_ri: D = (A + I) & ip->mask; NEXT();
+S_sub_ri: D = (A - I) & ip->mask; NEXT();
+S_mul_ri: D = (A * I) & ip->mask; NEXT();
+S_and_ri: D = A & I & ip->mask; NEXT();
+S_or_ri: D = (A | I) & ip->mask; NEXT();
+S_xor_ri: D = (A ^ I) & ip->mask; NEXT();
+S_shl_ri: D = (A << (I & (ip->bits - 1))) & ip->mask; NEXT();
+S_shr_ri: D = (A & ip->mask) >> (I & (ip->bits - 1)); NEXT();
+S_sar_ri: D = uint64_t(int64_t(sx(A, ip->bits)) >> (I & (ip->bits - 1))) & ip->mask; NEXT();
+S_setcond_ri: D = ir::eval_cond(ir::Cond(ip->cond), A, I, ip->bits); NEXT();
+#undef I
 L_not_: D = ~A & ip->mask; NEXT();
 L_mulhs: D = do_mulh(Op::mulhs, A, B, ip->bits); NEXT();
 L_mulhu: D = do_mulh(Op::mulhu, A, B, ip->bits); NEXT();
@@ -204,7 +285,7 @@ L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or drop
     // Guest loads and stores: the TLB hit check inline, everything else in the slow path.
 #define LOAD(label, T, size, ext)                                                     \
     label : {                                                                         \
-        uint64_t va = A;                                                              \
+        uint64_t va = A + uint64_t(ip->imm2);                                         \
         const TlbEntry& te = cpu->tlb[ip->imm][Vcpu::tlb_index(va)];                  \
         uint64_t v;                                                                   \
         if (__builtin_expect((va & (PAGE_MASK | (size - 1))) == te.tag_read, 1)) {    \
@@ -228,7 +309,7 @@ L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or drop
 #undef LOAD
 #define STORE(label, T, size)                                                          \
     label : {                                                                          \
-        uint64_t va = A;                                                               \
+        uint64_t va = A + uint64_t(ip->imm2);                                          \
         const TlbEntry& te = cpu->tlb[ip->imm][Vcpu::tlb_index(va)];                   \
         if (__builtin_expect((va & (PAGE_MASK | (size - 1))) == te.tag_write, 1)) {    \
             T x = T(B);                                                                \

@@ -18,6 +18,7 @@ struct CInsn {
     uint8_t bits, cond, aux, pad;
     uint64_t mask;
     int64_t imm;
+    int64_t imm2;  // constant second operand (_ri forms) or address displacement (ld/st)
 };
 
 struct Code {

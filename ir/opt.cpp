@@ -1,0 +1,125 @@
+#include "ir/opt.h"
+
+#include <map>
+#include <vector>
+
+namespace tessera::ir {
+
+namespace {
+uint64_t mask_of(Type t) {
+    unsigned bits = type_bits(t);
+    return bits >= 64 ? ~0ull : (1ull << bits) - 1;
+}
+}  // namespace
+
+bool fold_binary(Op op, Type t, uint64_t a, uint64_t b, uint64_t* out) {
+    unsigned bits = type_bits(t);
+    uint64_t m = mask_of(t);
+    unsigned sh = unsigned(b & (bits - 1));
+    int64_t sa = int64_t(a << (64 - bits)) >> (64 - bits);
+    switch (op) {
+    case Op::add: *out = (a + b) & m; return true;
+    case Op::sub: *out = (a - b) & m; return true;
+    case Op::mul: *out = (a * b) & m; return true;
+    case Op::and_: *out = a & b; return true;
+    case Op::or_: *out = a | b; return true;
+    case Op::xor_: *out = a ^ b; return true;
+    case Op::shl: *out = (a << sh) & m; return true;
+    case Op::shr: *out = (a & m) >> sh; return true;
+    case Op::sar: *out = uint64_t(sa >> sh) & m; return true;
+    default: return false;
+    }
+}
+
+void optimize(Block& b) {
+    const size_t nt = b.temps.size();
+    std::vector<uint32_t> alias(nt);
+    for (uint32_t t = 0; t < nt; t++) alias[t] = t;
+    std::vector<bool> is_const(nt, false);
+    std::vector<uint64_t> value(nt, 0);
+    // env offset -> (temp holding the current value, its type), valid until a helper
+    // that writes CPU state or a join point.
+    std::map<int64_t, std::pair<uint32_t, Type>> env;
+    auto forget_overlap = [&](int64_t off, unsigned size) {
+        for (auto it = env.begin(); it != env.end();) {
+            int64_t o = it->first;
+            unsigned s = type_bits(it->second.second) / 8;
+            if (o < off + int64_t(size) && off < o + int64_t(s)) it = env.erase(it);
+            else ++it;
+        }
+    };
+    std::vector<bool> dead(b.insns.size(), false);
+    for (size_t n = 0; n < b.insns.size(); n++) {
+        Insn& i = b.insns[n];
+        for (uint32_t& s : i.src)
+            if (s != NO_TEMP) s = alias[s];
+        switch (i.op) {
+        case Op::movi:
+            is_const[i.dst] = true;
+            value[i.dst] = uint64_t(i.imm) & mask_of(i.type);
+            break;
+        case Op::ld_env: {
+            auto it = env.find(i.imm);
+            if (it != env.end() && it->second.second == i.type) {
+                alias[i.dst] = it->second.first;
+                dead[n] = true;
+            } else {
+                forget_overlap(i.imm, type_bits(i.type) / 8);
+                env[i.imm] = {i.dst, i.type};
+            }
+            break;
+        }
+        case Op::st_env:
+            forget_overlap(i.imm, type_bits(i.type) / 8);
+            env[i.imm] = {i.src[0], i.type};
+            break;
+        case Op::call:
+            if (reinterpret_cast<const Helper*>(i.imm)->flags & HF_WRITES_ENV) env.clear();
+            break;
+        case Op::label: env.clear(); break;
+        default:
+            if (op_info(i.op).nsrc == 2 && (op_info(i.op).flags & OPF_PURE) && is_const[i.src[0]] && is_const[i.src[1]]) {
+                uint64_t r;
+                if (fold_binary(i.op, i.type, value[i.src[0]], value[i.src[1]], &r)) {
+                    i.op = Op::movi;
+                    i.imm = int64_t(r);
+                    i.src[0] = i.src[1] = NO_TEMP;
+                    is_const[i.dst] = true;
+                    value[i.dst] = r;
+                    break;
+                }
+            }
+            // x + 0, x | 0, x ^ 0, x - 0: the value itself
+            if ((i.op == Op::add || i.op == Op::or_ || i.op == Op::xor_ || i.op == Op::sub) && is_const[i.src[1]] &&
+                value[i.src[1]] == 0 && b.temps[i.src[0]] == i.type) {
+                alias[i.dst] = i.src[0];
+                dead[n] = true;
+            } else if ((i.op == Op::add || i.op == Op::or_ || i.op == Op::xor_) && is_const[i.src[0]] &&
+                       value[i.src[0]] == 0 && b.temps[i.src[1]] == i.type) {
+                alias[i.dst] = i.src[1];
+                dead[n] = true;
+            }
+            break;
+        }
+    }
+    // Dead code: pure ops and state loads whose results nobody uses.
+    std::vector<bool> used(nt, false);
+    for (size_t n = b.insns.size(); n-- > 0;) {
+        Insn& i = b.insns[n];
+        if (dead[n]) continue;
+        const OpInfo& info = op_info(i.op);
+        bool removable = (info.flags & OPF_PURE) || i.op == Op::ld_env;
+        if (removable && info.ndst && !used[i.dst]) {
+            dead[n] = true;
+            continue;
+        }
+        for (uint32_t s : i.src)
+            if (s != NO_TEMP) used[s] = true;
+    }
+    size_t out = 0;
+    for (size_t n = 0; n < b.insns.size(); n++)
+        if (!dead[n]) b.insns[out++] = b.insns[n];
+    b.insns.resize(out);
+}
+
+}  // namespace tessera::ir

@@ -1,0 +1,13 @@
+// IR-level clean-up run on every block before it reaches an executor: forwarding of
+// CPU-state values within the block, constant folding, dead code removal.
+#pragma once
+#include "ir/ir.h"
+
+namespace tessera::ir {
+
+// Computes an op on constants exactly as ops.def defines it; false if op is not foldable.
+bool fold_binary(Op op, Type t, uint64_t a, uint64_t b, uint64_t* out);
+
+void optimize(Block& b);
+
+}  // namespace tessera::ir
