@@ -67,6 +67,8 @@ struct Label {
 };
 
 constexpr uint32_t NO_TEMP = UINT32_MAX;
+// Frontends end a block before it needs more temps than this; executors rely on it.
+constexpr uint32_t kMaxBlockTemps = 6000;
 
 struct Insn {
     Op op;

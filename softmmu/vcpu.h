@@ -99,6 +99,10 @@ public:
     bool irq_check = false;
     // Set by the board to leave the run loop (exit, reset).
     bool stop_requested = false;
+    // The interpreter's temps, at a fixed offset from the CPU state so that one operand
+    // encoding (an offset from env) reaches both temps and guest registers.
+    static constexpr unsigned kInterpFrameSlots = 8192;
+    uint64_t interp_frame[kInterpFrameSlots];
     // Compiled code chains from block to block; it leaves here the block that returned.
     const void* last_block = nullptr;
 

@@ -96,7 +96,7 @@ TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
     tb->guest_insns = tb->ir.guest_insns;
     for (const ir::Insn& i : tb->ir.insns) tb->mem_ops += i.op == ir::Op::ld || i.op == ir::Op::st;
-    tb->code = interp::compile(tb->ir);
+    tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
     TB* t = cache_.insert(std::move(tb));

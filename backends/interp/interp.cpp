@@ -85,12 +85,95 @@ static Tables& tables() {
     return t;
 }
 
-std::unique_ptr<Code> compile(const ir::Block& b) {
+uint32_t frame_offset(const Vcpu& cpu) {
+    return uint32_t(reinterpret_cast<const char*>(&cpu.interp_frame[0]) - reinterpret_cast<const char*>(&cpu));
+}
+
+namespace {
+
+bool overlaps(int64_t a, unsigned as, int64_t b, unsigned bs) { return a < b + int64_t(bs) && b < a + int64_t(as); }
+
+// Operand placement. Every operand is a byte offset from the CPU state: a temp lives in
+// the frame, but a temp that merely carries a guest register (a 64-bit ld_env whose slot
+// is not rewritten while the temp is live) is read in place, and an op whose only use is
+// a 64-bit st_env writes its result straight into the register. A plain add of two
+// registers thus becomes one interpreted op instead of four.
+struct Placement {
+    std::vector<uint32_t> off;       // per temp
+    std::vector<bool> skip;          // per insn: nothing to emit
+};
+
+Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t frame_off) {
+    const size_t n_ins = b.insns.size(), nt = b.temps.size();
+    Placement pl;
+    pl.off.resize(nt);
+    for (uint32_t t = 0; t < nt; t++) pl.off[t] = frame_off + 8 * t;
+    pl.skip.assign(n_ins, false);
+    std::vector<int> def(nt, -1), uses(nt, 0), last_use(nt, -1);
+    for (size_t n = 0; n < n_ins; n++) {
+        const ir::Insn& i = b.insns[n];
+        if (i.dst != ir::NO_TEMP) def[i.dst] = int(n);
+        if (!emitted[n]) continue;
+        for (uint32_t s : i.src)
+            if (s != ir::NO_TEMP) {
+                uses[s]++;
+                last_use[s] = int(n);
+            }
+    }
+    auto writes_env = [&](const ir::Insn& i, int64_t off, unsigned size) {
+        if (i.op == Op::st_env) return overlaps(i.imm, ir::type_bits(i.type) / 8, off, size);
+        if (i.op == Op::call) return (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_WRITES_ENV) != 0;
+        return false;
+    };
+    // 1. Guest-register reads in place.
+    std::vector<int64_t> alias_of(nt, -1);
+    for (size_t n = 0; n < n_ins; n++) {
+        const ir::Insn& i = b.insns[n];
+        if (i.op != Op::ld_env || i.type != ir::Type::I64 || last_use[i.dst] < 0) continue;
+        bool killed = false;
+        for (int k = int(n) + 1; k < last_use[i.dst] && !killed; k++) killed = writes_env(b.insns[size_t(k)], i.imm, 8);
+        if (killed) continue;
+        alias_of[i.dst] = i.imm;
+        pl.off[i.dst] = uint32_t(i.imm);
+        pl.skip[n] = true;
+    }
+    // 2. Results written straight into the guest register they are stored to.
+    for (size_t s = 0; s < n_ins; s++) {
+        const ir::Insn& st = b.insns[s];
+        if (st.op != Op::st_env || st.type != ir::Type::I64) continue;
+        uint32_t t = st.src[0];
+        int p = def[t];
+        if (p < 0 || uses[t] != 1 || alias_of[t] >= 0 || !emitted[size_t(p)] || pl.skip[size_t(p)]) continue;
+        const ir::Insn& d = b.insns[size_t(p)];
+        // Helpers write their result even when they raise: the register must keep its value.
+        if ((d.type != ir::Type::I64 && ir::op_info(d.op).ndst) || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
+        bool ok = true;
+        for (size_t k = size_t(p) + 1; k < s && ok; k++) {
+            const ir::Insn& i = b.insns[k];
+            // A fault or a helper in between must still see the old register value, and so
+            // must anything reading the register.
+            if (ir::op_info(i.op).flags & (ir::OPF_FAULT | ir::OPF_CALL | ir::OPF_BRANCH | ir::OPF_LABEL)) ok = false;
+            if (i.op == Op::ld_env && overlaps(i.imm, ir::type_bits(i.type) / 8, st.imm, 8)) ok = false;
+            if (i.op == Op::st_env && overlaps(i.imm, ir::type_bits(i.type) / 8, st.imm, 8)) ok = false;
+            if (emitted[k])
+                for (uint32_t u : i.src)
+                    if (u != ir::NO_TEMP && alias_of[u] >= 0 && overlaps(alias_of[u], 8, st.imm, 8)) ok = false;
+        }
+        if (!ok) continue;
+        pl.off[t] = uint32_t(st.imm);
+        pl.skip[s] = true;
+    }
+    return pl;
+}
+
+}  // namespace
+
+std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     auto code = std::make_unique<Code>();
     const Tables& t = tables();
     const size_t nt = b.temps.size();
-    uint32_t zero = uint32_t(nt);
-    code->slots = zero + 1;
+    if (nt + 1 > Vcpu::kInterpFrameSlots) throw std::logic_error("interp: block has more temps than the frame");
+    const uint32_t zero_off = frame_off + 8 * (Vcpu::kInterpFrameSlots - 1);
     code->guest_insns = b.guest_insns;
 
     // Plan: which operands become immediates, which additions fold into addresses.
@@ -100,16 +183,15 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
     auto is_const = [&](uint32_t tmp) { return tmp != ir::NO_TEMP && def[tmp] >= 0 && b.insns[size_t(def[tmp])].op == Op::movi; };
     auto const_of = [&](uint32_t tmp) { return b.insns[size_t(def[tmp])].imm; };
     struct Plan {
-        ir::Insn i;
         Special special = NSPECIAL;
         int64_t imm2 = 0;
     };
+    ir::Block pb = b;  // operands rewritten by the plan
     std::vector<Plan> plan(b.insns.size());
     std::vector<uint32_t> reg_uses(nt, 0);
-    for (size_t n = 0; n < b.insns.size(); n++) {
+    for (size_t n = 0; n < pb.insns.size(); n++) {
         Plan& p = plan[n];
-        p.i = b.insns[n];
-        ir::Insn& i = p.i;
+        ir::Insn& i = pb.insns[n];
         Special ri = ri_form(i.op);
         if (ri != NSPECIAL) {
             if (!is_const(i.src[1]) && is_const(i.src[0]) && commutative(i.op)) std::swap(i.src[0], i.src[1]);
@@ -132,12 +214,20 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
         for (uint32_t s : i.src)
             if (s != ir::NO_TEMP) reg_uses[s]++;
     }
+    // Constants and additions that every user took as an immediate need no op.
+    std::vector<bool> emitted(pb.insns.size(), true);
+    for (size_t n = 0; n < pb.insns.size(); n++) {
+        const ir::Insn& i = pb.insns[n];
+        if (i.op == Op::insn_start || i.op == Op::label) emitted[n] = false;
+        else if ((ir::op_info(i.op).flags & ir::OPF_PURE) && i.dst != ir::NO_TEMP && reg_uses[i.dst] == 0) emitted[n] = false;
+    }
+    Placement pl = place(pb, emitted, frame_off);
 
     std::vector<int64_t> label_pos(b.labels, -1);
     std::vector<size_t> fixups;
     int guest = -1;
-    for (size_t n = 0; n < b.insns.size(); n++) {
-        const ir::Insn& i = plan[n].i;
+    for (size_t n = 0; n < pb.insns.size(); n++) {
+        const ir::Insn& i = pb.insns[n];
         if (i.op == Op::insn_start) {
             guest++;
             code->insn_pc.push_back(uint64_t(i.imm));
@@ -147,12 +237,11 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
             label_pos[size_t(i.imm)] = int64_t(code->insns.size());
             continue;
         }
-        // Constants and additions that every user took as an immediate need no op.
-        if ((ir::op_info(i.op).flags & ir::OPF_PURE) && i.dst != ir::NO_TEMP && reg_uses[i.dst] == 0) continue;
+        if (!emitted[n] || pl.skip[n]) continue;
         CInsn c{};
         c.handler = plan[n].special != NSPECIAL ? t.special[plan[n].special] : t.ops[size_t(i.op)];
         c.imm2 = plan[n].imm2;
-        auto slot = [&](uint32_t s) { return s == ir::NO_TEMP ? zero : s; };
+        auto slot = [&](uint32_t s) { return s == ir::NO_TEMP ? zero_off : pl.off[s]; };
         c.d = slot(i.dst);
         c.a = slot(i.src[0]);
         c.b = slot(i.src[1]);
@@ -197,6 +286,7 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
         code->insns[f].imm = pos;
     }
     if (code->insn_pc.empty()) code->insn_pc.push_back(b.guest_pc);
+    code->zero_off = zero_off;
     return code;
 }
 
@@ -220,19 +310,16 @@ static int exec(const Code* code, Vcpu* cpu, Tables* export_tables) {
         return 0;
     }
 
-    // Temps live in a per-thread frame; blocks are bounded so it never grows on the hot path.
-    static thread_local std::vector<uint64_t> frame;
-    if (frame.size() < code->slots) frame.resize(code->slots + 256);
-    uint64_t* R = frame.data();
-    R[code->slots - 1] = 0;
     uint8_t* env = reinterpret_cast<uint8_t*>(cpu);
+    *reinterpret_cast<uint64_t*>(env + code->zero_off) = 0;  // the slot absent operands read
     const CInsn* base = code->insns.data();
     const CInsn* ip = base;
 
 #define NEXT() goto* (++ip)->handler
-#define A R[ip->a]
-#define B R[ip->b]
-#define D R[ip->d]
+#define SLOT(off) (*reinterpret_cast<uint64_t*>(env + (off)))
+#define A SLOT(ip->a)
+#define B SLOT(ip->b)
+#define D SLOT(ip->d)
     goto* ip->handler;
 
 L_movi: D = uint64_t(ip->imm); NEXT();
@@ -268,7 +355,7 @@ L_divu: D = do_div(Op::divu, A, B, ip->bits); NEXT();
 L_rems: D = do_div(Op::rems, A, B, ip->bits); NEXT();
 L_remu: D = do_div(Op::remu, A, B, ip->bits); NEXT();
 L_setcond: D = ir::eval_cond(ir::Cond(ip->cond), A, B, ip->bits); NEXT();
-L_select: D = A ? B : R[ip->c]; NEXT();
+L_select: D = A ? B : SLOT(ip->c); NEXT();
 L_sext: D = sx(A, unsigned(ip->imm)) & ip->mask; NEXT();
 L_zext: D = A & type_mask(unsigned(ip->imm)); NEXT();
 L_ld_env: {
@@ -327,10 +414,10 @@ L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or drop
 #undef STORE
 
 L_call:
-    D = reinterpret_cast<ir::HelperFn>(ip->imm)(cpu, A, B, R[ip->c], R[ip->e]);
+    D = reinterpret_cast<ir::HelperFn>(ip->imm)(cpu, A, B, SLOT(ip->c), SLOT(ip->e));
     NEXT();
 S_call_raise:
-    D = reinterpret_cast<ir::HelperFn>(ip->imm)(cpu, A, B, R[ip->c], R[ip->e]);
+    D = reinterpret_cast<ir::HelperFn>(ip->imm)(cpu, A, B, SLOT(ip->c), SLOT(ip->e));
     if (cpu->exception_pending) goto fault;
     NEXT();
 L_br: ip = base + ip->imm; goto* ip->handler;
@@ -355,6 +442,7 @@ fault : {
     return EXIT_EXCEPTION;
 }
 #undef NEXT
+#undef SLOT
 #undef A
 #undef B
 #undef D

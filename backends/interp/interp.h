@@ -25,11 +25,13 @@ struct Code {
     std::vector<CInsn> insns;
     std::vector<uint16_t> guest_index;  // per compact op: which guest instruction it belongs to
     std::vector<uint64_t> insn_pc;      // per guest instruction: its pc
-    uint32_t slots = 0;                 // temps + one zero slot
+    uint32_t zero_off = 0;              // a frame slot holding 0, read by absent operands
     uint32_t guest_insns = 0;
 };
 
-std::unique_ptr<Code> compile(const ir::Block& b);
+// Operands are byte offsets from the CPU state; frame_off is where Vcpu::interp_frame is.
+uint32_t frame_offset(const Vcpu& cpu);
+std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off);
 
 // Executes one block. Returns the chain slot of a direct exit (0 or 1), EXIT_NOCHAIN for an
 // indirect exit, or EXIT_EXCEPTION with cpu.pc at the faulting instruction and the

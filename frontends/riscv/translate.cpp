@@ -63,7 +63,8 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
         n++;
         pc_cur += c.len;
         if (c.ended) break;
-        if (n >= kMaxBlockInsns || (pc_cur & PAGE_MASK) != (start & PAGE_MASK) || *page2 != ~0ull) {
+        if (n >= kMaxBlockInsns || (pc_cur & PAGE_MASK) != (start & PAGE_MASK) || *page2 != ~0ull ||
+            out.temps.size() > ir::kMaxBlockTemps - 200) {
             c.exit_to(pc_cur, 0);
             break;
         }

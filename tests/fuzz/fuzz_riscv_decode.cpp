@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             fprintf(stderr, "invalid IR: %s\n%s", err.c_str(), ir::print(b).c_str());
             abort();
         }
-        auto code = interp::compile(b);
+        auto code = interp::compile(b, interp::frame_offset(cpu));
         if (interp::run(*code, cpu) == interp::EXIT_EXCEPTION) cpu.do_exception();
         cpu.halted();
     }

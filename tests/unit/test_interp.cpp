@@ -17,7 +17,7 @@ struct Rig {
     Rig() { as.add_ram("ram", 0x80000000, 1 << 20); }
     int run() {
         REQUIRE(verify(blk) == "");
-        auto code = interp::compile(blk);
+        auto code = interp::compile(blk, interp::frame_offset(cpu));
         return interp::run(*code, cpu);
     }
     void result(Temp t) {
@@ -120,4 +120,43 @@ TEST_CASE("helper calls receive the CPU and their operands") {
     CHECK(r.cpu.regs[0] == 42);
     CHECK(r.cpu.regs[3] == 1);
     CHECK(r.cpu.pc == 0x5000);
+}
+
+TEST_CASE("operands read in place never see a later write to the same register") {
+    Rig r;
+    r.cpu.regs[0] = 5;
+    r.b.insn_start(0x1000);
+    Temp old = r.b.ld_env(Type::I64, r.cpu.reg_off(0));
+    r.b.st_env(r.b.movi(Type::I64, 99), r.cpu.reg_off(0));  // overwrite the register
+    r.b.st_env(r.b.add(old, r.b.movi(Type::I64, 1)), r.cpu.reg_off(1));
+    r.b.exit_tb(0x2000, 0);
+    r.run();
+    CHECK(r.cpu.regs[0] == 99);
+    CHECK(r.cpu.regs[1] == 6);  // computed from the value before the overwrite
+}
+
+TEST_CASE("a result is not written into its register before a fault that precedes the store") {
+    Rig r;
+    r.cpu.regs[0] = 7;
+    r.b.insn_start(0x1000);
+    Temp sum = r.b.add(r.b.ld_env(Type::I64, r.cpu.reg_off(0)), r.b.movi(Type::I64, 1));
+    r.b.ld(Type::I64, r.b.movi(Type::I64, 0x10), MO_64, 0);  // faults: unbacked
+    r.b.st_env(sum, r.cpu.reg_off(0));
+    r.b.exit_tb(0x2000, 0);
+    CHECK(r.run() == interp::EXIT_EXCEPTION);
+    CHECK(r.cpu.regs[0] == 7);  // precise: the faulting instruction changed nothing
+}
+
+TEST_CASE("register-to-register ops run in place") {
+    Rig r;
+    r.cpu.regs[0] = 40;
+    r.cpu.regs[1] = 2;
+    r.b.insn_start(0x1000);
+    Temp s = r.b.add(r.b.ld_env(Type::I64, r.cpu.reg_off(0)), r.b.ld_env(Type::I64, r.cpu.reg_off(1)));
+    r.b.st_env(s, r.cpu.reg_off(0));
+    r.b.exit_tb(0x2000, 0);
+    auto code = interp::compile(r.blk, interp::frame_offset(r.cpu));
+    CHECK(code->insns.size() == 2);  // the add itself, and the exit
+    CHECK(interp::run(*code, r.cpu) == 0);
+    CHECK(r.cpu.regs[0] == 42);
 }
