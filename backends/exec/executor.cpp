@@ -57,6 +57,12 @@ void Executor::clear_ibc() {
     for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, 0};
 }
 
+void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
+    jit::IbcEntry& e = ibc_[(pc >> 1) & (IBC_SIZE - 1)];
+    jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
+    if (fn && e.fn != fn && opts_.mode != ExecMode::Lockstep) e = jit::IbcEntry{pc, flags, fn, 0};
+}
+
 jit::ChainInfo Executor::chain_info(TB* tb) {
     return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, tb->key.flags, tb};
 }
@@ -109,15 +115,17 @@ TB* Executor::lookup() {
     uint32_t flags = cpu_.tb_flags();
     uint64_t pc = cpu_.pc;
     JumpEntry& je = jc_[(pc >> 1) & (JC_SIZE - 1)];
-    if (je.pc == pc && je.flags == flags && je.tb->valid) return je.tb;
+    if (je.pc == pc && je.flags == flags && je.tb->valid) {
+        remember_indirect(pc, flags, je.tb);
+        return je.tb;
+    }
     uint64_t phys;
     if (!cpu_.code_phys(pc, cpu_.fetch_mmu_idx(), &phys)) return nullptr;
     TB* tb = cache_.find(TbKey{phys, flags});
     if (!tb) tb = translate(phys, flags);
     if (!tb) return nullptr;
     je = JumpEntry{pc, flags, tb};
-    if (jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed); fn && opts_.mode != ExecMode::Lockstep)
-        ibc_[(pc >> 1) & (IBC_SIZE - 1)] = jit::IbcEntry{pc, flags, fn, 0};
+    remember_indirect(pc, flags, tb);
     return tb;
 }
 

@@ -56,6 +56,7 @@ private:
     void compile_now(TB* tb);
     jit::ChainInfo chain_info(TB* tb);
     void clear_ibc();
+    void remember_indirect(uint64_t pc, uint32_t flags, TB* tb);
     bool exit_requested() const;
 
     Vcpu& cpu_;

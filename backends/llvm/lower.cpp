@@ -56,6 +56,7 @@ public:
         }
         for (uint32_t l = 0; l < blk_.labels; l++) labels_.push_back(BasicBlock::Create(C, "L" + std::to_string(l), F));
         BasicBlock* body = BasicBlock::Create(C, "body", F);
+        body_ = body;
         B.CreateBr(body);
         B.SetInsertPoint(body);
         for (const ir::Insn& i : blk_.insns) {
@@ -310,7 +311,7 @@ public:
     }
     // Continue in the next block's code directly unless someone asked the loop to look.
     // Returns the block where the "give up, return to the executor" path goes on.
-    void tail_call_unless_requested(Value* fn, uint64_t ret_code) {
+    void tail_call_unless_requested(Value* fn, uint64_t ret_code, bool self_loop = false) {
         BasicBlock *call = BasicBlock::Create(C, "chain", F), *back = BasicBlock::Create(C, "to_loop", F);
         Value* kick = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.kick));
         cast<LoadInst>(kick)->setVolatile(true);  // set by other threads
@@ -319,9 +320,15 @@ public:
         Value* go = B.CreateAnd(B.CreateICmpEQ(req, cst(i64, 0)), B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)));
         B.CreateCondBr(go, call, back, likely_);
         B.SetInsertPoint(call);
-        CallInst* r = B.CreateCall(FunctionType::get(i64, {ptr}, false), fn, {env_});
-        r->setTailCallKind(CallInst::TCK_MustTail);
-        B.CreateRet(r);
+        if (self_loop) {
+            // The block jumps to itself: a loop in the function, not a call. The slot still
+            // decides (it is cleared when the block is invalidated).
+            B.CreateBr(body_);
+        } else {
+            CallInst* r = B.CreateCall(FunctionType::get(i64, {ptr}, false), fn, {env_});
+            r->setTailCallKind(CallInst::TCK_MustTail);
+            B.CreateRet(r);
+        }
         B.SetInsertPoint(back);
         ret(ret_code);
     }
@@ -330,7 +337,8 @@ public:
         retire(blk_.guest_insns);
         if (chain_ && i.aux < 2) {
             Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
-            tail_call_unless_requested(fn, i.aux);
+            cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation while looping
+            tail_call_unless_requested(fn, i.aux, uint64_t(i.imm) == blk_.guest_pc);
         } else {
             ret(i.aux);
         }
@@ -364,6 +372,7 @@ private:
     Module& M;
     IRBuilder<> B;
     Function* F = nullptr;
+    BasicBlock* body_ = nullptr;
     Value* env_ = nullptr;
     Type *i8 = nullptr, *i64 = nullptr;
     PointerType* ptr = nullptr;
