@@ -18,7 +18,8 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp|jit|tiered|lockstep]  execution engine (default tiered)\n"
+           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N]\n"
+           "                      execution engine (default tiered; N: runs before a block is compiled)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -version, --version print the version\n"
@@ -68,12 +69,23 @@ void parse_accel(const std::string& v, Options& o) {
     size_t comma = v.find(',');
     std::string name = v.substr(0, comma);
     if (name != "tcg") throw ConfigError{"-accel: unsupported accelerator '" + name + "' (available: tcg)"};
-    if (comma == std::string::npos) return;
-    std::string rest = v.substr(comma + 1);
-    if (rest.rfind("exec=", 0) != 0) throw ConfigError{"-accel: unknown property '" + rest + "'"};
-    o.exec = rest.substr(5);
-    if (o.exec != "interp" && o.exec != "jit" && o.exec != "tiered" && o.exec != "lockstep")
-        throw ConfigError{"-accel: unknown exec mode '" + o.exec + "' (available: interp, jit, tiered, lockstep)"};
+    while (comma != std::string::npos) {
+        size_t next = v.find(',', comma + 1);
+        std::string prop = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
+        comma = next;
+        if (prop.rfind("exec=", 0) == 0) {
+            o.exec = prop.substr(5);
+            if (o.exec != "interp" && o.exec != "jit" && o.exec != "tiered" && o.exec != "lockstep")
+                throw ConfigError{"-accel: unknown exec mode '" + o.exec + "' (available: interp, jit, tiered, lockstep)"};
+        } else if (prop.rfind("threshold=", 0) == 0) {
+            char* end = nullptr;
+            unsigned long n = strtoul(prop.c_str() + 10, &end, 10);
+            if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: threshold must be 1..1000000, not '" + prop.substr(10) + "'"};
+            o.machine_cfg.hot_threshold = uint32_t(n);
+        } else {
+            throw ConfigError{"-accel: unknown property '" + prop + "'"};
+        }
+    }
 }
 
 }  // namespace

@@ -41,16 +41,19 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     // A store into translated code may invalidate blocks in the middle of a block: compiled
     // code must not find them through the indirect branch cache afterwards.
     cache_.on_invalidate = [this] { clear_ibc(); };
-    if (opts_.mode != ExecMode::Interp) jit_ = std::make_unique<jit::Jit>(cpu);
+    if (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep) {
+        own_jit_ = std::make_unique<jit::Jit>(cpu);
+        jit_ = own_jit_.get();
+    }
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(*jit_, keep_ir, log_enabled(LOG_OUT_ASM));
+    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM));
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_);
 }
 
 Executor::~Executor() {
-    compiler_.reset();  // stop the worker before blocks (and their code) go away
     cache_.on_invalidate = nullptr;
-    cache_.flush();
+    cache_.flush();     // blocks release their code into the engine...
+    compiler_.reset();  // ...before the worker (and a tiered engine) goes away
 }
 
 void Executor::clear_ibc() {
@@ -87,7 +90,7 @@ void Executor::compile_now(TB* tb) {
     // Lockstep compares block by block: its compiled code always returns to the loop.
     jit::ChainInfo chain = chain_info(tb);
     tb->compiled = jit_->compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM), opts_.mode == ExecMode::Lockstep ? nullptr : &chain);
-    tb->jit_owner = jit_.get();
+    tb->jit_owner = jit_;
     tb->jit_fn.store(tb->compiled.fn, std::memory_order_release);
     if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", tb->pc, tb->compiled.llvm_ir.c_str());
     if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", tb->pc, tb->compiled.host_asm.c_str());
@@ -130,13 +133,14 @@ TB* Executor::lookup() {
 }
 
 void Executor::install_compiled() {
+    jit_ = compiler_->jit();  // exists: it produced these results
     for (auto& r : compiler_->take_done()) {
         if (r.epoch != epoch_ || !r.tb->valid) {  // flushed or invalidated meanwhile
             jit_->release(r.code);
             continue;
         }
         r.tb->compiled = std::move(r.code);
-        r.tb->jit_owner = jit_.get();
+        r.tb->jit_owner = jit_;
         r.tb->jit_fn.store(r.tb->compiled.fn, std::memory_order_release);
         if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", r.tb->pc, r.tb->compiled.llvm_ir.c_str());
         if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", r.tb->pc, r.tb->compiled.host_asm.c_str());

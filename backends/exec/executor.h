@@ -62,7 +62,8 @@ private:
     Vcpu& cpu_;
     TbCache& cache_;
     ExecOptions opts_;
-    std::unique_ptr<jit::Jit> jit_;
+    std::unique_ptr<jit::Jit> own_jit_;  // jit and lockstep modes
+    jit::Jit* jit_ = nullptr;            // the engine in use (tiered: the compiler's, once it exists)
     std::unique_ptr<BackgroundCompiler> compiler_;
     std::unique_ptr<Lockstep> lockstep_;
     uint64_t bytes_at_flush_ = 0;

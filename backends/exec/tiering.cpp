@@ -4,8 +4,8 @@
 
 namespace tessera {
 
-BackgroundCompiler::BackgroundCompiler(jit::Jit& jit, bool keep_ir, bool keep_asm)
-    : jit_(jit), keep_ir_(keep_ir), keep_asm_(keep_asm), thread_([this] { worker(); }) {}
+BackgroundCompiler::BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm)
+    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), thread_([this] { worker(); }) {}
 
 BackgroundCompiler::~BackgroundCompiler() {
     {
@@ -15,7 +15,7 @@ BackgroundCompiler::~BackgroundCompiler() {
     }
     cv_.notify_all();
     thread_.join();
-    for (Result& r : done_) jit_.release(r.code);
+    for (Result& r : done_) jit_->release(r.code);
 }
 
 void BackgroundCompiler::enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain) {
@@ -40,6 +40,8 @@ std::vector<BackgroundCompiler::Result> BackgroundCompiler::take_done() {
 }
 
 void BackgroundCompiler::worker() {
+    jit_ = std::make_unique<jit::Jit>(layout_cpu_);
+    jit_ready_.store(jit_.get(), std::memory_order_release);
     for (;;) {
         Job job;
         {
@@ -51,14 +53,14 @@ void BackgroundCompiler::worker() {
         }
         Result r{job.tb, job.epoch, {}};
         try {
-            r.code = jit_.compile(job.ir, keep_ir_, keep_asm_, &job.chain);
+            r.code = jit_->compile(job.ir, keep_ir_, keep_asm_, &job.chain);
         } catch (const std::exception& e) {
             fprintf(stderr, "tessera: background compile failed, block stays interpreted: %s\n", e.what());
             continue;
         }
         std::lock_guard<std::mutex> g(mu_);
         if (stop_) {
-            jit_.release(r.code);
+            jit_->release(r.code);
             return;
         }
         done_.push_back(std::move(r));

@@ -16,7 +16,8 @@ namespace tessera {
 
 class BackgroundCompiler {
 public:
-    BackgroundCompiler(jit::Jit& jit, bool keep_ir, bool keep_asm);
+    // The LLVM engine is created on the worker thread, so start-up never waits for it.
+    BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm);
     ~BackgroundCompiler();
     void enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain);
     struct Result {
@@ -28,6 +29,8 @@ public:
     std::vector<Result> take_done();
     bool has_done() const { return done_count_.load(std::memory_order_relaxed) != 0; }
     size_t queued();
+    // The engine, once the worker has created it (results exist only after that).
+    jit::Jit* jit() const { return jit_ready_.load(std::memory_order_acquire); }
 
 private:
     void worker();
@@ -37,7 +40,9 @@ private:
         ir::Block ir;
         jit::ChainInfo chain;
     };
-    jit::Jit& jit_;
+    const Vcpu& layout_cpu_;
+    std::unique_ptr<jit::Jit> jit_;
+    std::atomic<jit::Jit*> jit_ready_{nullptr};
     bool keep_ir_, keep_asm_;
     std::mutex mu_;
     std::condition_variable cv_;

@@ -39,3 +39,13 @@ TEST_CASE("bad options are errors with a message naming them") {
     bool stats;
     CHECK_THROWS_AS(parse_log_items("in_asm,bogus", &stats), ConfigError);
 }
+
+TEST_CASE("accelerator properties") {
+    Options o = parse_options({"-accel", "tcg,exec=tiered,threshold=16"});
+    CHECK(o.exec == "tiered");
+    CHECK(o.machine_cfg.hot_threshold == 16);
+    CHECK(parse_options({}).exec == "tiered");
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,threshold=0"}), ConfigError);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,exec=warp"}), ConfigError);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,turbo=on"}), ConfigError);
+}
