@@ -1,6 +1,7 @@
 #include "ir/ir.h"
 
 #include <cinttypes>
+#include <cstdarg>
 #include <cstdio>
 #include <set>
 
@@ -126,40 +127,50 @@ std::string verify(const Block& b) {
     return {};
 }
 
+namespace {
+struct Line {
+    char buf[200];
+    int n = 0;
+    void put(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (n < int(sizeof buf)) n += vsnprintf(buf + n, sizeof buf - size_t(n), fmt, ap);
+        va_end(ap);
+    }
+};
+}  // namespace
+
 std::string print_insn(const Block& b, const Insn& i) {
     (void)b;
     const OpInfo& info = op_info(i.op);
-    char buf[200];
-    int n = 0;
-    auto put = [&](const char* fmt, auto... a) {
-        n += snprintf(buf + n, sizeof buf - size_t(n), fmt, a...);
-    };
+    Line line;
+    char* buf = line.buf;
     if (i.op == Op::insn_start) {
-        put(" ---- %016" PRIx64, uint64_t(i.imm));
+        line.put(" ---- %016" PRIx64, uint64_t(i.imm));
         return buf;
     }
     if (i.op == Op::label) {
-        put("L%" PRId64 ":", i.imm);
+        line.put("L%" PRId64 ":", i.imm);
         return buf;
     }
-    put("  %s.%s", info.name, type_name(i.type));
-    if (info.ndst) put(" t%u =", i.dst);
+    line.put("  %s.%s", info.name, type_name(i.type));
+    if (info.ndst) line.put(" t%u =", i.dst);
     for (unsigned s = 0; s < 4; s++)
-        if (i.src[s] != NO_TEMP) put(" t%u", i.src[s]);
+        if (i.src[s] != NO_TEMP) line.put(" t%u", i.src[s]);
     switch (i.op) {
-    case Op::movi: put(" 0x%" PRIx64, uint64_t(i.imm)); break;
-    case Op::setcond: put(" %s", cond_name(i.cond)); break;
-    case Op::brcond: put(" %s L%" PRId64, cond_name(i.cond), i.imm); break;
-    case Op::br: put(" L%" PRId64, i.imm); break;
+    case Op::movi: line.put(" 0x%" PRIx64, uint64_t(i.imm)); break;
+    case Op::setcond: line.put(" %s", cond_name(i.cond)); break;
+    case Op::brcond: line.put(" %s L%" PRId64, cond_name(i.cond), i.imm); break;
+    case Op::br: line.put(" L%" PRId64, i.imm); break;
     case Op::sext:
-    case Op::zext: put(" from %" PRId64, i.imm); break;
+    case Op::zext: line.put(" from %" PRId64, i.imm); break;
     case Op::ld_env:
-    case Op::st_env: put(" env+%" PRId64, i.imm); break;
+    case Op::st_env: line.put(" env+%" PRId64, i.imm); break;
     case Op::ld:
-    case Op::st: put(" %s%u mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8, i.imm); break;
-    case Op::call: put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;
-    case Op::exit_tb: put(" 0x%" PRIx64 " slot %u", uint64_t(i.imm), i.aux); break;
-    case Op::exit_ind: if (i.aux) put(" mode-change"); break;
+    case Op::st: line.put(" %s%u mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8, i.imm); break;
+    case Op::call: line.put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;
+    case Op::exit_tb: line.put(" 0x%" PRIx64 " slot %u", uint64_t(i.imm), i.aux); break;
+    case Op::exit_ind: if (i.aux) line.put(" mode-change"); break;
     default: break;
     }
     return buf;

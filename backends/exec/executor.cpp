@@ -47,7 +47,7 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     }
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
     if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM));
-    if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_);
+    if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
 }
 
 Executor::~Executor() {
@@ -158,7 +158,7 @@ int Executor::execute(TB*& tb) {
     case ExecMode::Interp: return interp::run(*tb->code, cpu_);
     case ExecMode::Jit: {
         stats.jit_blocks_executed++;
-        int r = int(tb->jit_fn.load(std::memory_order_relaxed)(&cpu_));
+        int r = int(jit_->enter(tb->jit_fn.load(std::memory_order_relaxed), &cpu_));
         tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));  // chains may have moved on
         return r;
     }
@@ -166,7 +166,7 @@ int Executor::execute(TB*& tb) {
         jit::BlockFn fn = tb->jit_fn.load(std::memory_order_acquire);
         if (fn) {
             stats.jit_blocks_executed++;
-            int r = int(fn(&cpu_));
+            int r = int(jit_->enter(fn, &cpu_));
             tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));
             return r;
         }

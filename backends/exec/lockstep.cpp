@@ -8,7 +8,7 @@
 
 namespace tessera {
 
-Lockstep::Lockstep(Vcpu& cpu) : cpu_(cpu) {
+Lockstep::Lockstep(Vcpu& cpu, jit::Jit& jit) : cpu_(cpu), jit_(jit) {
     cpu_.watch_writes = true;  // route every store through the log
     cpu_.tlb_flush();
 }
@@ -44,7 +44,7 @@ int Lockstep::run(TB& tb) {
     jit_log_.mode = EffectLog::Replay;
     jit_log_.replay = &interp_log_.entries;
     cpu_.effects = &jit_log_;
-    int r2 = int(tb.jit_fn.load()(&cpu_));
+    int r2 = int(jit_.enter(tb.jit_fn.load(), &cpu_));
     cpu_.effects = nullptr;
     cpu_.save_arch(after_jit_);
     // 3. Compare.

@@ -11,7 +11,7 @@ namespace tessera {
 
 class Lockstep {
 public:
-    explicit Lockstep(Vcpu& cpu);
+    Lockstep(Vcpu& cpu, jit::Jit& jit);
     ~Lockstep();
     // Runs tb both ways. The JIT's result and state stand; on a divergence a report is
     // printed, the CPU is stopped and diverged() turns true.
@@ -21,6 +21,7 @@ public:
 private:
     void report(TB& tb, const std::string& what, int r1, int r2);
     Vcpu& cpu_;
+    jit::Jit& jit_;
     std::vector<uint8_t> before_, after_interp_, after_jit_;
     EffectLog interp_log_, jit_log_;
     bool diverged_ = false;

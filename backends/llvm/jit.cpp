@@ -6,6 +6,7 @@
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/Object/ObjectFile.h>
+#include <llvm/IR/IRBuilder.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/Support/TargetSelect.h>
@@ -30,6 +31,7 @@ extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t
 namespace tessera::jit {
 
 using namespace llvm;
+
 
 namespace {
 constexpr const char* kPipeline =
@@ -78,7 +80,6 @@ std::string disassemble_text(StringRef obj_bytes) {
 struct Jit::Impl {
     std::unique_ptr<orc::LLJIT> jit;
     EnvLayout layout;
-    std::mutex mu;  // LLJIT is thread-safe; this guards the stats and the last object
     std::atomic<uint64_t> compiled{0}, bytes{0}, ns{0}, freed{0}, next_id{0};
 };
 
@@ -137,13 +138,26 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
                 }
                 mpm.run(m, mam);
             });
-            return std::move(tsm);
+            return tsm;
         });
+    {  // the C-convention trampoline into preserve_none block code
+        auto ctx = std::make_unique<LLVMContext>();
+        auto m = std::make_unique<Module>("tessera_enter", *ctx);
+        Type* i64 = Type::getInt64Ty(*ctx);
+        PointerType* p = PointerType::getUnqual(*ctx);
+        Function* f = Function::Create(FunctionType::get(i64, {p, p}, false), Function::ExternalLinkage, "tessera_enter", *m);
+        IRBuilder<> b(BasicBlock::Create(*ctx, "entry", f));
+        CallInst* call = b.CreateCall(FunctionType::get(i64, {p}, false), f->getArg(1), {f->getArg(0)});
+        call->setCallingConv(CallingConv::PreserveNone);
+        b.CreateRet(call);
+        check(impl_->jit->addIRModule(orc::ThreadSafeModule(std::move(m), std::move(ctx))));
+        enter_ = check(impl_->jit->lookup("tessera_enter")).toPtr<int64_t (*)(Vcpu*, BlockFn)>();
+    }
     impl_->jit->getObjTransformLayer().setTransform(
         [this](std::unique_ptr<MemoryBuffer> obj) -> Expected<std::unique_ptr<MemoryBuffer>> {
             impl_->bytes += obj->getBufferSize();
             if (t_last_object) *t_last_object = obj->getBuffer().str();
-            return std::move(obj);
+            return obj;
         });
 }
 

@@ -12,6 +12,8 @@
 namespace tessera::jit {
 
 // A compiled block: same contract as interp::run (chain slot, EXIT_NOCHAIN, EXIT_EXCEPTION).
+// Blocks use LLVM's preserve_none convention (no callee-saved registers, so chaining from
+// block to block saves and restores nothing); C++ must enter them through Jit::enter().
 using BlockFn = int64_t (*)(Vcpu* env);
 
 struct CompiledBlock {
@@ -55,11 +57,14 @@ public:
     // LLVM fails (a bug, not a guest error).
     // chain: nullptr for a block that must always return to the executor (lockstep).
     CompiledBlock compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain = nullptr);
+    // Runs compiled code (through a C-convention trampoline owned by this engine).
+    int64_t enter(BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
     // Frees the code of a block that can no longer run.
     void release(CompiledBlock& cb);
     JitStats stats() const;
 
 private:
+    int64_t (*enter_)(Vcpu*, BlockFn) = nullptr;
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -36,6 +36,7 @@ public:
         F = Function::Create(FunctionType::get(i64, {ptr}, false), Function::ExternalLinkage, name, M);
         env_ = F->getArg(0);
         F->addParamAttr(0, Attribute::NoAlias);
+        F->setCallingConv(CallingConv::PreserveNone);
         MDBuilder md(C);
         MDNode* root = md.createTBAARoot("tessera");
         // Guest memory and the CPU state never alias: lets LLVM keep guest registers in
@@ -327,6 +328,7 @@ public:
         } else {
             CallInst* r = B.CreateCall(FunctionType::get(i64, {ptr}, false), fn, {env_});
             r->setTailCallKind(CallInst::TCK_MustTail);
+            r->setCallingConv(CallingConv::PreserveNone);
             B.CreateRet(r);
         }
         B.SetInsertPoint(back);

@@ -101,7 +101,7 @@ bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out
         uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
         uint64_t span_pages = 1ull << (9 * level);
         if (ppn & (span_pages - 1)) break;  // misaligned superpage
-        uint64_t need = A | (acc == Access::Store ? D : 0);
+        uint64_t need = A | (acc == Access::Store ? uint64_t(D) : 0);
         if ((pte & need) != need) {
             uint64_t npte = pte | need;
             if (!pmp_allows(pte_addr, 8, Access::Store, PRV_S) || !as.store(pte_addr, 8, npte)) {

@@ -23,6 +23,9 @@ ehdr = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9) + struct.pack("<HHIQQQIHHHHHH", 
 phdr = struct.pack("<IIQQQQQQ", 1, 5, 0, 0x40000000, 0x40000000, 0x10, 0x10, 0x1000)
 outside_elf = write("outside.elf", ehdr + phdr + bytes(16))
 truncated_elf = write("truncated.elf", ehdr[:40])
+# A valid one (a segment in RAM), to test the other inputs on their own.
+valid_phdr = struct.pack("<IIQQQQQQ", 1, 5, 0, 0x80000000, 0x80000000, 0x10, 0x10, 0x1000)
+valid_elf = write("valid.elf", ehdr.replace(struct.pack("<Q", 0x1000), struct.pack("<Q", 0x80000000), 1) + valid_phdr + bytes(16))
 not_dtb = write("not.dtb", b"this is not a device tree")
 
 cases = [
@@ -31,7 +34,7 @@ cases = [
     (["-bios", "none", "-kernel", truncated_elf], "truncated.elf"),
     (["-bios", "none", "-kernel", "/nonexistent/kernel.elf"], "/nonexistent/kernel.elf"),
     (["-bios", "/nonexistent/fw.bin"], "/nonexistent/fw.bin"),
-    (["-dtb", not_dtb], "not.dtb"),
+    (["-bios", "none", "-kernel", valid_elf, "-dtb", not_dtb], "not.dtb"),
     (["-bios", "none", "-kernel", outside_elf.replace("outside", "none")], "none.elf"),
     (["-frobnicate"], "-frobnicate"),
     (["-m", "lots"], "lots"),
