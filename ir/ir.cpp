@@ -41,26 +41,6 @@ const char* cond_name(Cond c) {
     return n[size_t(c)];
 }
 
-bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
-    unsigned sh = 64 - bits;
-    int64_t sa = int64_t(a << sh) >> sh, sb = int64_t(b << sh) >> sh;
-    uint64_t ua = (a << sh) >> sh, ub = (b << sh) >> sh;
-    switch (c) {
-    case Cond::EQ: return ua == ub;
-    case Cond::NE: return ua != ub;
-    case Cond::LT: return sa < sb;
-    case Cond::GE: return sa >= sb;
-    case Cond::LTU: return ua < ub;
-    case Cond::GEU: return ua >= ub;
-    case Cond::LE: return sa <= sb;
-    case Cond::GT: return sa > sb;
-    case Cond::LEU: return ua <= ub;
-    case Cond::GTU: return ua > ub;
-    case Cond::ALWAYS: return true;
-    }
-    return false;
-}
-
 static bool is_int(Type t) { return t == Type::I8 || t == Type::I16 || t == Type::I32 || t == Type::I64; }
 
 std::string verify(const Block& b) {

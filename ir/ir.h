@@ -37,7 +37,25 @@ const OpInfo& op_info(Op op);
 
 enum class Cond : uint8_t { EQ, NE, LT, GE, LTU, GEU, LE, GT, LEU, GTU, ALWAYS };
 const char* cond_name(Cond c);
-bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits);
+inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
+    unsigned sh = 64 - bits;
+    int64_t sa = int64_t(a << sh) >> sh, sb = int64_t(b << sh) >> sh;
+    uint64_t ua = (a << sh) >> sh, ub = (b << sh) >> sh;
+    switch (c) {
+    case Cond::EQ: return ua == ub;
+    case Cond::NE: return ua != ub;
+    case Cond::LT: return sa < sb;
+    case Cond::GE: return sa >= sb;
+    case Cond::LTU: return ua < ub;
+    case Cond::GEU: return ua >= ub;
+    case Cond::LE: return sa <= sb;
+    case Cond::GT: return sa > sb;
+    case Cond::LEU: return ua <= ub;
+    case Cond::GTU: return ua > ub;
+    case Cond::ALWAYS: return true;
+    }
+    return false;
+}
 
 // Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2.
 enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4 };

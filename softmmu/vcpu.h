@@ -99,6 +99,9 @@ public:
     bool irq_check = false;
     // Set by the board to leave the run loop (exit, reset).
     bool stop_requested = false;
+    // Set by the background compiler when compiled code waits to be installed.
+    std::atomic<bool> code_ready{false};
+    bool pad_exit_word_ = false;  // irq_check..here form one 32-bit word compiled code tests
     // The interpreter's temps, at a fixed offset from the CPU state so that one operand
     // encoding (an offset from env) reaches both temps and guest registers.
     static constexpr unsigned kInterpFrameSlots = 8192;

@@ -46,7 +46,7 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         jit_ = own_jit_.get();
     }
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM));
+    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready);
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
 }
 
@@ -72,7 +72,7 @@ jit::ChainInfo Executor::chain_info(TB* tb) {
 
 bool Executor::exit_requested() const {
     return cpu_.kick.load(std::memory_order_relaxed) || cpu_.irq_check || cpu_.stop_requested ||
-           (compiler_ && compiler_->has_done());
+           cpu_.code_ready.load(std::memory_order_relaxed);
 }
 
 bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
@@ -106,6 +106,8 @@ TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
     tb->guest_insns = tb->ir.guest_insns;
     for (const ir::Insn& i : tb->ir.insns) tb->mem_ops += i.op == ir::Op::ld || i.op == ir::Op::st;
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
+    tb->code->tb = tb.get();
+    if (opts_.mode == ExecMode::Tiered) tb->code->hot = opts_.hot_threshold;
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
     TB* t = cache_.insert(std::move(tb));
@@ -142,6 +144,7 @@ void Executor::install_compiled() {
         r.tb->compiled = std::move(r.code);
         r.tb->jit_owner = jit_;
         r.tb->jit_fn.store(r.tb->compiled.fn, std::memory_order_release);
+        TbCache::unlink_interp(r.tb);
         if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", r.tb->pc, r.tb->compiled.llvm_ir.c_str());
         if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", r.tb->pc, r.tb->compiled.host_asm.c_str());
     }
@@ -155,7 +158,11 @@ int Executor::execute(TB*& tb) {
     stats.blocks_executed++;
     stats.mem_ops += tb->mem_ops;
     switch (opts_.mode) {
-    case ExecMode::Interp: return interp::run(*tb->code, cpu_);
+    case ExecMode::Interp: {
+        int r = interp::run(*tb->code, cpu_, true);
+        tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));  // chains may have moved on
+        return r;
+    }
     case ExecMode::Jit: {
         stats.jit_blocks_executed++;
         int r = int(jit_->enter(tb->jit_fn.load(std::memory_order_relaxed), &cpu_));
@@ -170,11 +177,13 @@ int Executor::execute(TB*& tb) {
             tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));
             return r;
         }
-        if (++tb->exec_count == opts_.hot_threshold && !tb->compile_queued) {
-            tb->compile_queued = true;
+        if (tb->code->hot && ++tb->code->entries >= tb->code->hot) {
+            tb->code->hot = 0;  // queued once
             compiler_->enqueue(tb, epoch_, chain_info(tb));
         }
-        return interp::run(*tb->code, cpu_);
+        int r = interp::run(*tb->code, cpu_, true);
+        tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));
+        return r;
     }
     case ExecMode::Lockstep: stats.lockstep_blocks++; return lockstep_->run(*tb);
     }
@@ -185,6 +194,7 @@ void Executor::run() {
     TB* last = nullptr;
     int slot = interp::EXIT_NOCHAIN;
     bool jit_links = opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Tiered;
+    bool interp_links = opts_.mode == ExecMode::Interp || opts_.mode == ExecMode::Tiered;
     for (;;) {
         // Slow path: everything that can only change between blocks or on request.
         if (cpu_.kick.load(std::memory_order_relaxed) || cpu_.stop_requested) return;
@@ -196,7 +206,8 @@ void Executor::run() {
             }
         }
         if (cpu_.halted()) return;
-        if (compiler_ && compiler_->has_done()) {
+        if (cpu_.code_ready.load(std::memory_order_relaxed)) {
+            cpu_.code_ready.store(false, std::memory_order_relaxed);
             install_compiled();
             last = nullptr;
         }
@@ -219,7 +230,7 @@ void Executor::run() {
         }
         // Chain only inside one virtual page: its physical mapping is the same for both.
         if (last && slot >= 0 && slot < 2 && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0)
-            TbCache::link(last, slot, tb, jit_links);
+            TbCache::link(last, slot, tb, jit_links, interp_links);
         // Fast path: follow chains until a block leaves without one or someone asks.
         for (;;) {
             if (log_enabled(LOG_EXEC)) log_printf("Trace pc=%016" PRIx64 " insns=%u\n", tb->pc, tb->guest_insns);
@@ -229,7 +240,9 @@ void Executor::run() {
             if (!next || exit_requested()) break;
             // Compiled code returned although a chain exists: the successor got its code
             // after the link was made. Patch the compiled exit for next time.
-            if (jit_links && !tb->jit_chain[slot] && next->jit_fn.load(std::memory_order_relaxed)) TbCache::link(tb, slot, next, true);
+            if (jit_links && !tb->jit_chain[slot] && next->jit_fn.load(std::memory_order_relaxed))
+                TbCache::link(tb, slot, next, true, false);
+            else if (interp_links && tb->code && !tb->code->next[slot]) TbCache::link(tb, slot, next, false, true);
             stats.chained++;
             tb = next;
         }

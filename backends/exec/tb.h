@@ -28,13 +28,11 @@ struct TB {
     uint32_t guest_insns = 0;
     uint32_t mem_ops = 0;  // guest loads and stores in the block
     bool valid = true;
-    bool compile_queued = false;
     TB* chain[2] = {nullptr, nullptr};  // direct successors, same virtual page only
     // The successors' JIT code, read by this block's compiled exits to tail-call them.
     jit::BlockFn jit_chain[2] = {nullptr, nullptr};
     // Blocks chaining to this one (block, slot): unlinked when this one is invalidated.
     std::vector<std::pair<TB*, int>> incoming;
-    uint64_t exec_count = 0;
     ir::Block ir;
     std::unique_ptr<interp::Code> code;
     // Tier 1 code, installed atomically by the vCPU thread when the compiler delivers it.

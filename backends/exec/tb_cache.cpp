@@ -33,6 +33,7 @@ void TbCache::invalidate_page(uint64_t page) {
             if (src->chain[slot] == t) {
                 src->chain[slot] = nullptr;
                 src->jit_chain[slot] = nullptr;
+                if (src->code) src->code->next[slot] = nullptr;
             }
         }
         t->incoming.clear();
@@ -42,12 +43,18 @@ void TbCache::invalidate_page(uint64_t page) {
     if (on_invalidate) on_invalidate();
 }
 
-void TbCache::link(TB* src, int slot, TB* dst, bool jit_too) {
+void TbCache::link(TB* src, int slot, TB* dst, bool jit_too, bool interp_too) {
     if (src->chain[slot] != dst) {
         src->chain[slot] = dst;
         dst->incoming.push_back({src, slot});
     }
     if (jit_too) src->jit_chain[slot] = dst->jit_fn.load(std::memory_order_relaxed);
+    if (interp_too && src->code && !dst->jit_fn.load(std::memory_order_relaxed)) src->code->next[slot] = dst->code.get();
+}
+
+void TbCache::unlink_interp(TB* dst) {
+    for (auto [src, slot] : dst->incoming)
+        if (src->chain[slot] == dst && src->code) src->code->next[slot] = nullptr;
 }
 
 void TbCache::flush() {

@@ -25,8 +25,11 @@ public:
     void invalidate_page(uint64_t page);
     // Called after blocks were invalidated, before anything else can run them.
     std::function<void()> on_invalidate;
-    // Links src's exit `slot` to dst (and dst's JIT code, if jit_too).
-    static void link(TB* src, int slot, TB* dst, bool jit_too);
+    // Links src's exit `slot` to dst (and dst's JIT code, if jit_too; dst's interpreter code
+    // for the interpreter to follow, if interp_too and dst has no JIT code).
+    static void link(TB* src, int slot, TB* dst, bool jit_too, bool interp_too);
+    // dst just got JIT code: interpreted predecessors must stop running its interpreter code.
+    static void unlink_interp(TB* dst);
     void flush();
     size_t size() const { return map_.size(); }
     uint64_t translated = 0, invalidated = 0;

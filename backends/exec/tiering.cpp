@@ -4,8 +4,8 @@
 
 namespace tessera {
 
-BackgroundCompiler::BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm)
-    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), thread_([this] { worker(); }) {}
+BackgroundCompiler::BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready)
+    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), ready_(ready), thread_([this] { worker(); }) {}
 
 BackgroundCompiler::~BackgroundCompiler() {
     {
@@ -65,6 +65,7 @@ void BackgroundCompiler::worker() {
         }
         done_.push_back(std::move(r));
         done_count_.store(done_.size(), std::memory_order_relaxed);
+        ready_->store(true, std::memory_order_release);
     }
 }
 

@@ -17,7 +17,8 @@ namespace tessera {
 class BackgroundCompiler {
 public:
     // The LLVM engine is created on the worker thread, so start-up never waits for it.
-    BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm);
+    // ready is set whenever a result is waiting (the vCPU's code_ready flag).
+    BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready);
     ~BackgroundCompiler();
     void enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain);
     struct Result {
@@ -49,6 +50,7 @@ private:
     std::deque<Job> jobs_;
     std::vector<Result> done_;
     std::atomic<size_t> done_count_{0};
+    std::atomic<bool>* ready_;
     bool stop_ = false;
     std::thread thread_;
 };

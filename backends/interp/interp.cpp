@@ -47,6 +47,8 @@ enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16,
                LD_ENV64, ST_ENV64, CALL_RAISE,
                // register-immediate forms: the second operand is a constant
                ADD_RI, SUB_RI, MUL_RI, AND_RI, OR_RI, XOR_RI, SHL_RI, SHR_RI, SAR_RI, SETCOND_RI,
+               // 64-bit conditional branches, one handler per condition
+               BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU,
                NSPECIAL };
 
 // The op's register-immediate handler, or NSPECIAL if it has none.
@@ -74,12 +76,12 @@ struct Tables {
 
 }  // namespace
 
-static int exec(const Code* code, Vcpu* cpu, Tables* export_tables);
+static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_chains);
 
 static Tables& tables() {
     static Tables t = [] {
         Tables x{};
-        exec(nullptr, nullptr, &x);
+        exec(nullptr, nullptr, &x, false);
         return x;
     }();
     return t;
@@ -273,8 +275,12 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
             if (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_MAY_RAISE) c.handler = t.special[CALL_RAISE];
             c.imm = int64_t(reinterpret_cast<intptr_t>(reinterpret_cast<const ir::Helper*>(i.imm)->fn));
             break;
-        case Op::br:
-        case Op::brcond: fixups.push_back(code->insns.size()); break;
+        case Op::brcond:
+            if (c.bits == 64 && unsigned(i.cond) <= unsigned(ir::Cond::GEU))
+                c.handler = t.special[BR_EQ + unsigned(i.cond)];
+            fixups.push_back(code->insns.size());
+            break;
+        case Op::br: fixups.push_back(code->insns.size()); break;
         default: break;
         }
         code->insns.push_back(c);
@@ -290,9 +296,11 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     return code;
 }
 
-int run(const Code& code, Vcpu& cpu) { return exec(&code, &cpu, nullptr); }
+static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_chains);
 
-static int exec(const Code* code, Vcpu* cpu, Tables* export_tables) {
+int run(const Code& code, Vcpu& cpu, bool follow_chains) { return exec(&code, &cpu, nullptr, follow_chains); }
+
+static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_chains) {
     static const void* const op_labels[] = {
 #define X(name, nd, ns, fl) &&L_##name,
 #include "ir/ops.def"
@@ -302,7 +310,8 @@ static int exec(const Code* code, Vcpu* cpu, Tables* export_tables) {
                                                  &&S_ld_64, &&S_st_8, &&S_st_16, &&S_st_32, &&S_st_64,
                                                  &&S_ld_env64, &&S_st_env64, &&S_call_raise,
                                                  &&S_add_ri, &&S_sub_ri, &&S_mul_ri, &&S_and_ri, &&S_or_ri, &&S_xor_ri,
-                                                 &&S_shl_ri, &&S_shr_ri, &&S_sar_ri, &&S_setcond_ri};
+                                                 &&S_shl_ri, &&S_shr_ri, &&S_sar_ri, &&S_setcond_ri,
+                                                 &&S_br_eq, &&S_br_ne, &&S_br_lt, &&S_br_ge, &&S_br_ltu, &&S_br_geu};
     static_assert(sizeof(special_labels) / sizeof(special_labels[0]) == NSPECIAL);
     if (export_tables) {
         export_tables->ops = op_labels;
@@ -427,18 +436,48 @@ L_brcond:
         goto* ip->handler;
     }
     NEXT();
-L_exit_tb:
+#define BRANCH(label, cmp)              \
+    label:                              \
+    if (cmp) {                          \
+        ip = base + ip->imm;            \
+        goto* ip->handler;              \
+    }                                   \
+    NEXT();
+    BRANCH(S_br_eq, A == B)
+    BRANCH(S_br_ne, A != B)
+    BRANCH(S_br_lt, int64_t(A) < int64_t(B))
+    BRANCH(S_br_ge, int64_t(A) >= int64_t(B))
+    BRANCH(S_br_ltu, A < B)
+    BRANCH(S_br_geu, A >= B)
+#undef BRANCH
+L_exit_tb : {
     cpu->pc = uint64_t(ip->imm);
     cpu->insn_count += code->guest_insns;
-    return ip->aux;
+    int slot = ip->aux;
+    if (follow_chains && slot < 2) {
+        const Code* next = code->next[slot];
+        // Continue into the successor unless another thread or a helper asked the loop to look.
+        if (next && !(cpu->kick.load(std::memory_order_relaxed) | cpu->irq_check | cpu->stop_requested |
+                      cpu->code_ready.load(std::memory_order_relaxed)) &&
+            !(next->hot && ++next->entries >= next->hot)) {
+            code = next;
+            base = ip = code->insns.data();
+            goto* ip->handler;
+        }
+    }
+    cpu->last_block = code->tb;
+    return slot;
+}
 L_exit_ind:
     cpu->pc = A;
     cpu->insn_count += code->guest_insns;
+    cpu->last_block = code->tb;
     return EXIT_NOCHAIN;
 fault : {
     unsigned g = code->guest_index[size_t(ip - base)];
     cpu->pc = code->insn_pc[g];
     cpu->insn_count += g;
+    cpu->last_block = code->tb;
     return EXIT_EXCEPTION;
 }
 #undef NEXT

@@ -22,6 +22,14 @@ struct CInsn {
 };
 
 struct Code {
+    // Successor blocks' code for the two direct exits: the interpreter continues into them
+    // without returning (cleared when the successor is invalidated or gets JIT code).
+    const Code* next[2] = {nullptr, nullptr};
+    const void* tb = nullptr;           // the block this code belongs to (Vcpu::last_block)
+    // Tiering: entries are counted until `hot` (0: not counting); reaching it returns to the
+    // executor, which queues the block for compilation.
+    mutable uint32_t entries = 0;
+    mutable uint32_t hot = 0;
     std::vector<CInsn> insns;
     std::vector<uint16_t> guest_index;  // per compact op: which guest instruction it belongs to
     std::vector<uint64_t> insn_pc;      // per guest instruction: its pc
@@ -33,9 +41,10 @@ struct Code {
 uint32_t frame_offset(const Vcpu& cpu);
 std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off);
 
-// Executes one block. Returns the chain slot of a direct exit (0 or 1), EXIT_NOCHAIN for an
-// indirect exit, or EXIT_EXCEPTION with cpu.pc at the faulting instruction and the
-// exception left pending for the ISA to take.
-int run(const Code& code, Vcpu& cpu);
+// Executes one block, and with follow_chains the blocks it chains to. Returns the chain
+// slot of a direct exit (0 or 1), EXIT_NOCHAIN for an indirect exit, or EXIT_EXCEPTION with
+// cpu.pc at the faulting instruction and the exception left pending for the ISA to take.
+// cpu.last_block names the block that returned.
+int run(const Code& code, Vcpu& cpu, bool follow_chains = false);
 
 }  // namespace tessera::interp

@@ -101,8 +101,9 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
     impl_->layout.irq_check = uint32_t(reinterpret_cast<const char*>(&cpu.irq_check) - base);
     impl_->layout.last_block = uint32_t(reinterpret_cast<const char*>(&cpu.last_block) - base);
     // irq_check and stop_requested are read as one 16-bit word.
-    if (reinterpret_cast<const char*>(&cpu.stop_requested) != reinterpret_cast<const char*>(&cpu.irq_check) + 1)
-        throw std::logic_error("Vcpu layout: stop_requested must follow irq_check");
+    if (reinterpret_cast<const char*>(&cpu.stop_requested) != reinterpret_cast<const char*>(&cpu.irq_check) + 1 ||
+        reinterpret_cast<const char*>(&cpu.code_ready) != reinterpret_cast<const char*>(&cpu.irq_check) + 2)
+        throw std::logic_error("Vcpu layout: irq_check, stop_requested, code_ready must be adjacent");
 
     auto jtmb = check(orc::JITTargetMachineBuilder::detectHost());
     jtmb.setCodeGenOptLevel(CodeGenOptLevel::Default);

@@ -316,7 +316,8 @@ public:
         BasicBlock *call = BasicBlock::Create(C, "chain", F), *back = BasicBlock::Create(C, "to_loop", F);
         Value* kick = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.kick));
         cast<LoadInst>(kick)->setVolatile(true);  // set by other threads
-        Value* flags = env_load(Type::getInt16Ty(C), env_at(lay_.irq_check));
+        Value* flags = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.irq_check));  // irq_check, stop, code_ready
+        cast<LoadInst>(flags)->setVolatile(true);
         Value* req = B.CreateOr(B.CreateZExt(kick, i64), B.CreateZExt(flags, i64));
         Value* go = B.CreateAnd(B.CreateICmpEQ(req, cst(i64, 0)), B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)));
         B.CreateCondBr(go, call, back, likely_);

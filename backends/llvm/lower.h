@@ -13,7 +13,7 @@ namespace tessera::jit {
 // Where the executor-visible fields live inside the CPU object.
 struct EnvLayout {
     uint32_t tlb = 0, pc = 0, insn_count = 0, exception_pending = 0;
-    uint32_t kick = 0, irq_check = 0, last_block = 0;  // exit requests: kick (u32), irq_check + stop_requested (2 bytes)
+    uint32_t kick = 0, irq_check = 0, last_block = 0;  // exit requests: kick, and the irq_check word
 };
 struct ChainInfo;
 
