@@ -133,7 +133,7 @@ bool csr_read(RiscvCpu& c, uint32_t n, uint64_t idx, uint64_t* v) {
             *v = c.pmpaddr[n - PMPADDR0];
             return true;
         }
-        *v = 0;  // unimplemented hardware performance counters and events read as zero
+        *v = 0;  // hpmcounter3-31 and their event selectors are hardwired to zero, as the spec allows
         return true;
     }
 }

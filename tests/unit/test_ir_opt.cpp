@@ -1,0 +1,65 @@
+// The IR optimiser: forwarding of CPU-state values, constant folding, dead code.
+#include <doctest/doctest.h>
+
+#include "ir/builder.h"
+#include "ir/opt.h"
+
+using namespace tessera::ir;
+
+namespace {
+size_t count(const Block& b, Op op) {
+    size_t n = 0;
+    for (const Insn& i : b.insns) n += i.op == op;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("a state load after a store of the same field reuses the stored value") {
+    Block blk;
+    Builder b(blk);
+    Temp v = b.add(b.ld_env(Type::I64, 8), b.ld_env(Type::I64, 16));
+    b.st_env(v, 8);
+    b.st_env(b.ld_env(Type::I64, 8), 24);  // forwarded: no second load of offset 8
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    CHECK(count(blk, Op::ld_env) == 2);
+    CHECK(count(blk, Op::st_env) == 2);  // both stores stay: faults need them in memory
+}
+
+TEST_CASE("helpers that write state and join points end forwarding") {
+    static const Helper writer{"writer", nullptr, HF_WRITES_ENV};
+    Block blk;
+    Builder b(blk);
+    b.st_env(b.movi(Type::I64, 1), 8);
+    b.call(&writer);
+    b.st_env(b.ld_env(Type::I64, 8), 16);  // must reload after the helper
+    Label l = b.new_label();
+    b.label(l);
+    b.st_env(b.ld_env(Type::I64, 16), 24);  // and after a label
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    CHECK(count(blk, Op::ld_env) == 2);
+}
+
+TEST_CASE("constants fold with the op's width, dead values disappear") {
+    Block blk;
+    Builder b(blk);
+    Temp x = b.add(b.movi(Type::I32, 0xffffffff), b.movi(Type::I32, 2));  // wraps to 1
+    b.sub(b.movi(Type::I64, 5), b.movi(Type::I64, 3));                   // unused
+    b.st_env(b.zext(Type::I64, x, 32), 8);
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    CHECK(count(blk, Op::add) == 0);
+    CHECK(count(blk, Op::sub) == 0);
+    bool found = false;
+    for (const Insn& i : blk.insns)
+        if (i.op == Op::movi && i.imm == 1) found = true;
+    CHECK(found);
+    uint64_t r;
+    CHECK(fold_binary(Op::sar, Type::I32, 0x80000000, 4, &r));
+    CHECK(r == 0xf8000000);
+    CHECK(!fold_binary(Op::divs, Type::I64, 1, 0, &r));
+}
