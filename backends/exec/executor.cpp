@@ -1,5 +1,6 @@
 #include "backends/exec/executor.h"
 
+#include <algorithm>
 #include <cinttypes>
 
 #include "backends/exec/lockstep.h"
@@ -66,8 +67,28 @@ void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
     if (fn && e.fn != fn && opts_.mode != ExecMode::Lockstep) e = jit::IbcEntry{pc, flags, fn, 0};
 }
 
+// A hot block is compiled with the blocks it has been seen to chain to on the same page
+// (loops, if/else arms), so direct exits among them become branches inside one function.
+void Executor::enqueue_region(TB* head) {
+    constexpr size_t kMaxMembers = 8;
+    constexpr uint32_t kMaxInsns = 256;
+    std::vector<TB*> members{head};
+    uint32_t insns = head->guest_insns;
+    for (size_t k = 0; k < members.size(); k++)
+        for (TB* next : members[k]->chain) {
+            if (!next || !next->valid || members.size() >= kMaxMembers || insns + next->guest_insns > kMaxInsns) continue;
+            if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.flags != head->key.flags) continue;
+            if (std::find(members.begin(), members.end(), next) != members.end()) continue;
+            members.push_back(next);
+            insns += next->guest_insns;
+        }
+    std::vector<jit::ChainInfo> chains;
+    for (TB* m : members) chains.push_back(chain_info(m));
+    compiler_->enqueue(members, epoch_, chains);
+}
+
 jit::ChainInfo Executor::chain_info(TB* tb) {
-    return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, tb->key.flags, tb};
+    return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, tb->key.flags, tb, &tb->valid};
 }
 
 bool Executor::exit_requested() const {
@@ -179,7 +200,7 @@ int Executor::execute(TB*& tb) {
         }
         if (tb->code->hot && ++tb->code->entries >= tb->code->hot) {
             tb->code->hot = 0;  // queued once
-            compiler_->enqueue(tb, epoch_, chain_info(tb));
+            enqueue_region(tb);
         }
         int r = interp::run(*tb->code, cpu_, true);
         tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));

@@ -55,6 +55,7 @@ private:
     void install_compiled();
     void compile_now(TB* tb);
     jit::ChainInfo chain_info(TB* tb);
+    void enqueue_region(TB* head);
     void clear_ibc();
     void remember_indirect(uint64_t pc, uint32_t flags, TB* tb);
     bool exit_requested() const;

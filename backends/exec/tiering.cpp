@@ -18,10 +18,12 @@ BackgroundCompiler::~BackgroundCompiler() {
     for (Result& r : done_) jit_->release(r.code);
 }
 
-void BackgroundCompiler::enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain) {
+void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains) {
+    Job job{members[0], epoch, {}, chains};
+    for (TB* m : members) job.blocks.push_back(m->ir);
     {
         std::lock_guard<std::mutex> g(mu_);
-        jobs_.push_back(Job{tb, epoch, tb->ir, chain});
+        jobs_.push_back(std::move(job));
     }
     cv_.notify_one();
 }
@@ -53,7 +55,9 @@ void BackgroundCompiler::worker() {
         }
         Result r{job.tb, job.epoch, {}};
         try {
-            r.code = jit_->compile(job.ir, keep_ir_, keep_asm_, &job.chain);
+            std::vector<const ir::Block*> blocks;
+            for (const ir::Block& b : job.blocks) blocks.push_back(&b);
+            r.code = jit_->compile_region(blocks, keep_ir_, keep_asm_, job.chains);
         } catch (const std::exception& e) {
             fprintf(stderr, "tessera: background compile failed, block stays interpreted: %s\n", e.what());
             continue;

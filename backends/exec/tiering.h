@@ -20,7 +20,8 @@ public:
     // ready is set whenever a result is waiting (the vCPU's code_ready flag).
     BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready);
     ~BackgroundCompiler();
-    void enqueue(TB* tb, uint64_t epoch, const jit::ChainInfo& chain);
+    // Compiles members[0] together with the other members (a region); the result belongs to members[0].
+    void enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains);
     struct Result {
         TB* tb;
         uint64_t epoch;
@@ -38,8 +39,8 @@ private:
     struct Job {
         TB* tb;
         uint64_t epoch;
-        ir::Block ir;
-        jit::ChainInfo chain;
+        std::vector<ir::Block> blocks;
+        std::vector<jit::ChainInfo> chains;
     };
     const Vcpu& layout_cpu_;
     std::unique_ptr<jit::Jit> jit_;

@@ -165,11 +165,18 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
 Jit::~Jit() = default;
 
 CompiledBlock Jit::compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain) {
+    std::vector<ChainInfo> chains;
+    if (chain) chains.push_back(*chain);
+    return compile_region({&b}, keep_ir, keep_asm, chains);
+}
+
+CompiledBlock Jit::compile_region(const std::vector<const ir::Block*>& blocks, bool keep_ir, bool keep_asm,
+                                  const std::vector<ChainInfo>& chains) {
     auto t0 = std::chrono::steady_clock::now();
     auto ctx = std::make_unique<LLVMContext>();
     char name[64];
-    snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64, b.guest_pc, impl_->next_id++);
-    auto mod = lower_block(b, impl_->layout, *ctx, name, chain);
+    snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64, blocks[0]->guest_pc, impl_->next_id++);
+    auto mod = lower_region(blocks, impl_->layout, *ctx, name, chains.empty() ? nullptr : &chains);
     CompiledBlock cb;
     if (keep_ir) {
         raw_string_ostream os(cb.llvm_ir);

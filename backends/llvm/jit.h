@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ir/ir.h"
 #include "softmmu/vcpu.h"
@@ -39,6 +40,7 @@ struct ChainInfo {
     uint32_t ibc_mask = 0;
     uint32_t flags = 0;            // the block's translation flags (an indirect exit keeps them)
     const void* block = nullptr;   // stored into Vcpu::last_block by every return to the executor
+    const bool* valid = nullptr;   // the block's TB::valid: a region enters it only while set
 };
 
 struct JitStats {
@@ -57,6 +59,11 @@ public:
     // LLVM fails (a bug, not a guest error).
     // chain: nullptr for a block that must always return to the executor (lockstep).
     CompiledBlock compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain = nullptr);
+    // A region: several blocks of one guest page in one function, the first being the entry.
+    // Direct exits between members become branches inside the function, so LLVM can keep
+    // values in host registers around loops. chains[i] describes blocks[i].
+    CompiledBlock compile_region(const std::vector<const ir::Block*>& blocks, bool keep_ir, bool keep_asm,
+                                 const std::vector<ChainInfo>& chains);
     // Runs compiled code (through a C-convention trampoline owned by this engine).
     int64_t enter(BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
     // Frees the code of a block that can no longer run.

@@ -8,6 +8,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "backends/llvm/jit.h"
@@ -27,9 +28,9 @@ namespace {
 
 class Lowering {
 public:
-    Lowering(const ir::Block& blk, const EnvLayout& lay, LLVMContext& ctx, Module& m, const std::string& name,
-             const ChainInfo* chain)
-        : blk_(blk), lay_(lay), chain_(chain), C(ctx), M(m), B(ctx) {
+    Lowering(const std::vector<const ir::Block*>& blocks, const EnvLayout& lay, LLVMContext& ctx, Module& m,
+             const std::string& name, const std::vector<ChainInfo>* chains)
+        : blocks_(blocks), chains_(chains), lay_(lay), C(ctx), M(m), B(ctx) {
         i8 = Type::getInt8Ty(C);
         i64 = Type::getInt64Ty(C);
         ptr = PointerType::getUnqual(C);
@@ -50,29 +51,41 @@ public:
 
     void run() {
         BasicBlock* entry = BasicBlock::Create(C, "entry", F);
-        B.SetInsertPoint(entry);
-        for (ir::Type t : blk_.temps) {
-            temp_ty_.push_back(ty(t));
-            temps_.push_back(B.CreateAlloca(ty(t)));
+        std::vector<BasicBlock*> bodies;
+        for (const ir::Block* b : blocks_) {
+            bodies.push_back(BasicBlock::Create(C, "block", F));
+            region_.emplace(b->guest_pc, bodies.back());
         }
-        for (uint32_t l = 0; l < blk_.labels; l++) labels_.push_back(BasicBlock::Create(C, "L" + std::to_string(l), F));
-        BasicBlock* body = BasicBlock::Create(C, "body", F);
-        body_ = body;
-        B.CreateBr(body);
-        B.SetInsertPoint(body);
-        for (const ir::Insn& i : blk_.insns) {
-            cur_ = &i;
-            switch (i.op) {
+        IRBuilder<> eb(entry);  // every temp of every member is an alloca here
+        for (size_t m = 0; m < blocks_.size(); m++) {
+            blk_ = blocks_[m];
+            chain_ = chains_ ? &(*chains_)[m] : nullptr;
+            temps_.clear();
+            temp_ty_.clear();
+            labels_.clear();
+            fault_.clear();
+            guest_ = -1;
+            for (ir::Type t : blk_->temps) {
+                temp_ty_.push_back(ty(t));
+                temps_.push_back(eb.CreateAlloca(ty(t)));
+            }
+            for (uint32_t l = 0; l < blk_->labels; l++) labels_.push_back(BasicBlock::Create(C, "L" + std::to_string(l), F));
+            B.SetInsertPoint(bodies[m]);
+            for (const ir::Insn& i : blk_->insns) {
+                cur_ = &i;
+                switch (i.op) {
 #define X(name, nd, ns, fl)  \
     case Op::name:           \
         lower_##name(i);     \
         break;
 #include "ir/ops.def"
 #undef X
-            case Op::COUNT: break;
+                case Op::COUNT: break;
+                }
             }
+            if (!B.GetInsertBlock()->getTerminator()) B.CreateUnreachable();
         }
-        if (!B.GetInsertBlock()->getTerminator()) B.CreateUnreachable();
+        eb.CreateBr(bodies[0]);
         std::string err;
         raw_string_ostream os(err);
         if (verifyFunction(*F, &os)) throw std::runtime_error("JIT lowering produced invalid LLVM IR: " + os.str());
@@ -312,20 +325,26 @@ public:
     }
     // Continue in the next block's code directly unless someone asked the loop to look.
     // Returns the block where the "give up, return to the executor" path goes on.
-    void tail_call_unless_requested(Value* fn, uint64_t ret_code, bool self_loop = false) {
+    // target: a region member's body to branch to (with the member's TB::valid), or null to
+    // tail-call fn.
+    void tail_call_unless_requested(Value* fn, uint64_t ret_code, BasicBlock* target = nullptr, const bool* valid = nullptr) {
         BasicBlock *call = BasicBlock::Create(C, "chain", F), *back = BasicBlock::Create(C, "to_loop", F);
         Value* kick = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.kick));
         cast<LoadInst>(kick)->setVolatile(true);  // set by other threads
         Value* flags = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.irq_check));  // irq_check, stop, code_ready
         cast<LoadInst>(flags)->setVolatile(true);
         Value* req = B.CreateOr(B.CreateZExt(kick, i64), B.CreateZExt(flags, i64));
-        Value* go = B.CreateAnd(B.CreateICmpEQ(req, cst(i64, 0)), B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)));
+        Value* ok = fn ? B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)) : nullptr;
+        if (valid) {  // the member may have been invalidated by a store (self-modifying code)
+            LoadInst* v = B.CreateLoad(i8, host_ptr_const(valid));
+            v->setVolatile(true);
+            ok = B.CreateICmpNE(v, cst(i8, 0));
+        }
+        Value* go = B.CreateAnd(B.CreateICmpEQ(req, cst(i64, 0)), ok);
         B.CreateCondBr(go, call, back, likely_);
         B.SetInsertPoint(call);
-        if (self_loop) {
-            // The block jumps to itself: a loop in the function, not a call. The slot still
-            // decides (it is cleared when the block is invalidated).
-            B.CreateBr(body_);
+        if (target) {
+            B.CreateBr(target);  // inside the region: a branch, not a call
         } else {
             CallInst* r = B.CreateCall(FunctionType::get(i64, {ptr}, false), fn, {env_});
             r->setTailCallKind(CallInst::TCK_MustTail);
@@ -337,11 +356,17 @@ public:
     }
     void lower_exit_tb(const ir::Insn& i) {
         env_store(cst(i64, uint64_t(i.imm)), env_at(lay_.pc));
-        retire(blk_.guest_insns);
-        if (chain_ && i.aux < 2) {
+        retire(blk_->guest_insns);
+        auto member = region_.find(uint64_t(i.imm));
+        if (chain_ && i.aux < 2 && member != region_.end()) {
+            // A member of this region (possibly this very block: a loop).
+            size_t m = 0;
+            while (blocks_[m]->guest_pc != uint64_t(i.imm)) m++;
+            tail_call_unless_requested(nullptr, i.aux, member->second, (*chains_)[m].valid);
+        } else if (chain_ && i.aux < 2) {
             Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
-            cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation while looping
-            tail_call_unless_requested(fn, i.aux, uint64_t(i.imm) == blk_.guest_pc);
+            cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation
+            tail_call_unless_requested(fn, i.aux);
         } else {
             ret(i.aux);
         }
@@ -350,7 +375,7 @@ public:
     void lower_exit_ind(const ir::Insn& i) {
         Value* target = get(i.src[0]);
         env_store(target, env_at(lay_.pc));
-        retire(blk_.guest_insns);
+        retire(blk_->guest_insns);
         if (chain_ && chain_->ibc && !i.aux) {
             // Indirect branch cache: same mode, so only the pc needs to match.
             Value* idx = B.CreateAnd(B.CreateLShr(target, 1), cst(i64, chain_->ibc_mask));
@@ -368,14 +393,16 @@ public:
     }
 
 private:
-    const ir::Block& blk_;
+    const std::vector<const ir::Block*>& blocks_;
+    const std::vector<ChainInfo>* chains_;
+    const ir::Block* blk_ = nullptr;     // the member being lowered
+    const ChainInfo* chain_ = nullptr;   // its chaining information, if any
+    std::unordered_map<uint64_t, BasicBlock*> region_;  // member pc -> its body
     const EnvLayout& lay_;
-    const ChainInfo* chain_;
     LLVMContext& C;
     Module& M;
     IRBuilder<> B;
     Function* F = nullptr;
-    BasicBlock* body_ = nullptr;
     Value* env_ = nullptr;
     Type *i8 = nullptr, *i64 = nullptr;
     PointerType* ptr = nullptr;
@@ -390,10 +417,10 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Module> lower_block(const ir::Block& b, const EnvLayout& env, LLVMContext& ctx, const std::string& name,
-                                    const ChainInfo* chain) {
+std::unique_ptr<Module> lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env,
+                                     LLVMContext& ctx, const std::string& name, const std::vector<ChainInfo>* chains) {
     auto m = std::make_unique<Module>(name, ctx);
-    Lowering(b, env, ctx, *m, name, chain).run();
+    Lowering(blocks, env, ctx, *m, name, chains).run();
     return m;
 }
 

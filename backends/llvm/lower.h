@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ir/ir.h"
 
@@ -17,7 +18,9 @@ struct EnvLayout {
 };
 struct ChainInfo;
 
-std::unique_ptr<llvm::Module> lower_block(const ir::Block& b, const EnvLayout& env, llvm::LLVMContext& ctx,
-                                          const std::string& name, const ChainInfo* chain);
+// blocks[0] is the entry; chains (one per block) may be null for code that always returns.
+std::unique_ptr<llvm::Module> lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env,
+                                           llvm::LLVMContext& ctx, const std::string& name,
+                                           const std::vector<ChainInfo>* chains);
 
 }  // namespace tessera::jit
