@@ -18,8 +18,9 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N]\n"
-           "                      execution engine (default tiered; N: runs before a block is compiled)\n"
+           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N]\n"
+           "                      execution engine (default tiered; threshold: runs before a block is\n"
+           "                      compiled; region: blocks compiled together, default 1)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -version, --version print the version\n"
@@ -82,6 +83,11 @@ void parse_accel(const std::string& v, Options& o) {
             unsigned long n = strtoul(prop.c_str() + 10, &end, 10);
             if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: threshold must be 1..1000000, not '" + prop.substr(10) + "'"};
             o.machine_cfg.hot_threshold = uint32_t(n);
+        } else if (prop.rfind("region=", 0) == 0) {
+            char* end = nullptr;
+            unsigned long n = strtoul(prop.c_str() + 7, &end, 10);
+            if (*end || n == 0 || n > 64) throw ConfigError{"-accel: region must be 1..64, not '" + prop.substr(7) + "'"};
+            o.machine_cfg.region_blocks = uint32_t(n);
         } else {
             throw ConfigError{"-accel: unknown property '" + prop + "'"};
         }

@@ -58,12 +58,15 @@ public:
     Temp sext(Type t, Temp a, unsigned bits) { return ext(Op::sext, t, a, bits); }
     Temp zext(Type t, Temp a, unsigned bits) { return ext(Op::zext, t, a, bits); }
 
-    Temp ld_env(Type t, uint32_t offset) {
+    // reg: the field is a guest register that no helper touches (see ENV_REG).
+    Temp ld_env(Type t, uint32_t offset, bool reg = false) {
         Temp d = temp(t);
-        emit(Op::ld_env, t, d, {}, offset);
+        emit(Op::ld_env, t, d, {}, offset).aux = reg ? ENV_REG : 0;
         return d;
     }
-    void st_env(Temp a, uint32_t offset) { emit(Op::st_env, type_of(a), NO_TEMP, {a}, offset); }
+    void st_env(Temp a, uint32_t offset, bool reg = false) {
+        emit(Op::st_env, type_of(a), NO_TEMP, {a}, offset).aux = reg ? ENV_REG : 0;
+    }
 
     Temp ld(Type t, Temp addr, uint8_t memop, unsigned mmu_idx) {
         Temp d = temp(t);

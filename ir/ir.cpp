@@ -145,7 +145,7 @@ std::string print_insn(const Block& b, const Insn& i) {
     case Op::sext:
     case Op::zext: line.put(" from %" PRId64, i.imm); break;
     case Op::ld_env:
-    case Op::st_env: line.put(" env+%" PRId64, i.imm); break;
+    case Op::st_env: line.put(" env+%" PRId64 "%s", i.imm, i.aux & ENV_REG ? " reg" : ""); break;
     case Op::ld:
     case Op::st: line.put(" %s%u mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8, i.imm); break;
     case Op::call: line.put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;

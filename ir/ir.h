@@ -57,6 +57,9 @@ inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
     return false;
 }
 
+// ld_env/st_env aux flag: the field is a guest register that helpers never read or write.
+constexpr uint8_t ENV_REG = 1;
+
 // Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2.
 enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4 };
 inline unsigned memop_bytes(uint8_t mo) { return 1u << (mo & MO_SIZE); }

@@ -12,6 +12,7 @@ struct MachineConfig {
     bool serial_stdio = true;
     std::string exec = "tiered";  // interp, jit, tiered or lockstep
     uint32_t hot_threshold = 0;   // tiered: executions before compiling (0: the default)
+    uint32_t region_blocks = 0;   // tiered: blocks per compiled region (0: the default)
     std::string default_firmware_dir;  // where the project's own firmware was built
 };
 

@@ -69,8 +69,10 @@ void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
 
 // A hot block is compiled with the blocks it has been seen to chain to on the same page
 // (loops, if/else arms), so direct exits among them become branches inside one function.
+// Off by default (region_blocks = 1): on bench/compare it measured slower than single
+// blocks, which already loop inside their own function and chain by tail calls.
 void Executor::enqueue_region(TB* head) {
-    constexpr size_t kMaxMembers = 8;
+    const size_t kMaxMembers = opts_.region_blocks;
     constexpr uint32_t kMaxInsns = 256;
     std::vector<TB*> members{head};
     uint32_t insns = head->guest_insns;

@@ -7,6 +7,8 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <map>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +59,22 @@ public:
             region_.emplace(b->guest_pc, bodies.back());
         }
         IRBuilder<> eb(entry);  // every temp of every member is an alloca here
+        // Guest registers (ENV_REG) live in locals for the whole function: loaded once on
+        // entry, written back on every way out (returns, tail calls, faults), so LLVM keeps
+        // them in host registers across the blocks and loops of a region.
+        for (const ir::Block* b : blocks_)
+            for (const ir::Insn& i : b->insns)
+                if ((i.op == Op::ld_env || i.op == Op::st_env) && (i.aux & ir::ENV_REG) && i.type == ir::Type::I64 &&
+                    !reg_.count(i.imm)) {
+                    AllocaInst* a = eb.CreateAlloca(i64);
+                    LoadInst* init = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, uint64_t(i.imm)));
+                    init->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
+                    eb.CreateStore(init, a);
+                    reg_.emplace(i.imm, a);
+                }
+        for (const ir::Block* b : blocks_)
+            for (const ir::Insn& i : b->insns)
+                if (i.op == Op::st_env && reg_.count(i.imm)) written_.insert(i.imm);
         for (size_t m = 0; m < blocks_.size(); m++) {
             blk_ = blocks_[m];
             chain_ = chains_ ? &(*chains_)[m] : nullptr;
@@ -136,6 +154,7 @@ private:
     }
     // Every return to the executor says which block it leaves from (chains may have run several).
     void ret(uint64_t code) {
+        write_back();
         if (chain_) env_store(host_ptr_const(chain_->block), env_at(lay_.last_block));
         B.CreateRet(cst(i64, code));
     }
@@ -252,8 +271,20 @@ public:
     }
     void lower_sext(const ir::Insn& i) { ext(i, true); }
     void lower_zext(const ir::Insn& i) { ext(i, false); }
-    void lower_ld_env(const ir::Insn& i) { set(i.dst, env_load(cur_ty(), env_at(uint64_t(i.imm)))); }
-    void lower_st_env(const ir::Insn& i) { env_store(get(i.src[0]), env_at(uint64_t(i.imm))); }
+    void lower_ld_env(const ir::Insn& i) {
+        auto r = reg_.find(i.imm);
+        if (r != reg_.end() && i.type == ir::Type::I64) set(i.dst, B.CreateLoad(i64, r->second));
+        else set(i.dst, env_load(cur_ty(), env_at(uint64_t(i.imm))));
+    }
+    void lower_st_env(const ir::Insn& i) {
+        auto r = reg_.find(i.imm);
+        if (r != reg_.end() && i.type == ir::Type::I64) B.CreateStore(get(i.src[0]), r->second);
+        else env_store(get(i.src[0]), env_at(uint64_t(i.imm)));
+    }
+    // Cached guest registers back into the CPU state, before anything outside may look.
+    void write_back() {
+        for (int64_t off : written_) env_store(B.CreateLoad(i64, reg_.at(off)), env_at(uint64_t(off)));
+    }
 
     void lower_ld(const ir::Insn& i) {
         unsigned size = ir::memop_bytes(i.aux);
@@ -346,6 +377,7 @@ public:
         if (target) {
             B.CreateBr(target);  // inside the region: a branch, not a call
         } else {
+            write_back();
             CallInst* r = B.CreateCall(FunctionType::get(i64, {ptr}, false), fn, {env_});
             r->setTailCallKind(CallInst::TCK_MustTail);
             r->setCallingConv(CallingConv::PreserveNone);
@@ -398,6 +430,8 @@ private:
     const ir::Block* blk_ = nullptr;     // the member being lowered
     const ChainInfo* chain_ = nullptr;   // its chaining information, if any
     std::unordered_map<uint64_t, BasicBlock*> region_;  // member pc -> its body
+    std::map<int64_t, AllocaInst*> reg_;                // cached guest registers by env offset
+    std::set<int64_t> written_;                         // ...and those the function writes
     const EnvLayout& lay_;
     LLVMContext& C;
     Module& M;

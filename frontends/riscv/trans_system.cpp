@@ -18,7 +18,7 @@ void Ctx::set_f(unsigned r, Temp v) {
         b.call(&h_mark_fs_dirty);
         fs_marked = true;
     }
-    b.st_env(v, env_off(cpu, cpu.f[r]));
+    b.st_env(v, env_off(cpu, cpu.f[r]), true);
 }
 
 bool trans_fence(Ctx&, const Args&) { return true; }  // one hart, sequentially consistent

@@ -28,11 +28,12 @@ struct Ctx {
     uint64_t next_pc() const { return pc + len; }
 
     Temp imm(int64_t v) { return b.movi(Type::I64, uint64_t(v)); }
-    Temp x(unsigned r) { return r ? b.ld_env(Type::I64, env_off(cpu, cpu.x[r])) : imm(0); }
+    // x[] and f[] are only ever accessed by translated code, never by helpers.
+    Temp x(unsigned r) { return r ? b.ld_env(Type::I64, env_off(cpu, cpu.x[r]), true) : imm(0); }
     void set_x(unsigned r, Temp v) {
-        if (r) b.st_env(v, env_off(cpu, cpu.x[r]));
+        if (r) b.st_env(v, env_off(cpu, cpu.x[r]), true);
     }
-    Temp f(unsigned r) { return b.ld_env(Type::I64, env_off(cpu, cpu.f[r])); }
+    Temp f(unsigned r) { return b.ld_env(Type::I64, env_off(cpu, cpu.f[r]), true); }
     void set_f(unsigned r, Temp v);  // marks FS dirty
     Temp sext32(Temp v) { return b.sext(Type::I64, v, 32); }
 

@@ -48,4 +48,6 @@ TEST_CASE("accelerator properties") {
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,threshold=0"}), ConfigError);
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,exec=warp"}), ConfigError);
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,turbo=on"}), ConfigError);
+    CHECK(parse_options({"-accel", "tcg,region=8"}).machine_cfg.region_blocks == 8);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,region=0"}), ConfigError);
 }
