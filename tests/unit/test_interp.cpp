@@ -4,6 +4,7 @@
 #include "backends/interp/interp.h"
 #include "fake_cpu.h"
 #include "ir/builder.h"
+#include "ir/opt.h"
 
 using namespace tessera;
 using namespace tessera::ir;
@@ -159,4 +160,18 @@ TEST_CASE("register-to-register ops run in place") {
     CHECK(code->insns.size() == 2);  // the add itself, and the exit
     CHECK(interp::run(*code, r.cpu) == 0);
     CHECK(r.cpu.regs[0] == 42);
+}
+
+TEST_CASE("the optimiser's constant folding computes what the interpreter computes") {
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+    for (Op op : {Op::add, Op::sub, Op::mul, Op::and_, Op::or_, Op::xor_, Op::shl, Op::shr, Op::sar})
+        for (Type t : {Type::I32, Type::I64})
+            for (int n = 0; n < 50; n++) {
+                uint64_t mask = t == Type::I64 ? ~0ull : 0xffffffffull;
+                uint64_t a = next() & mask, b = (n % 3 ? next() : next() % 70) & mask;
+                uint64_t folded;
+                REQUIRE(fold_binary(op, t, a, b, &folded));
+                CHECK(folded == eval(op, t, a, b));
+            }
 }
