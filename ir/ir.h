@@ -88,6 +88,10 @@ struct Label {
 };
 
 constexpr uint32_t NO_TEMP = UINT32_MAX;
+// exit_tb chain slots: 0..kChainSlots-1 may be chained to the successor; kNoChainSlot never is
+// (the successor must be looked up under a possibly new mode).
+constexpr unsigned kChainSlots = 4;
+constexpr uint8_t kNoChainSlot = 255;
 // Frontends end a block before it needs more temps than this; executors rely on it.
 constexpr uint32_t kMaxBlockTemps = 6000;
 

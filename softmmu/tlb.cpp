@@ -25,8 +25,18 @@ void Vcpu::tlb_protect_code(uint64_t page_pa) {
             if (tlb[m][i].tag_write != TLB_INVALID && tlb_page_pa[m][i] == page_pa) tlb[m][i].tag_write |= TLB_NOTDIRTY;
 }
 
+bool Vcpu::store_phys(uint64_t pa, unsigned size, uint64_t val) {
+    if (effects) {
+        uint64_t old = 0;
+        if (!as.load(pa, size, &old)) return false;
+        effects->entries.push_back({EffectLog::RamStore, uint8_t(size), pa, old, val});
+    }
+    return as.store(pa, size, val);
+}
+
 bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
     tlb_misses++;
+    if (effects) effects->tlb_fills.push_back({idx, tlb_index(va)});
     Translation t;
     if (!translate(va, acc, idx, &t)) return false;
     uint64_t page_va = va & PAGE_MASK, page_pa = t.pa & PAGE_MASK;
@@ -84,7 +94,7 @@ static bool logged_mmio(Vcpu& c, uint64_t pa, unsigned size, Access acc, uint64_
     EffectLog::Kind kind = acc == Access::Store ? EffectLog::MmioWrite : EffectLog::MmioRead;
     if (log.mode == EffectLog::Record) {
         bool ok = acc == Access::Store ? c.as.store(pa, size, *val) : c.as.load(pa, size, val);
-        log.entries.push_back({kind, uint8_t(size), pa, ok, *val});
+        log.entries.push_back({kind, uint8_t(size), pa, ok, *val, c.device_lines()});
         return ok;
     }
     const EffectLog::Entry* e = log.next_replayed();
@@ -97,6 +107,7 @@ static bool logged_mmio(Vcpu& c, uint64_t pa, unsigned size, Access acc, uint64_
     }
     log.entries.push_back(*e);
     if (kind == EffectLog::MmioRead) *val = e->val;
+    c.set_device_lines(e->lines_after);
     return e->old_val != 0;
 }
 

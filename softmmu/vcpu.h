@@ -33,12 +33,16 @@ struct EffectLog {
         Kind kind;
         uint8_t size;
         uint64_t addr, old_val, val;
+        uint64_t lines_after = 0;  // device-driven CPU inputs after a device access
     };
     enum Mode { Record, Replay } mode = Record;
     std::vector<Entry> entries;           // what this run did
     const std::vector<Entry>* replay = nullptr;
     size_t cursor = 0;                    // next device/nondet entry of `replay`
     std::string mismatch;                 // first replay disagreement
+    // TLB entries (mmu index, slot) filled during the run: the second executor must miss on
+    // them too, so it walks the page tables (and sets A/D bits) exactly as the first did.
+    std::vector<std::pair<unsigned, unsigned>> tlb_fills;
     const Entry* next_replayed();
 };
 
@@ -74,6 +78,9 @@ public:
     virtual bool translate(uint64_t va, Access acc, unsigned idx, Translation* out) = 0;
     // A physical access hit nothing (or was refused by the platform): record an access fault.
     virtual void raise_bus_fault(uint64_t va, Access acc) = 0;
+    // A physical store the ISA makes on its own (page-table A/D bits): logged under lockstep
+    // so it can be undone like any other store. Returns false if nothing backs pa.
+    bool store_phys(uint64_t pa, unsigned size, uint64_t val);
     // Misaligned access that the ISA does not allow (atomics): record the fault.
     virtual void raise_misaligned(uint64_t va, Access acc) = 0;
 
@@ -133,6 +140,10 @@ public:
     virtual void save_arch(std::vector<uint8_t>& out) const = 0;
     virtual void load_arch(const std::vector<uint8_t>& in) = 0;
     virtual std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const = 0;
+    // Inputs devices drive into the CPU (interrupt lines): a device access in the middle of
+    // a block can change them, so lockstep replays them with the access.
+    virtual uint64_t device_lines() const { return 0; }
+    virtual void set_device_lines(uint64_t) {}
 
     // Counts for -d stats and tests.
     uint64_t tlb_misses = 0;

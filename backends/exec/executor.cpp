@@ -252,13 +252,13 @@ void Executor::run() {
             continue;
         }
         // Chain only inside one virtual page: its physical mapping is the same for both.
-        if (last && slot >= 0 && slot < 2 && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0)
+        if (last && slot >= 0 && slot < int(ir::kChainSlots) && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0)
             TbCache::link(last, slot, tb, jit_links, interp_links);
         // Fast path: follow chains until a block leaves without one or someone asks.
         for (;;) {
             if (log_enabled(LOG_EXEC)) log_printf("Trace pc=%016" PRIx64 " insns=%u\n", tb->pc, tb->guest_insns);
             slot = execute(tb);
-            if (slot < 0 || slot > 1) break;
+            if (slot < 0 || slot >= int(ir::kChainSlots)) break;
             TB* next = tb->chain[slot];
             if (!next || exit_requested()) break;
             // Compiled code returned although a chain exists: the successor got its code

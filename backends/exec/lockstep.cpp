@@ -31,6 +31,7 @@ static std::string describe_stores(const EffectLog& l) {
 
 int Lockstep::run(TB& tb) {
     cpu_.save_arch(before_);
+    uint64_t lines_before = cpu_.device_lines();
     // 1. The interpreter, recording every effect.
     interp_log_ = EffectLog{};
     cpu_.effects = &interp_log_;
@@ -40,6 +41,8 @@ int Lockstep::run(TB& tb) {
     for (auto it = interp_log_.entries.rbegin(); it != interp_log_.entries.rend(); ++it)
         if (it->kind == EffectLog::RamStore) cpu_.as.write_phys(it->addr, &it->old_val, it->size);
     cpu_.load_arch(before_);
+    cpu_.set_device_lines(lines_before);  // replayed with each device access from here
+    for (auto [mode, slot] : interp_log_.tlb_fills) cpu_.tlb[mode][slot] = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
     jit_log_ = EffectLog{};
     jit_log_.mode = EffectLog::Replay;
     jit_log_.replay = &interp_log_.entries;

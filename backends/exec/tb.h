@@ -28,9 +28,9 @@ struct TB {
     uint32_t guest_insns = 0;
     uint32_t mem_ops = 0;  // guest loads and stores in the block
     bool valid = true;
-    TB* chain[2] = {nullptr, nullptr};  // direct successors, same virtual page only
+    TB* chain[ir::kChainSlots] = {};  // direct successors, same virtual page only
     // The successors' JIT code, read by this block's compiled exits to tail-call them.
-    jit::BlockFn jit_chain[2] = {nullptr, nullptr};
+    jit::BlockFn jit_chain[ir::kChainSlots] = {};
     // Blocks chaining to this one (block, slot): unlinked when this one is invalidated.
     std::vector<std::pair<TB*, int>> incoming;
     ir::Block ir;

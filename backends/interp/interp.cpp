@@ -281,6 +281,8 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
             fixups.push_back(code->insns.size());
             break;
         case Op::br: fixups.push_back(code->insns.size()); break;
+        case Op::exit_tb:
+        case Op::exit_ind: c.imm2 = guest + 1; break;  // a side exit retires only what ran
         default: break;
         }
         code->insns.push_back(c);
@@ -452,9 +454,9 @@ L_brcond:
 #undef BRANCH
 L_exit_tb : {
     cpu->pc = uint64_t(ip->imm);
-    cpu->insn_count += code->guest_insns;
+    cpu->insn_count += uint64_t(ip->imm2);  // instructions retired up to this exit
     int slot = ip->aux;
-    if (follow_chains && slot < 2) {
+    if (follow_chains && slot < int(ir::kChainSlots)) {
         const Code* next = code->next[slot];
         // Continue into the successor unless another thread or a helper asked the loop to look.
         if (next && !(cpu->kick.load(std::memory_order_relaxed) | cpu->irq_check | cpu->stop_requested |
@@ -470,7 +472,7 @@ L_exit_tb : {
 }
 L_exit_ind:
     cpu->pc = A;
-    cpu->insn_count += code->guest_insns;
+    cpu->insn_count += uint64_t(ip->imm2);
     cpu->last_block = code->tb;
     return EXIT_NOCHAIN;
 fault : {

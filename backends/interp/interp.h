@@ -24,7 +24,7 @@ struct CInsn {
 struct Code {
     // Successor blocks' code for the two direct exits: the interpreter continues into them
     // without returning (cleared when the successor is invalidated or gets JIT code).
-    const Code* next[2] = {nullptr, nullptr};
+    const Code* next[ir::kChainSlots] = {};
     const void* tb = nullptr;           // the block this code belongs to (Vcpu::last_block)
     // Tiering: entries are counted until `hot` (0: not counting); reaching it returns to the
     // executor, which queues the block for compilation.

@@ -388,14 +388,14 @@ public:
     }
     void lower_exit_tb(const ir::Insn& i) {
         env_store(cst(i64, uint64_t(i.imm)), env_at(lay_.pc));
-        retire(blk_->guest_insns);
+        retire(uint64_t(guest_ + 1));
         auto member = region_.find(uint64_t(i.imm));
-        if (chain_ && i.aux < 2 && member != region_.end()) {
+        if (chain_ && i.aux < ir::kChainSlots && member != region_.end()) {
             // A member of this region (possibly this very block: a loop).
             size_t m = 0;
             while (blocks_[m]->guest_pc != uint64_t(i.imm)) m++;
             tail_call_unless_requested(nullptr, i.aux, member->second, (*chains_)[m].valid);
-        } else if (chain_ && i.aux < 2) {
+        } else if (chain_ && i.aux < ir::kChainSlots) {
             Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
             cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation
             tail_call_unless_requested(fn, i.aux);
@@ -407,7 +407,7 @@ public:
     void lower_exit_ind(const ir::Insn& i) {
         Value* target = get(i.src[0]);
         env_store(target, env_at(lay_.pc));
-        retire(blk_->guest_insns);
+        retire(uint64_t(guest_ + 1));
         if (chain_ && chain_->ibc && !i.aux) {
             // Indirect branch cache: same mode, so only the pc needs to match.
             Value* idx = B.CreateAnd(B.CreateLShr(target, 1), cst(i64, chain_->ibc_mask));

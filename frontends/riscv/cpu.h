@@ -87,6 +87,8 @@ public:
     bool halted() override;
     unsigned disas(uint64_t pc, char* out, size_t outlen) override;
     void save_arch(std::vector<uint8_t>& out) const override;
+    uint64_t device_lines() const override { return mip_hw; }
+    void set_device_lines(uint64_t v) override { mip_hw = v; }
     void load_arch(const std::vector<uint8_t>& in) override;
     std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const override;
 

@@ -104,7 +104,7 @@ bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out
         uint64_t need = A | (acc == Access::Store ? uint64_t(D) : 0);
         if ((pte & need) != need) {
             uint64_t npte = pte | need;
-            if (!pmp_allows(pte_addr, 8, Access::Store, PRV_S) || !as.store(pte_addr, 8, npte)) {
+            if (!pmp_allows(pte_addr, 8, Access::Store, PRV_S) || !store_phys(pte_addr, 8, npte)) {
                 raise_bus_fault(va, acc);
                 return false;
             }

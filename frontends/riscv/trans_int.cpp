@@ -31,7 +31,27 @@ bool set_if(Ctx& c, const Args& a, Cond cond, Temp rhs) {
     c.set_x(a.rd, c.b.setcond(cond, c.x(a.rs1), rhs));
     return true;
 }
+Cond inverse(Cond c) {
+    switch (c) {
+    case Cond::EQ: return Cond::NE;
+    case Cond::NE: return Cond::EQ;
+    case Cond::LT: return Cond::GE;
+    case Cond::GE: return Cond::LT;
+    case Cond::LTU: return Cond::GEU;
+    default: return Cond::LTU;  // GEU
+    }
+}
+
 bool branch(Ctx& c, const Args& a, Cond cond) {
+    // Superblocks: while chain slots last, a taken branch is a side exit and translation
+    // goes on along the not-taken path, so one block covers more of a loop body.
+    if (c.side_exits + 2 < ir::kChainSlots) {
+        ir::Label fallthrough = c.b.new_label();
+        c.b.brcond(inverse(cond), c.x(a.rs1), c.x(a.rs2), fallthrough);
+        c.b.exit_tb(c.pc + uint64_t(a.imm), 2 + c.side_exits++);
+        c.b.label(fallthrough);
+        return true;
+    }
     ir::Label taken = c.b.new_label();
     c.b.brcond(cond, c.x(a.rs1), c.x(a.rs2), taken);
     c.exit_to(c.next_pc(), 1);

@@ -6,7 +6,7 @@
 namespace tessera::riscv {
 
 // Exit slot that never chains: the next block must be looked up under the new mode.
-constexpr unsigned kNoChain = 2;
+constexpr unsigned kNoChain = ir::kNoChainSlot;
 
 void Ctx::raise(uint64_t cause, uint64_t tval) {
     b.call(&h_raise, imm(int64_t(cause)), imm(int64_t(tval)));

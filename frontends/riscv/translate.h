@@ -22,6 +22,7 @@ struct Ctx {
     unsigned mem_idx = 0; // mmu index for data accesses
     bool ended = false;   // the instruction ended the block
     bool fs_marked = false;
+    unsigned side_exits = 0;  // conditional branches that left the block mid-way (slots 2..)
 
     unsigned priv() const { return flags & tbf::PRIV_MASK; }
     unsigned fs() const { return (flags >> tbf::FS_SHIFT) & 3; }
