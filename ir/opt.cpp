@@ -40,6 +40,7 @@ void optimize(Block& b) {
     // env offset -> (temp holding the current value, its type), valid until a helper
     // that writes CPU state or a join point.
     std::map<int64_t, std::pair<uint32_t, Type>> env;
+    std::map<int64_t, bool> is_reg;  // offsets accessed as ENV_REG: helpers never touch them
     auto forget_overlap = [&](int64_t off, unsigned size) {
         for (auto it = env.begin(); it != env.end();) {
             int64_t o = it->first;
@@ -59,6 +60,7 @@ void optimize(Block& b) {
             value[i.dst] = uint64_t(i.imm) & mask_of(i.type);
             break;
         case Op::ld_env: {
+            if (i.aux & ENV_REG) is_reg[i.imm] = true;
             auto it = env.find(i.imm);
             if (it != env.end() && it->second.second == i.type) {
                 alias[i.dst] = it->second.first;
@@ -70,11 +72,14 @@ void optimize(Block& b) {
             break;
         }
         case Op::st_env:
+            if (i.aux & ENV_REG) is_reg[i.imm] = true;
             forget_overlap(i.imm, type_bits(i.type) / 8);
             env[i.imm] = {i.src[0], i.type};
             break;
         case Op::call:
-            if (reinterpret_cast<const Helper*>(i.imm)->flags & HF_WRITES_ENV) env.clear();
+            // A helper may write CPU state, but never a guest register (ENV_REG).
+            if (reinterpret_cast<const Helper*>(i.imm)->flags & HF_WRITES_ENV)
+                for (auto it = env.begin(); it != env.end();) it = is_reg.count(it->first) ? std::next(it) : env.erase(it);
             break;
         case Op::label: env.clear(); break;
         default:

@@ -122,9 +122,10 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
                 last_use[s] = int(n);
             }
     }
-    auto writes_env = [&](const ir::Insn& i, int64_t off, unsigned size) {
+    // reg: the field is a guest register (ENV_REG), which helpers never write.
+    auto writes_env = [&](const ir::Insn& i, int64_t off, unsigned size, bool reg) {
         if (i.op == Op::st_env) return overlaps(i.imm, ir::type_bits(i.type) / 8, off, size);
-        if (i.op == Op::call) return (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_WRITES_ENV) != 0;
+        if (i.op == Op::call) return !reg && (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_WRITES_ENV) != 0;
         return false;
     };
     // 1. Guest-register reads in place.
@@ -133,7 +134,8 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         const ir::Insn& i = b.insns[n];
         if (i.op != Op::ld_env || i.type != ir::Type::I64 || last_use[i.dst] < 0) continue;
         bool killed = false;
-        for (int k = int(n) + 1; k < last_use[i.dst] && !killed; k++) killed = writes_env(b.insns[size_t(k)], i.imm, 8);
+        bool reg = i.aux & ir::ENV_REG;
+        for (int k = int(n) + 1; k < last_use[i.dst] && !killed; k++) killed = writes_env(b.insns[size_t(k)], i.imm, 8, reg);
         if (killed) continue;
         alias_of[i.dst] = i.imm;
         pl.off[i.dst] = uint32_t(i.imm);

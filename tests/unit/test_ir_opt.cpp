@@ -63,3 +63,18 @@ TEST_CASE("constants fold with the op's width, dead values disappear") {
     CHECK(r == 0xf8000000);
     CHECK(!fold_binary(Op::divs, Type::I64, 1, 0, &r));
 }
+
+TEST_CASE("guest registers stay forwarded across helpers, other state does not") {
+    static const Helper writer{"writer", nullptr, HF_WRITES_ENV};
+    Block blk;
+    Builder b(blk);
+    b.st_env(b.movi(Type::I64, 1), 8, true);  // a guest register
+    b.st_env(b.movi(Type::I64, 2), 16);       // other CPU state
+    b.call(&writer);
+    b.st_env(b.ld_env(Type::I64, 8, true), 24);  // forwarded: helpers never write registers
+    b.st_env(b.ld_env(Type::I64, 16), 32);       // reloaded
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    CHECK(count(blk, Op::ld_env) == 1);
+}
