@@ -20,14 +20,6 @@ static volatile uint64_t page[NPAGES][512] __attribute__((aligned(4096)));
 
 void handle_strap(struct trap_frame *f) { strap_log_skip(f); }
 
-static uint64_t load(uint64_t va) { return *(volatile uint64_t *)va; }
-static void store(uint64_t va, uint64_t v) { *(volatile uint64_t *)va = v; }
-
-static void expect_fault(unsigned n, uint64_t cause, uint64_t tval)
-{
-    CHECK(n, slog.count == 1 && slog.cause == cause && slog.tval == tval);
-    trap_log_clear(&slog);
-}
 
 static long s_main(long arg)
 {

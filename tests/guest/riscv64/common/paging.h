@@ -26,4 +26,16 @@ static inline uint64_t satp_for(uint64_t mode, const void *root) { return mode |
 static inline void sfence_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
 static inline void sfence_va(uint64_t va) { __asm__ volatile("sfence.vma %0, zero" :: "r"(va) : "memory"); }
 
+
+/* Accesses through a mapping, and the check that one S-mode trap was logged. */
+static inline uint64_t load(uint64_t va) { return *(volatile uint64_t *)va; }
+static inline void store(uint64_t va, uint64_t v) { *(volatile uint64_t *)va = v; }
+
+/* Expect exactly one logged S trap with this cause and stval. */
+static inline void expect_fault(unsigned n, uint64_t cause, uint64_t tval)
+{
+    CHECK(n, slog.count == 1 && slog.cause == cause && slog.tval == tval);
+    trap_log_clear(&slog);
+}
+
 #endif
