@@ -71,6 +71,7 @@ enum HelperFlags : uint32_t {
     HF_WRITES_ENV = 2,
     HF_MAY_RAISE = 4,   // may leave a pending guest exception in the CPU state
     HF_ENDS_BLOCK = 8,  // the translator ends the block right after this call
+    HF_COUNTERS = 16,   // reads or writes Vcpu::insn_count (counter CSRs): compiled code syncs it
 };
 using HelperFn = uint64_t (*)(void* env, uint64_t, uint64_t, uint64_t, uint64_t);
 struct Helper {

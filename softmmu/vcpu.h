@@ -68,8 +68,26 @@ public:
     uint64_t tlb_page_pa[NB_MMU_MODES][TLB_SIZE];
     uint64_t pc = 0;
     uint64_t insn_count = 0;       // guest instructions retired
+    // The exit word: kick and the four flags after it form one aligned 64-bit word that
+    // compiled code and the interpreter test with a single load at every chain point.
+    alignas(8) std::atomic<uint32_t> kick{0}; // another thread wants the loop to look at something
+    // Set by helpers when something that gates interrupts changed (mie, mip, mstatus):
+    // the loop takes pending interrupts before the next block.
+    bool irq_check = false;
+    // Set by the board to leave the run loop (exit, reset).
+    bool stop_requested = false;
+    // Set by the background compiler when compiled code waits to be installed.
+    std::atomic<bool> code_ready{false};
+    // Set when translated code was invalidated (a store hit a code page): code that loops
+    // inside one compiled function must return so the executor retranslates.
+    bool code_changed = false;
+    bool exit_pending() const { return *reinterpret_cast<const volatile uint64_t*>(&kick) != 0; }
+    bool exit_word_layout_ok() const {
+        auto at = [this](const void* p) { return static_cast<const char*>(p) - reinterpret_cast<const char*>(&kick); };
+        return sizeof kick == 4 && reinterpret_cast<uintptr_t>(&kick) % 8 == 0 && at(&irq_check) == 4 &&
+               at(&stop_requested) == 5 && at(&code_ready) == 6 && at(&code_changed) == 7;
+    }
     bool exception_pending = false;
-    std::atomic<uint32_t> kick{0}; // another thread wants the loop to look at something
     AddressSpace& as;
 
     // --- implemented by each ISA ---
@@ -101,14 +119,6 @@ public:
     // Disassemble one instruction for -d in_asm; returns its length (0 if unknown).
     virtual unsigned disas(uint64_t pc, char* out, size_t outlen) = 0;
 
-    // Set by helpers when something that gates interrupts changed (mie, mip, mstatus):
-    // the loop takes pending interrupts before the next block.
-    bool irq_check = false;
-    // Set by the board to leave the run loop (exit, reset).
-    bool stop_requested = false;
-    // Set by the background compiler when compiled code waits to be installed.
-    std::atomic<bool> code_ready{false};
-    bool pad_exit_word_ = false;  // irq_check..here form one 32-bit word compiled code tests
     // The interpreter's temps, at a fixed offset from the CPU state so that one operand
     // encoding (an offset from env) reaches both temps and guest registers.
     static constexpr unsigned kInterpFrameSlots = 8192;

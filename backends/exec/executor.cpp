@@ -41,7 +41,10 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     clear_ibc();
     // A store into translated code may invalidate blocks in the middle of a block: compiled
     // code must not find them through the indirect branch cache afterwards.
-    cache_.on_invalidate = [this] { clear_ibc(); };
+    cache_.on_invalidate = [this] {
+        clear_ibc();
+        cpu_.code_changed = true;  // compiled loops must not run stale code
+    };
     if (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep) {
         own_jit_ = std::make_unique<jit::Jit>(cpu);
         jit_ = own_jit_.get();
@@ -94,8 +97,7 @@ jit::ChainInfo Executor::chain_info(TB* tb) {
 }
 
 bool Executor::exit_requested() const {
-    return cpu_.kick.load(std::memory_order_relaxed) || cpu_.irq_check || cpu_.stop_requested ||
-           cpu_.code_ready.load(std::memory_order_relaxed);
+    return cpu_.exit_pending();
 }
 
 bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
@@ -221,6 +223,7 @@ void Executor::run() {
     for (;;) {
         // Slow path: everything that can only change between blocks or on request.
         if (cpu_.kick.load(std::memory_order_relaxed) || cpu_.stop_requested) return;
+        cpu_.code_changed = false;  // the lookup below sees invalidated blocks anyway
         if (cpu_.irq_check) {
             cpu_.irq_check = false;
             if (cpu_.do_interrupt()) {

@@ -461,8 +461,7 @@ L_exit_tb : {
     if (follow_chains && slot < int(ir::kChainSlots)) {
         const Code* next = code->next[slot];
         // Continue into the successor unless another thread or a helper asked the loop to look.
-        if (next && !(cpu->kick.load(std::memory_order_relaxed) | cpu->irq_check | cpu->stop_requested |
-                      cpu->code_ready.load(std::memory_order_relaxed)) &&
+        if (next && !cpu->exit_pending() &&
             !(next->hot && ++next->entries >= next->hot)) {
             code = next;
             base = ip = code->insns.data();

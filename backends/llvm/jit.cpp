@@ -97,13 +97,9 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
     impl_->layout.pc = uint32_t(reinterpret_cast<const char*>(&cpu.pc) - base);
     impl_->layout.insn_count = uint32_t(reinterpret_cast<const char*>(&cpu.insn_count) - base);
     impl_->layout.exception_pending = uint32_t(reinterpret_cast<const char*>(&cpu.exception_pending) - base);
-    impl_->layout.kick = uint32_t(reinterpret_cast<const char*>(&cpu.kick) - base);
-    impl_->layout.irq_check = uint32_t(reinterpret_cast<const char*>(&cpu.irq_check) - base);
+    impl_->layout.exit_word = uint32_t(reinterpret_cast<const char*>(&cpu.kick) - base);
     impl_->layout.last_block = uint32_t(reinterpret_cast<const char*>(&cpu.last_block) - base);
-    // irq_check and stop_requested are read as one 16-bit word.
-    if (reinterpret_cast<const char*>(&cpu.stop_requested) != reinterpret_cast<const char*>(&cpu.irq_check) + 1 ||
-        reinterpret_cast<const char*>(&cpu.code_ready) != reinterpret_cast<const char*>(&cpu.irq_check) + 2)
-        throw std::logic_error("Vcpu layout: irq_check, stop_requested, code_ready must be adjacent");
+    if (!cpu.exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
 
     auto jtmb = check(orc::JITTargetMachineBuilder::detectHost());
     jtmb.setCodeGenOptLevel(CodeGenOptLevel::Default);
@@ -151,8 +147,28 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
         CallInst* call = b.CreateCall(FunctionType::get(i64, {p}, false), f->getArg(1), {f->getArg(0)});
         call->setCallingConv(CallingConv::PreserveNone);
         b.CreateRet(call);
+        // TLB-miss trampolines: preserve_most, so compiled blocks keep their registers
+        // across a miss; the trampoline saves what the C slow path may clobber.
+        auto trampoline = [&](const char* name, FunctionType* ft, const void* c_fn) {
+            Function* t = Function::Create(ft, Function::ExternalLinkage, name, *m);
+            t->setCallingConv(CallingConv::PreserveMost);
+            IRBuilder<> tb(BasicBlock::Create(*ctx, "entry", t));
+            std::vector<Value*> args;
+            for (Argument& a : t->args()) args.push_back(&a);
+            Value* fn = tb.CreateIntToPtr(tb.getInt64(uint64_t(reinterpret_cast<uintptr_t>(c_fn))), p);
+            CallInst* c = tb.CreateCall(ft, fn, args);
+            if (ft->getReturnType()->isVoidTy()) tb.CreateRetVoid();
+            else tb.CreateRet(c);
+        };
+        Type* v = Type::getVoidTy(*ctx);
+        trampoline("tessera_load_slow_pm", FunctionType::get(i64, {p, i64, i64, i64}, false),
+                   reinterpret_cast<const void*>(&tessera_jit_load_slow));
+        trampoline("tessera_store_slow_pm", FunctionType::get(v, {p, i64, i64, i64, i64}, false),
+                   reinterpret_cast<const void*>(&tessera_jit_store_slow));
         check(impl_->jit->addIRModule(orc::ThreadSafeModule(std::move(m), std::move(ctx))));
         enter_ = check(impl_->jit->lookup("tessera_enter")).toPtr<int64_t (*)(Vcpu*, BlockFn)>();
+        impl_->layout.load_slow = check(impl_->jit->lookup("tessera_load_slow_pm")).getValue();
+        impl_->layout.store_slow = check(impl_->jit->lookup("tessera_store_slow_pm")).getValue();
     }
     impl_->jit->getObjTransformLayer().setTransform(
         [this](std::unique_ptr<MemoryBuffer> obj) -> Expected<std::unique_ptr<MemoryBuffer>> {

@@ -75,6 +75,17 @@ public:
         for (const ir::Block* b : blocks_)
             for (const ir::Insn& i : b->insns)
                 if (i.op == Op::st_env && reg_.count(i.imm)) written_.insert(i.imm);
+        // The retired-instruction count is a local too: loops inside the function then
+        // count in a host register instead of a read-modify-write of memory per iteration.
+        {
+            AllocaInst* a = eb.CreateAlloca(i64);
+            LoadInst* init = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, lay_.insn_count));
+            init->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
+            eb.CreateStore(init, a);
+            reg_.emplace(lay_.insn_count, a);
+            written_.insert(lay_.insn_count);
+            count_ = a;
+        }
         for (size_t m = 0; m < blocks_.size(); m++) {
             blk_ = blocks_[m];
             chain_ = chains_ ? &(*chains_)[m] : nullptr;
@@ -129,9 +140,9 @@ private:
 
     // Exit paths.
     void retire(uint64_t n) {
-        Value* p = env_at(lay_.insn_count);
-        env_store(B.CreateAdd(env_load(i64, p), cst(i64, n)), p);
+        if (n) B.CreateStore(B.CreateAdd(B.CreateLoad(i64, count_), cst(i64, n)), count_);
     }
+    void store_pc(Value* pc) { env_store(pc, env_at(lay_.pc)); }
     BasicBlock* fault_block() {
         // One per guest instruction: the state a fault leaves is exactly the interpreter's.
         unsigned g = guest_ < 0 ? 0 : unsigned(guest_);
@@ -140,7 +151,7 @@ private:
             IRBuilderBase::InsertPointGuard guard(B);
             fault_[g] = BasicBlock::Create(C, "fault" + std::to_string(g), F);
             B.SetInsertPoint(fault_[g]);
-            env_store(cst(i64, guest_pc_), env_at(lay_.pc));
+            store_pc(cst(i64, guest_pc_));
             retire(g);
             ret(uint64_t(-2));
         }
@@ -225,12 +236,14 @@ private:
     FunctionCallee host_fn(FunctionType* ft, const void* fn) {
         return FunctionCallee(ft, B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(fn))), ptr));
     }
-    FunctionCallee slow_load() {
-        return host_fn(FunctionType::get(i64, {ptr, i64, i64, i64}, false), reinterpret_cast<const void*>(&tessera_jit_load_slow));
-    }
-    FunctionCallee slow_store() {
-        return host_fn(FunctionType::get(Type::getVoidTy(C), {ptr, i64, i64, i64, i64}, false),
-                       reinterpret_cast<const void*>(&tessera_jit_store_slow));
+    FunctionType* slow_load_ty() { return FunctionType::get(i64, {ptr, i64, i64, i64}, false); }
+    FunctionType* slow_store_ty() { return FunctionType::get(Type::getVoidTy(C), {ptr, i64, i64, i64, i64}, false); }
+    CallInst* call_slow(FunctionType* ft, uint64_t trampoline, const void* c_fn, ArrayRef<Value*> args) {
+        FunctionCallee f = host_fn(ft, trampoline ? reinterpret_cast<const void*>(trampoline) : c_fn);
+        CallInst* c = B.CreateCall(f, args);
+        if (trampoline) c->setCallingConv(CallingConv::PreserveMost);
+        c->addFnAttr(Attribute::Cold);
+        return c;
     }
 
 public:
@@ -297,7 +310,8 @@ public:
         fast->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
         B.CreateBr(join);
         B.SetInsertPoint(miss);
-        Value* slow = B.CreateCall(slow_load(), {env_, va, cst(i64, size), cst(i64, uint64_t(i.imm))});
+        Value* slow = call_slow(slow_load_ty(), lay_.load_slow, reinterpret_cast<const void*>(&tessera_jit_load_slow),
+                                {env_, va, cst(i64, size), cst(i64, uint64_t(i.imm))});
         check_exception();
         Value* slow_n = B.CreateTrunc(slow, n);
         BasicBlock* miss_end = B.GetInsertBlock();
@@ -323,7 +337,8 @@ public:
         B.CreateBr(join);
         B.SetInsertPoint(miss);
         Value* wide = val->getType() == i64 ? val : B.CreateZExt(val, i64);
-        B.CreateCall(slow_store(), {env_, va, cst(i64, size), wide, cst(i64, uint64_t(i.imm))});
+        call_slow(slow_store_ty(), lay_.store_slow, reinterpret_cast<const void*>(&tessera_jit_store_slow),
+                  {env_, va, cst(i64, size), wide, cst(i64, uint64_t(i.imm))});
         check_exception();
         B.CreateBr(join);
         B.SetInsertPoint(join);
@@ -332,7 +347,10 @@ public:
         const auto* h = reinterpret_cast<const ir::Helper*>(i.imm);
         FunctionType* ft = FunctionType::get(i64, {ptr, i64, i64, i64, i64}, false);
         Value* callee = B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(h->fn))), ptr);
+        // Counter CSRs read the count as of this block's start (plus their index) and may set it.
+        if (h->flags & ir::HF_COUNTERS) env_store(B.CreateLoad(i64, count_), env_at(lay_.insn_count));
         Value* r = B.CreateCall(ft, callee, {env_, arg(i.src[0]), arg(i.src[1]), arg(i.src[2]), arg(i.src[3])});
+        if (h->flags & ir::HF_COUNTERS) B.CreateStore(env_load(i64, env_at(lay_.insn_count)), count_);
         set(i.dst, r);
         if (h->flags & ir::HF_MAY_RAISE) check_exception();
     }
@@ -354,24 +372,24 @@ public:
         guest_++;
         guest_pc_ = uint64_t(i.imm);
     }
-    // Continue in the next block's code directly unless someone asked the loop to look.
-    // Returns the block where the "give up, return to the executor" path goes on.
-    // target: a region member's body to branch to (with the member's TB::valid), or null to
-    // tail-call fn.
-    void tail_call_unless_requested(Value* fn, uint64_t ret_code, BasicBlock* target = nullptr, const bool* valid = nullptr) {
+    // Continue in the next block's code directly unless someone asked the loop to look
+    // (Vcpu::exit_pending: one 64-bit load). Only the way back to the executor stores pc:
+    // code reached by a chain knows its own pc, and faults store theirs.
+    // target: a region member's body to branch to, or null to tail-call fn. valid: that
+    // member's TB::valid, for members other than the running block (which, if a store
+    // invalidates it, sets code_changed in the exit word instead).
+    void tail_call_unless_requested(Value* fn, uint64_t ret_code, Value* pc, BasicBlock* target = nullptr,
+                                    const bool* valid = nullptr) {
         BasicBlock *call = BasicBlock::Create(C, "chain", F), *back = BasicBlock::Create(C, "to_loop", F);
-        Value* kick = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.kick));
-        cast<LoadInst>(kick)->setVolatile(true);  // set by other threads
-        Value* flags = B.CreateLoad(Type::getInt32Ty(C), env_at(lay_.irq_check));  // irq_check, stop, code_ready
-        cast<LoadInst>(flags)->setVolatile(true);
-        Value* req = B.CreateOr(B.CreateZExt(kick, i64), B.CreateZExt(flags, i64));
-        Value* ok = fn ? B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)) : nullptr;
-        if (valid) {  // the member may have been invalidated by a store (self-modifying code)
+        LoadInst* req = B.CreateLoad(i64, env_at(lay_.exit_word));
+        req->setVolatile(true);  // set by other threads and by helpers
+        Value* go = B.CreateICmpEQ(req, cst(i64, 0));
+        if (fn) go = B.CreateAnd(go, B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)));
+        if (valid) {  // another member may sit on a second page that was invalidated alone
             LoadInst* v = B.CreateLoad(i8, host_ptr_const(valid));
             v->setVolatile(true);
-            ok = B.CreateICmpNE(v, cst(i8, 0));
+            go = B.CreateAnd(go, B.CreateICmpNE(v, cst(i8, 0)));
         }
-        Value* go = B.CreateAnd(B.CreateICmpEQ(req, cst(i64, 0)), ok);
         B.CreateCondBr(go, call, back, likely_);
         B.SetInsertPoint(call);
         if (target) {
@@ -384,29 +402,31 @@ public:
             B.CreateRet(r);
         }
         B.SetInsertPoint(back);
+        store_pc(pc);
         ret(ret_code);
     }
     void lower_exit_tb(const ir::Insn& i) {
-        env_store(cst(i64, uint64_t(i.imm)), env_at(lay_.pc));
+        Value* pc = cst(i64, uint64_t(i.imm));
         retire(uint64_t(guest_ + 1));
         auto member = region_.find(uint64_t(i.imm));
         if (chain_ && i.aux < ir::kChainSlots && member != region_.end()) {
             // A member of this region (possibly this very block: a loop).
             size_t m = 0;
             while (blocks_[m]->guest_pc != uint64_t(i.imm)) m++;
-            tail_call_unless_requested(nullptr, i.aux, member->second, (*chains_)[m].valid);
+            const bool* valid = blocks_[m] == blk_ ? nullptr : (*chains_)[m].valid;
+            tail_call_unless_requested(nullptr, i.aux, pc, member->second, valid);
         } else if (chain_ && i.aux < ir::kChainSlots) {
             Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
             cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation
-            tail_call_unless_requested(fn, i.aux);
+            tail_call_unless_requested(fn, i.aux, pc);
         } else {
+            store_pc(pc);
             ret(i.aux);
         }
         new_block("dead");
     }
     void lower_exit_ind(const ir::Insn& i) {
         Value* target = get(i.src[0]);
-        env_store(target, env_at(lay_.pc));
         retire(uint64_t(guest_ + 1));
         if (chain_ && chain_->ibc && !i.aux) {
             // Indirect branch cache: same mode, so only the pc needs to match.
@@ -417,8 +437,9 @@ public:
             Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, fn)));
             Value* hit = B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags)));
             Value* fn = B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
-            tail_call_unless_requested(fn, uint64_t(-1));
+            tail_call_unless_requested(fn, uint64_t(-1), target);
         } else {
+            store_pc(target);
             ret(uint64_t(-1));
         }
         new_block("dead");
@@ -432,6 +453,7 @@ private:
     std::unordered_map<uint64_t, BasicBlock*> region_;  // member pc -> its body
     std::map<int64_t, AllocaInst*> reg_;                // cached guest registers by env offset
     std::set<int64_t> written_;                         // ...and those the function writes
+    AllocaInst* count_ = nullptr;                       // the cached Vcpu::insn_count
     const EnvLayout& lay_;
     LLVMContext& C;
     Module& M;

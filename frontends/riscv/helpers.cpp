@@ -195,7 +195,7 @@ uint64_t sc(void* env, uint64_t va, uint64_t val, uint64_t desc, uint64_t) {
 
 using namespace ir;
 const Helper h_raise{"raise", raise, HF_WRITES_ENV | HF_MAY_RAISE};
-const Helper h_csr{"csr", csr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+const Helper h_csr{"csr", csr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_COUNTERS};
 const Helper h_mret{"mret", mret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_sret{"sret", sret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_wfi{"wfi", wfi, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
