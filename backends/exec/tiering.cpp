@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tessera {
@@ -50,33 +51,42 @@ void BackgroundCompiler::worker() {
     sched_param idle{};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
     for (;;) {
-        Job job;
+        // Everything queued (up to a bound) is compiled as one batch: LLVM's cost per module
+        // is paid once, and hot blocks tend to turn hot together.
+        std::vector<Job> batch;
         {
             std::unique_lock<std::mutex> lk(mu_);
             cv_.wait(lk, [&] { return stop_ || !jobs_.empty(); });
             if (stop_) return;
-            job = std::move(jobs_.front());
-            jobs_.pop_front();
+            size_t n = keep_asm_ ? 1 : std::min(jobs_.size(), kMaxBatch);  // -d out_asm: one block per object
+            for (size_t k = 0; k < n; k++) {
+                batch.push_back(std::move(jobs_.front()));
+                jobs_.pop_front();
+            }
         }
         if (!jit_) {  // only once something is hot: short runs never pay for LLVM's start-up
             jit_ = std::make_unique<jit::Jit>(layout_cpu_);
             jit_ready_.store(jit_.get(), std::memory_order_release);
         }
-        Result r{job.tb, job.epoch, {}};
+        std::vector<jit::Jit::Region> regions;
+        for (const Job& job : batch) {
+            jit::Jit::Region r{{}, job.chains};
+            for (const ir::Block& b : job.blocks) r.blocks.push_back(&b);
+            regions.push_back(std::move(r));
+        }
+        std::vector<jit::CompiledBlock> code;
         try {
-            std::vector<const ir::Block*> blocks;
-            for (const ir::Block& b : job.blocks) blocks.push_back(&b);
-            r.code = jit_->compile_region(blocks, keep_ir_, keep_asm_, job.chains);
+            code = jit_->compile_batch(regions, keep_ir_, keep_asm_);
         } catch (const std::exception& e) {
-            fprintf(stderr, "tessera: background compile failed, block stays interpreted: %s\n", e.what());
+            fprintf(stderr, "tessera: background compile failed, blocks stay interpreted: %s\n", e.what());
             continue;
         }
         std::lock_guard<std::mutex> g(mu_);
         if (stop_) {
-            jit_->release(r.code);
+            for (jit::CompiledBlock& c : code) jit_->release(c);
             return;
         }
-        done_.push_back(std::move(r));
+        for (size_t k = 0; k < batch.size(); k++) done_.push_back(Result{batch[k].tb, batch[k].epoch, std::move(code[k])});
         done_count_.store(done_.size(), std::memory_order_relaxed);
         ready_->store(true, std::memory_order_release);
     }

@@ -36,6 +36,7 @@ public:
 
 private:
     void worker();
+    static constexpr size_t kMaxBatch = 8;  // blocks per LLVM module
     struct Job {
         TB* tb;
         uint64_t epoch;

@@ -3,6 +3,9 @@
 #include "backends/interp/interp.h"
 
 #include <cstring>
+#include <map>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace tessera::interp {
@@ -141,16 +144,22 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         pl.off[i.dst] = uint32_t(i.imm);
         pl.skip[n] = true;
     }
-    // 2. Results written straight into the guest register they are stored to.
+    // 2. Results written straight into the guest register they are stored to. Other uses
+    // of the temp then read the register, so it must not be rewritten before the last of
+    // them: `claimed` remembers, per register, up to where a placed temp still lives there.
+    std::map<int64_t, int> claimed;
+    std::vector<bool> placed(nt, false);  // a temp lives in one register at most
     for (size_t s = 0; s < n_ins; s++) {
         const ir::Insn& st = b.insns[s];
         if (st.op != Op::st_env || st.type != ir::Type::I64) continue;
         uint32_t t = st.src[0];
         int p = def[t];
-        if (p < 0 || uses[t] != 1 || alias_of[t] >= 0 || !emitted[size_t(p)] || pl.skip[size_t(p)]) continue;
+        if (p < 0 || alias_of[t] >= 0 || placed[t] || !emitted[size_t(p)] || pl.skip[size_t(p)]) continue;
         const ir::Insn& d = b.insns[size_t(p)];
         // Helpers write their result even when they raise: the register must keep its value.
         if ((d.type != ir::Type::I64 && ir::op_info(d.op).ndst) || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
+        auto c = claimed.find(st.imm);
+        if (c != claimed.end() && c->second > p) continue;  // an earlier placed temp still reads it
         bool ok = true;
         for (size_t k = size_t(p) + 1; k < s && ok; k++) {
             const ir::Insn& i = b.insns[k];
@@ -163,9 +172,16 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
                 for (uint32_t u : i.src)
                     if (u != ir::NO_TEMP && alias_of[u] >= 0 && overlaps(alias_of[u], 8, st.imm, 8)) ok = false;
         }
+        // Uses after the store: nothing may write the register before the last of them.
+        for (size_t k = s + 1; ok && int(k) < last_use[t]; k++) {
+            const ir::Insn& i = b.insns[k];
+            if (i.op == Op::st_env && overlaps(i.imm, ir::type_bits(i.type) / 8, st.imm, 8)) ok = false;
+        }
         if (!ok) continue;
         pl.off[t] = uint32_t(st.imm);
         pl.skip[s] = true;
+        placed[t] = true;
+        claimed[st.imm] = std::max(last_use[t], int(s));
     }
     return pl;
 }

@@ -81,6 +81,7 @@ struct Jit::Impl {
     std::unique_ptr<orc::LLJIT> jit;
     EnvLayout layout;
     std::atomic<uint64_t> compiled{0}, bytes{0}, ns{0}, freed{0}, next_id{0};
+    std::mutex release_mu;  // the vCPU and the compile thread both release code
 };
 
 static thread_local std::string* t_last_object = nullptr;  // the object of the compile on this thread
@@ -188,45 +189,78 @@ CompiledBlock Jit::compile(const ir::Block& b, bool keep_ir, bool keep_asm, cons
 
 CompiledBlock Jit::compile_region(const std::vector<const ir::Block*>& blocks, bool keep_ir, bool keep_asm,
                                   const std::vector<ChainInfo>& chains) {
+    return std::move(compile_batch({Region{blocks, chains}}, keep_ir, keep_asm)[0]);
+}
+
+namespace {
+// The code of one batch: freed when its last block is released.
+struct SharedCode {
+    orc::ResourceTrackerSP rt;
+    size_t users = 0;
+};
+}  // namespace
+
+std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions, bool keep_ir, bool keep_asm) {
     auto t0 = std::chrono::steady_clock::now();
     auto ctx = std::make_unique<LLVMContext>();
-    char name[64];
-    snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64, blocks[0]->guest_pc, impl_->next_id++);
-    auto mod = lower_region(blocks, impl_->layout, *ctx, name, chains.empty() ? nullptr : &chains);
-    CompiledBlock cb;
-    if (keep_ir) {
-        raw_string_ostream os(cb.llvm_ir);
-        mod->print(os, nullptr);
+    uint64_t id = impl_->next_id++;
+    auto mod = std::make_unique<Module>("batch_" + std::to_string(id), *ctx);
+    std::vector<std::string> names;
+    std::vector<CompiledBlock> out(regions.size());
+    for (size_t k = 0; k < regions.size(); k++) {
+        const Region& r = regions[k];
+        char name[64];
+        snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64 "_%zu", r.blocks[0]->guest_pc, id, k);
+        names.push_back(name);
+        lower_region(r.blocks, impl_->layout, *mod, name, r.chains.empty() ? nullptr : &r.chains);
+        if (keep_ir) {
+            raw_string_ostream os(out[k].llvm_ir);
+            mod->getFunction(name)->print(os, nullptr);
+        }
     }
     auto& dylib = impl_->jit->getMainJITDylib();
-    auto rt = dylib.createResourceTracker();
-    check(impl_->jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx))));
+    auto shared = std::make_unique<SharedCode>();
+    shared->rt = dylib.createResourceTracker();
+    check(impl_->jit->addIRModule(shared->rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx))));
     std::string object;
     t_last_object = keep_asm ? &object : nullptr;
     uint64_t before = impl_->bytes;
-    auto addr = impl_->jit->lookup(name);
-    t_last_object = nullptr;
-    if (!addr) {
-        consumeError(rt->remove());
-        throw std::runtime_error("LLVM JIT: " + toString(addr.takeError()));
+    std::vector<BlockFn> fns;
+    for (const std::string& n : names) {
+        auto addr = impl_->jit->lookup(n);  // the first lookup compiles the whole module
+        if (!addr) {
+            t_last_object = nullptr;
+            consumeError(shared->rt->remove());
+            throw std::runtime_error("LLVM JIT: " + toString(addr.takeError()));
+        }
+        fns.push_back(addr->toPtr<BlockFn>());
     }
-    cb.fn = addr->toPtr<BlockFn>();
-    cb.code_bytes = impl_->bytes - before;
-    if (keep_asm) cb.host_asm = disassemble_text(object);
-    cb.handle = new orc::ResourceTrackerSP(std::move(rt));
-    impl_->compiled++;
+    t_last_object = nullptr;
+    uint64_t bytes = impl_->bytes - before;
+    std::string text = keep_asm ? disassemble_text(object) : std::string();
+    shared->users = regions.size();
+    SharedCode* handle = shared.release();
+    for (size_t k = 0; k < regions.size(); k++) {
+        out[k].fn = fns[k];
+        out[k].code_bytes = bytes / regions.size();
+        if (keep_asm) out[k].host_asm = text;
+        out[k].handle = handle;
+    }
+    impl_->compiled += regions.size();
     impl_->ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
-    return cb;
+    return out;
 }
 
 void Jit::release(CompiledBlock& cb) {
     if (!cb.handle) return;
-    auto* rt = static_cast<orc::ResourceTrackerSP*>(cb.handle);
-    check((*rt)->remove());
-    delete rt;
+    auto* shared = static_cast<SharedCode*>(cb.handle);
     cb.handle = nullptr;
     cb.fn = nullptr;
     impl_->freed++;
+    std::lock_guard<std::mutex> g(impl_->release_mu);
+    if (--shared->users) return;
+    check(shared->rt->remove());
+    delete shared;
 }
 
 JitStats Jit::stats() const {

@@ -22,7 +22,7 @@ struct CompiledBlock {
     std::string llvm_ir;   // kept when requested (-d llvm, lockstep reports)
     std::string host_asm;  // kept when requested (-d out_asm)
     uint64_t code_bytes = 0;
-    void* handle = nullptr;  // the ORC resource tracker owning the code
+    void* handle = nullptr;  // the batch's shared ORC resource tracker
 };
 
 // The per-vCPU indirect branch cache compiled code consults for jalr-style exits.
@@ -64,6 +64,15 @@ public:
     // values in host registers around loops. chains[i] describes blocks[i].
     CompiledBlock compile_region(const std::vector<const ir::Block*>& blocks, bool keep_ir, bool keep_asm,
                                  const std::vector<ChainInfo>& chains);
+    struct Region {
+        std::vector<const ir::Block*> blocks;
+        std::vector<ChainInfo> chains;
+    };
+    // Several regions in one LLVM module: LLVM's fixed cost per module (pass set-up, code
+    // generation pipeline, linking) is paid once. Each result can be released on its own;
+    // the memory goes when the last of the batch is released. With keep_asm, host_asm is
+    // the text of the whole batch.
+    std::vector<CompiledBlock> compile_batch(const std::vector<Region>& regions, bool keep_ir, bool keep_asm);
     // Runs compiled code (through a C-convention trampoline owned by this engine).
     int64_t enter(BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
     // Frees the code of a block that can no longer run.

@@ -75,6 +75,10 @@ public:
         for (const ir::Block* b : blocks_)
             for (const ir::Insn& i : b->insns)
                 if (i.op == Op::st_env && reg_.count(i.imm)) written_.insert(i.imm);
+        leave_pc_ = eb.CreateAlloca(i64);
+        leave_code_ = eb.CreateAlloca(i64);
+        leave_tb_ = eb.CreateAlloca(ptr);
+        leave_bb_ = BasicBlock::Create(C, "leave", F);
         // The retired-instruction count is a local too: loops inside the function then
         // count in a host register instead of a read-modify-write of memory per iteration.
         {
@@ -114,6 +118,7 @@ public:
             }
             if (!B.GetInsertBlock()->getTerminator()) B.CreateUnreachable();
         }
+        emit_leave_block();
         eb.CreateBr(bodies[0]);
         std::string err;
         raw_string_ostream os(err);
@@ -151,9 +156,8 @@ private:
             IRBuilderBase::InsertPointGuard guard(B);
             fault_[g] = BasicBlock::Create(C, "fault" + std::to_string(g), F);
             B.SetInsertPoint(fault_[g]);
-            store_pc(cst(i64, guest_pc_));
             retire(g);
-            ret(uint64_t(-2));
+            leave(cst(i64, guest_pc_), uint64_t(-2));
         }
         return fault_[g];
     }
@@ -163,11 +167,21 @@ private:
         B.CreateCondBr(B.CreateICmpNE(pending, cst(i8, 0)), fault_block(), ok, md_unlikely());
         B.SetInsertPoint(ok);
     }
-    // Every return to the executor says which block it leaves from (chains may have run several).
-    void ret(uint64_t code) {
+    // Every way back to the executor goes through one shared block that stores pc, writes
+    // the cached registers back, says which block it leaves from (chains may have run
+    // several) and returns the exit code: one copy of that code per function, not per exit.
+    void leave(Value* pc, uint64_t code) {
+        B.CreateStore(pc, leave_pc_);
+        B.CreateStore(cst(i64, code), leave_code_);
+        if (chain_) B.CreateStore(host_ptr_const(chain_->block), leave_tb_);
+        B.CreateBr(leave_bb_);
+    }
+    void emit_leave_block() {
+        B.SetInsertPoint(leave_bb_);
+        store_pc(B.CreateLoad(i64, leave_pc_));
         write_back();
-        if (chain_) env_store(host_ptr_const(chain_->block), env_at(lay_.last_block));
-        B.CreateRet(cst(i64, code));
+        if (chains_) env_store(B.CreateLoad(ptr, leave_tb_), env_at(lay_.last_block));
+        B.CreateRet(B.CreateLoad(i64, leave_code_));
     }
     Value* host_ptr_const(const void* p) { return B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(p))), ptr); }
     MDNode* md_unlikely() { return MDBuilder(C).createBranchWeights(1, 2000); }
@@ -402,8 +416,7 @@ public:
             B.CreateRet(r);
         }
         B.SetInsertPoint(back);
-        store_pc(pc);
-        ret(ret_code);
+        leave(pc, ret_code);
     }
     void lower_exit_tb(const ir::Insn& i) {
         Value* pc = cst(i64, uint64_t(i.imm));
@@ -420,8 +433,7 @@ public:
             cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation
             tail_call_unless_requested(fn, i.aux, pc);
         } else {
-            store_pc(pc);
-            ret(i.aux);
+            leave(pc, i.aux);
         }
         new_block("dead");
     }
@@ -439,8 +451,7 @@ public:
             Value* fn = B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
             tail_call_unless_requested(fn, uint64_t(-1), target);
         } else {
-            store_pc(target);
-            ret(uint64_t(-1));
+            leave(target, uint64_t(-1));
         }
         new_block("dead");
     }
@@ -454,6 +465,8 @@ private:
     std::map<int64_t, AllocaInst*> reg_;                // cached guest registers by env offset
     std::set<int64_t> written_;                         // ...and those the function writes
     AllocaInst* count_ = nullptr;                       // the cached Vcpu::insn_count
+    AllocaInst *leave_pc_ = nullptr, *leave_code_ = nullptr, *leave_tb_ = nullptr;  // what leave() passes on
+    BasicBlock* leave_bb_ = nullptr;
     const EnvLayout& lay_;
     LLVMContext& C;
     Module& M;
@@ -473,11 +486,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Module> lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env,
-                                     LLVMContext& ctx, const std::string& name, const std::vector<ChainInfo>* chains) {
-    auto m = std::make_unique<Module>(name, ctx);
-    Lowering(blocks, env, ctx, *m, name, chains).run();
-    return m;
+void lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env, Module& m,
+                  const std::string& name, const std::vector<ChainInfo>* chains) {
+    Lowering(blocks, env, m.getContext(), m, name, chains).run();
 }
 
 }  // namespace tessera::jit

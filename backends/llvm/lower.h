@@ -21,9 +21,9 @@ struct EnvLayout {
 };
 struct ChainInfo;
 
-// blocks[0] is the entry; chains (one per block) may be null for code that always returns.
-std::unique_ptr<llvm::Module> lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env,
-                                           llvm::LLVMContext& ctx, const std::string& name,
-                                           const std::vector<ChainInfo>* chains);
+// Adds to m one function `name`: blocks[0] is the entry; chains (one per block) may be
+// null for code that always returns.
+void lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env, llvm::Module& m,
+                  const std::string& name, const std::vector<ChainInfo>* chains);
 
 }  // namespace tessera::jit
