@@ -81,7 +81,10 @@ public:
     // Set when translated code was invalidated (a store hit a code page): code that loops
     // inside one compiled function must return so the executor retranslates.
     bool code_changed = false;
-    bool exit_pending() const { return *reinterpret_cast<const volatile uint64_t*>(&kick) != 0; }
+    bool exit_pending() const {
+        using word = uint64_t __attribute__((may_alias));  // read across the fields on purpose
+        return *reinterpret_cast<const volatile word*>(&kick) != 0;
+    }
     bool exit_word_layout_ok() const {
         auto at = [this](const void* p) { return static_cast<const char*>(p) - reinterpret_cast<const char*>(&kick); };
         return sizeof kick == 4 && reinterpret_cast<uintptr_t>(&kick) % 8 == 0 && at(&irq_check) == 4 &&

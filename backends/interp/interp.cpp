@@ -52,7 +52,22 @@ enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16,
                ADD_RI, SUB_RI, MUL_RI, AND_RI, OR_RI, XOR_RI, SHL_RI, SHR_RI, SAR_RI, SETCOND_RI,
                // 64-bit conditional branches, one handler per condition
                BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU,
+               // RV64's W instructions fused: a 32-bit op on the low words, sign-extended
+               ADDW, SUBW, MULW, SHLW, SHRW, SARW, ADDW_RI, SHLW_RI, SHRW_RI, SARW_RI,
                NSPECIAL };
+
+// The fused 32-bit-op-then-sign-extend handler for op (register or immediate form).
+Special w_form(Op op, bool ri) {
+    switch (op) {
+    case Op::add: return ri ? ADDW_RI : ADDW;
+    case Op::sub: return ri ? NSPECIAL : SUBW;
+    case Op::mul: return ri ? NSPECIAL : MULW;
+    case Op::shl: return ri ? SHLW_RI : SHLW;
+    case Op::shr: return ri ? SHRW_RI : SHRW;
+    case Op::sar: return ri ? SARW_RI : SARW;
+    default: return NSPECIAL;
+    }
+}
 
 // The op's register-immediate handler, or NSPECIAL if it has none.
 Special ri_form(Op op) {
@@ -186,6 +201,52 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
     return pl;
 }
 
+// RV64's W instructions arrive as "t = op.i32 (trunc x), (trunc y); d = sext.i64 t from 32"
+// (trunc: sext.i32 from 32 of an i64). When t and the truncations have no other use, the op
+// is rewritten to define d itself (marked in w_op: a W handler) reading x and y, and the
+// sext and truncations are removed. "sext.i64 (trunc x) from 32" likewise reads x.
+void fuse_w_ops(ir::Block& pb, const std::vector<int>& def, std::vector<bool>& removed, std::vector<bool>& w_op) {
+    std::vector<uint32_t> uses(pb.temps.size(), 0);
+    for (const ir::Insn& i : pb.insns)
+        for (uint32_t s : i.src)
+            if (s != ir::NO_TEMP) uses[s]++;
+    auto trunc_of = [&](uint32_t t) -> int {  // the insn index if t is a lone-use truncation to i32
+        if (t == ir::NO_TEMP || def[t] < 0 || uses[t] != 1) return -1;
+        const ir::Insn& d = pb.insns[size_t(def[t])];
+        bool trunc = (d.op == Op::sext || d.op == Op::zext) && d.type == ir::Type::I32 && d.imm == 32 &&
+                     pb.temps[d.src[0]] == ir::Type::I64;
+        return trunc ? def[t] : -1;
+    };
+    auto remove = [&](size_t n) {
+        removed[n] = true;
+        pb.insns[n].dst = ir::NO_TEMP;
+        for (uint32_t& s : pb.insns[n].src) s = ir::NO_TEMP;
+    };
+    for (size_t n = 0; n < pb.insns.size(); n++) {
+        ir::Insn& x = pb.insns[n];
+        if (x.op != Op::sext || x.type != ir::Type::I64 || x.imm != 32) continue;
+        uint32_t t = x.src[0];
+        if (int tr = trunc_of(t); tr >= 0) {  // sext.i64 of a truncation: straight from the source
+            x.src[0] = pb.insns[size_t(tr)].src[0];
+            remove(size_t(tr));
+            continue;
+        }
+        if (def[t] < 0 || uses[t] != 1) continue;
+        size_t p = size_t(def[t]);
+        ir::Insn& op = pb.insns[p];
+        if (op.type != ir::Type::I32 || w_form(op.op, false) == NSPECIAL || removed[p]) continue;
+        for (int k = 0; k < 2; k++)
+            if (int tr = trunc_of(op.src[k]); tr >= 0) {
+                op.src[k] = pb.insns[size_t(tr)].src[0];
+                remove(size_t(tr));
+            }
+        op.dst = x.dst;
+        op.type = ir::Type::I64;
+        w_op[p] = true;
+        remove(n);
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
@@ -208,12 +269,21 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     };
     ir::Block pb = b;  // operands rewritten by the plan
     std::vector<Plan> plan(b.insns.size());
+    std::vector<bool> removed(b.insns.size(), false), w_op(b.insns.size(), false);
+    fuse_w_ops(pb, def, removed, w_op);
     std::vector<uint32_t> reg_uses(nt, 0);
     for (size_t n = 0; n < pb.insns.size(); n++) {
         Plan& p = plan[n];
         ir::Insn& i = pb.insns[n];
         Special ri = ri_form(i.op);
-        if (ri != NSPECIAL) {
+        if (w_op[n]) {
+            bool imm = is_const(i.src[1]) && w_form(i.op, true) != NSPECIAL;
+            p.special = w_form(i.op, imm);
+            if (imm) {
+                p.imm2 = const_of(i.src[1]);
+                i.src[1] = ir::NO_TEMP;
+            }
+        } else if (ri != NSPECIAL) {
             if (!is_const(i.src[1]) && is_const(i.src[0]) && commutative(i.op)) std::swap(i.src[0], i.src[1]);
             if (is_const(i.src[1])) {
                 p.special = ri;
@@ -238,7 +308,7 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     std::vector<bool> emitted(pb.insns.size(), true);
     for (size_t n = 0; n < pb.insns.size(); n++) {
         const ir::Insn& i = pb.insns[n];
-        if (i.op == Op::insn_start || i.op == Op::label) emitted[n] = false;
+        if (i.op == Op::insn_start || i.op == Op::label || removed[n]) emitted[n] = false;
         else if ((ir::op_info(i.op).flags & ir::OPF_PURE) && i.dst != ir::NO_TEMP && reg_uses[i.dst] == 0) emitted[n] = false;
     }
     Placement pl = place(pb, emitted, frame_off);
@@ -331,7 +401,9 @@ static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_
                                                  &&S_ld_env64, &&S_st_env64, &&S_call_raise,
                                                  &&S_add_ri, &&S_sub_ri, &&S_mul_ri, &&S_and_ri, &&S_or_ri, &&S_xor_ri,
                                                  &&S_shl_ri, &&S_shr_ri, &&S_sar_ri, &&S_setcond_ri,
-                                                 &&S_br_eq, &&S_br_ne, &&S_br_lt, &&S_br_ge, &&S_br_ltu, &&S_br_geu};
+                                                 &&S_br_eq, &&S_br_ne, &&S_br_lt, &&S_br_ge, &&S_br_ltu, &&S_br_geu,
+                                                 &&S_addw, &&S_subw, &&S_mulw, &&S_shlw, &&S_shrw, &&S_sarw,
+                                                 &&S_addw_ri, &&S_shlw_ri, &&S_shrw_ri, &&S_sarw_ri};
     static_assert(sizeof(special_labels) / sizeof(special_labels[0]) == NSPECIAL);
     if (export_tables) {
         export_tables->ops = op_labels;
@@ -374,6 +446,19 @@ S_shl_ri: D = (A << (I & (ip->bits - 1))) & ip->mask; NEXT();
 S_shr_ri: D = (A & ip->mask) >> (I & (ip->bits - 1)); NEXT();
 S_sar_ri: D = uint64_t(int64_t(sx(A, ip->bits)) >> (I & (ip->bits - 1))) & ip->mask; NEXT();
 S_setcond_ri: D = ir::eval_cond(ir::Cond(ip->cond), A, I, ip->bits); NEXT();
+    // W forms read only the low 32 bits of their inputs and sign-extend the result.
+#define W(x) uint64_t(int64_t(int32_t(uint32_t(x))))
+S_addw: D = W(A + B); NEXT();
+S_subw: D = W(A - B); NEXT();
+S_mulw: D = W(A * B); NEXT();
+S_shlw: D = W(A << (B & 31)); NEXT();
+S_shrw: D = W(uint32_t(A) >> (B & 31)); NEXT();
+S_sarw: D = W(int32_t(uint32_t(A)) >> (B & 31)); NEXT();
+S_addw_ri: D = W(A + I); NEXT();
+S_shlw_ri: D = W(A << (I & 31)); NEXT();
+S_shrw_ri: D = W(uint32_t(A) >> (I & 31)); NEXT();
+S_sarw_ri: D = W(int32_t(uint32_t(A)) >> (I & 31)); NEXT();
+#undef W
 #undef I
 L_not_: D = ~A & ip->mask; NEXT();
 L_mulhs: D = do_mulh(Op::mulhs, A, B, ip->bits); NEXT();
