@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/options.h"
+#include "backends/llvm/jit.h"
 #include "machines/riscv64-virt/virt_board.h"
 #include "util/log.h"
 
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
             if (!f) throw ConfigError{"-D: cannot open log file '" + o.log_file + "'"};
             log_set_file(f);
         }
+        if (o.perf_map) jit::enable_perf_map();
         o.machine_cfg.default_firmware_dir = exe_dir() + "/firmware/riscv64";
         o.machine_cfg.exec = o.exec;
         RiscvVirt board(o.machine_cfg);

@@ -23,6 +23,7 @@ const char* usage_text() {
            "                      compiled; region: blocks compiled together, default 1)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
+           "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
            "  -version, --version print the version\n"
            "  -h, -help, --help   this text\n";
 }
@@ -124,6 +125,7 @@ Options parse_options(const std::vector<std::string>& args) {
         } else if (a == "-accel") parse_accel(value(), o);
         else if (a == "-d") o.log_items = value();
         else if (a == "-D") o.log_file = value();
+        else if (a == "-perfmap") o.perf_map = true;
         else if (a == "-smp") {
             std::string v = value();
             if (v != "1" && v != "cpus=1") throw ConfigError{"-smp: only 1 CPU is supported so far"};

@@ -12,7 +12,7 @@ struct Options {
     std::string cpu;
     std::string exec = "tiered";
     std::string log_items, log_file;
-    bool show_help = false, show_version = false, stats = false;
+    bool show_help = false, show_version = false, stats = false, perf_map = false;
     MachineConfig machine_cfg;
 };
 

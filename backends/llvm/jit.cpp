@@ -5,6 +5,7 @@
 #include <llvm-c/Disassembler.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -17,6 +18,8 @@
 #include <chrono>
 #include <cinttypes>
 #include <mutex>
+
+#include <unistd.h>
 
 #include "backends/llvm/lower.h"
 
@@ -85,6 +88,40 @@ struct Jit::Impl {
 };
 
 static thread_local std::string* t_last_object = nullptr;  // the object of the compile on this thread
+
+namespace {
+std::mutex g_perf_mu;
+FILE* g_perf_map = nullptr;
+// Writes one line per function of the batch, with its size from the object's symbols.
+void perf_map_add(const std::string& object, const std::vector<std::string>& names, const std::vector<BlockFn>& fns) {
+    auto obj = object::ObjectFile::createObjectFile(MemoryBufferRef(object, "batch"));
+    if (!obj) {
+        consumeError(obj.takeError());
+        return;
+    }
+    std::lock_guard<std::mutex> g(g_perf_mu);
+    for (const object::SymbolRef& sym : (*obj)->symbols()) {
+        auto name = sym.getName();
+        if (!name) {
+            consumeError(name.takeError());
+            continue;
+        }
+        for (size_t k = 0; k < names.size(); k++)
+            if (*name == names[k])
+                fprintf(g_perf_map, "%" PRIxPTR " %" PRIx64 " %s\n", reinterpret_cast<uintptr_t>(fns[k]),
+                        object::ELFSymbolRef(sym).getSize(), names[k].c_str());
+    }
+    fflush(g_perf_map);
+}
+}  // namespace
+
+void enable_perf_map() {
+    std::lock_guard<std::mutex> g(g_perf_mu);
+    if (g_perf_map) return;
+    std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+    g_perf_map = fopen(path.c_str(), "w");
+    if (!g_perf_map) throw std::runtime_error("-perfmap: cannot create " + path);
+}
 
 Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
     static std::once_flag init;
@@ -223,7 +260,8 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     shared->rt = dylib.createResourceTracker();
     check(impl_->jit->addIRModule(shared->rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx))));
     std::string object;
-    t_last_object = keep_asm ? &object : nullptr;
+    bool perf_map = g_perf_map != nullptr;
+    t_last_object = keep_asm || perf_map ? &object : nullptr;
     uint64_t before = impl_->bytes;
     std::vector<BlockFn> fns;
     for (const std::string& n : names) {
@@ -238,6 +276,7 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     t_last_object = nullptr;
     uint64_t bytes = impl_->bytes - before;
     std::string text = keep_asm ? disassemble_text(object) : std::string();
+    if (perf_map) perf_map_add(object, names, fns);
     shared->users = regions.size();
     SharedCode* handle = shared.release();
     for (size_t k = 0; k < regions.size(); k++) {

@@ -47,6 +47,10 @@ struct JitStats {
     uint64_t blocks_compiled = 0, code_bytes = 0, compile_ns = 0, freed = 0;
 };
 
+// -perfmap: every compiled block is listed in /tmp/perf-<pid>.map, so `perf report`
+// names the guest pc of JIT code. Call before compiling anything.
+void enable_perf_map();
+
 class Jit {
 public:
     // env_layout_cpu: any vCPU of the kind that will run the code, to read field offsets.
