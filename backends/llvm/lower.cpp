@@ -392,12 +392,18 @@ public:
     // target: a region member's body to branch to, or null to tail-call fn. valid: that
     // member's TB::valid, for members other than the running block (which, if a store
     // invalidates it, sets code_changed in the exit word instead).
+    // check: test the exit word. A forward direct chain (to a higher pc) may skip it: every
+    // cycle of chained blocks has an edge back to a pc no higher than its source block's,
+    // and that edge checks, so requests are still seen within one pass through a page.
     void tail_call_unless_requested(Value* fn, uint64_t ret_code, Value* pc, BasicBlock* target = nullptr,
-                                    const bool* valid = nullptr) {
+                                    const bool* valid = nullptr, bool check = true) {
         BasicBlock *call = BasicBlock::Create(C, "chain", F), *back = BasicBlock::Create(C, "to_loop", F);
-        LoadInst* req = B.CreateLoad(i64, env_at(lay_.exit_word));
-        req->setVolatile(true);  // set by other threads and by helpers
-        Value* go = B.CreateICmpEQ(req, cst(i64, 0));
+        Value* go = B.getTrue();
+        if (check) {
+            LoadInst* req = B.CreateLoad(i64, env_at(lay_.exit_word));
+            req->setVolatile(true);  // set by other threads and by helpers
+            go = B.CreateICmpEQ(req, cst(i64, 0));
+        }
         if (fn) go = B.CreateAnd(go, B.CreateICmpNE(fn, ConstantPointerNull::get(ptr)));
         if (valid) {  // another member may sit on a second page that was invalidated alone
             LoadInst* v = B.CreateLoad(i8, host_ptr_const(valid));
@@ -431,7 +437,7 @@ public:
         } else if (chain_ && i.aux < ir::kChainSlots) {
             Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
             cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation
-            tail_call_unless_requested(fn, i.aux, pc);
+            tail_call_unless_requested(fn, i.aux, pc, nullptr, nullptr, uint64_t(i.imm) <= blk_->guest_pc);
         } else {
             leave(pc, i.aux);
         }
