@@ -59,6 +59,26 @@ public:
             region_.emplace(b->guest_pc, bodies.back());
         }
         IRBuilder<> eb(entry);  // every temp of every member is an alloca here
+        // A function that loops (a block branching to itself or to another member) keeps,
+        // per load site, the page tag and host addend of its last TLB hit: in the next
+        // iteration a load from the same page then needs no TLB access, which takes the
+        // TLB load off the loop's dependency chain. The cache lives only for one call of the
+        // function and is reset by every helper call (a CSR write may remap memory).
+        bool loops = false;
+        if (chains_)
+            for (const ir::Block* b : blocks_)
+                for (const ir::Insn& i : b->insns)
+                    if (i.op == Op::exit_tb && i.aux < ir::kChainSlots && region_.count(uint64_t(i.imm))) loops = true;
+        if (loops)
+            for (const ir::Block* b : blocks_)
+                for (const ir::Insn& i : b->insns)
+                    if (i.op == Op::ld) {
+                        AllocaInst* tag = eb.CreateAlloca(i64);
+                        AllocaInst* add = eb.CreateAlloca(i64);
+                        eb.CreateStore(cst(i64, ~0ull), tag);  // matches no address
+                        eb.CreateStore(cst(i64, 0), add);
+                        site_cache_.push_back({tag, add});
+                    }
         // Guest registers (ENV_REG) live in locals for the whole function: loaded once on
         // entry, written back on every way out (returns, tail calls, faults), so LLVM keeps
         // them in host registers across the blocks and loops of a region.
@@ -232,18 +252,19 @@ private:
     // The TLB hit check, inline; returns the entry pointer and leaves the builder in the
     // hit block. miss receives control when the tag does not match.
     Value* tlb_check(Value* va, unsigned size, unsigned mmu, unsigned tag_off, BasicBlock* hit, BasicBlock* miss) {
+        // entry = env + (va >> PAGE_BITS & mask) * 32; the fields are constant displacements
+        // from it, so each access is one x86 addressing mode (base + index + disp).
         Value* idx = B.CreateAnd(B.CreateLShr(va, PAGE_BITS), TLB_SIZE - 1);
-        Value* off = B.CreateAdd(B.CreateMul(idx, cst(i64, sizeof(TlbEntry))),
-                                 cst(i64, lay_.tlb + uint64_t(mmu) * TLB_SIZE * sizeof(TlbEntry)));
-        Value* entry = env_at(off);
-        Value* tag = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tag_off));
+        Value* entry = env_at(B.CreateMul(idx, cst(i64, sizeof(TlbEntry))));
+        tlb_base_ = lay_.tlb + uint64_t(mmu) * TLB_SIZE * sizeof(TlbEntry);
+        Value* tag = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + tag_off));
         Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
         B.CreateCondBr(B.CreateICmpEQ(want, tag), hit, miss, likely_);
         B.SetInsertPoint(hit);
         return entry;
     }
     Value* host_addr(Value* entry, Value* va) {
-        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, offsetof(TlbEntry, addend)));
+        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + offsetof(TlbEntry, addend)));
         return B.CreateIntToPtr(B.CreateAdd(va, addend), ptr);
     }
     // Host functions are called through their addresses: nothing to resolve by name.
@@ -319,8 +340,29 @@ public:
         Value* va = get(i.src[0]);
         BasicBlock *hit = BasicBlock::Create(C, "ld.hit", F), *miss = BasicBlock::Create(C, "ld.miss", F),
                    *join = BasicBlock::Create(C, "ld.join", F);
+        BasicBlock* cached = nullptr;
+        Value* cached_v = nullptr;
+        const SiteCache* sc = site_cache_.empty() ? nullptr : &site_cache_[ld_site_++];
+        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
+        if (sc) {
+            cached = BasicBlock::Create(C, "ld.cached", F);
+            BasicBlock* lookup = BasicBlock::Create(C, "ld.tlb", F);
+            B.CreateCondBr(B.CreateICmpEQ(want, B.CreateLoad(i64, sc->tag)), cached, lookup, likely_);
+            B.SetInsertPoint(cached);
+            LoadInst* v = B.CreateAlignedLoad(n, B.CreateIntToPtr(B.CreateAdd(va, B.CreateLoad(i64, sc->addend)), ptr), Align(1));
+            v->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
+            cached_v = v;
+            B.CreateBr(join);
+            B.SetInsertPoint(lookup);
+        }
         Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_read), hit, miss);
-        LoadInst* fast = B.CreateAlignedLoad(n, host_addr(entry, va), Align(1));
+        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + offsetof(TlbEntry, addend)));
+        Value* host = B.CreateIntToPtr(B.CreateAdd(va, addend), ptr);
+        if (sc) {
+            B.CreateStore(want, sc->tag);
+            B.CreateStore(addend, sc->addend);
+        }
+        LoadInst* fast = B.CreateAlignedLoad(n, host, Align(1));
         fast->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
         B.CreateBr(join);
         B.SetInsertPoint(miss);
@@ -334,6 +376,7 @@ public:
         PHINode* v = B.CreatePHI(n, 2);
         v->addIncoming(fast, hit);
         v->addIncoming(slow_n, miss_end);
+        if (cached) v->addIncoming(cached_v, cached);
         Value* r = v;
         if (n != cur_ty()) r = (i.aux & ir::MO_SIGN) ? B.CreateSExt(v, cur_ty()) : B.CreateZExt(v, cur_ty());
         set(i.dst, r);
@@ -365,6 +408,7 @@ public:
         if (h->flags & ir::HF_COUNTERS) env_store(B.CreateLoad(i64, count_), env_at(lay_.insn_count));
         Value* r = B.CreateCall(ft, callee, {env_, arg(i.src[0]), arg(i.src[1]), arg(i.src[2]), arg(i.src[3])});
         if (h->flags & ir::HF_COUNTERS) B.CreateStore(env_load(i64, env_at(lay_.insn_count)), count_);
+        for (const SiteCache& c : site_cache_) B.CreateStore(cst(i64, ~0ull), c.tag);
         set(i.dst, r);
         if (h->flags & ir::HF_MAY_RAISE) check_exception();
     }
@@ -473,6 +517,12 @@ private:
     AllocaInst* count_ = nullptr;                       // the cached Vcpu::insn_count
     AllocaInst *leave_pc_ = nullptr, *leave_code_ = nullptr, *leave_tb_ = nullptr;  // what leave() passes on
     BasicBlock* leave_bb_ = nullptr;
+    uint64_t tlb_base_ = 0;  // offset of the TLB of the access being lowered
+    struct SiteCache {
+        AllocaInst *tag, *addend;
+    };
+    std::vector<SiteCache> site_cache_;  // per load site, in lowering order (loops only)
+    size_t ld_site_ = 0;
     const EnvLayout& lay_;
     LLVMContext& C;
     Module& M;
