@@ -72,7 +72,7 @@ public:
         if (loops)
             for (const ir::Block* b : blocks_)
                 for (const ir::Insn& i : b->insns)
-                    if (i.op == Op::ld) {
+                    if (i.op == Op::ld || i.op == Op::st) {
                         AllocaInst* tag = eb.CreateAlloca(i64);
                         AllocaInst* add = eb.CreateAlloca(i64);
                         eb.CreateStore(cst(i64, ~0ull), tag);  // matches no address
@@ -342,7 +342,7 @@ public:
                    *join = BasicBlock::Create(C, "ld.join", F);
         BasicBlock* cached = nullptr;
         Value* cached_v = nullptr;
-        const SiteCache* sc = site_cache_.empty() ? nullptr : &site_cache_[ld_site_++];
+        const SiteCache* sc = site_cache_.empty() ? nullptr : &site_cache_[site_++];
         Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
         if (sc) {
             cached = BasicBlock::Create(C, "ld.cached", F);
@@ -388,9 +388,29 @@ public:
         Value* val = get(i.src[1]);
         BasicBlock *hit = BasicBlock::Create(C, "st.hit", F), *miss = BasicBlock::Create(C, "st.miss", F),
                    *join = BasicBlock::Create(C, "st.join", F);
-        Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_write), hit, miss);
         Value* narrow = val->getType() == n ? val : B.CreateTrunc(val, n);
-        B.CreateAlignedStore(narrow, host_addr(entry, va), Align(1))->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
+        // As for loads: a page that hit the TLB for writing stays writable (no code on it)
+        // for the rest of this call, since blocks are translated only between calls.
+        const SiteCache* sc = site_cache_.empty() ? nullptr : &site_cache_[site_++];
+        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
+        if (sc) {
+            BasicBlock* cached = BasicBlock::Create(C, "st.cached", F);
+            BasicBlock* lookup = BasicBlock::Create(C, "st.tlb", F);
+            B.CreateCondBr(B.CreateICmpEQ(want, B.CreateLoad(i64, sc->tag)), cached, lookup, likely_);
+            B.SetInsertPoint(cached);
+            Value* host = B.CreateIntToPtr(B.CreateAdd(va, B.CreateLoad(i64, sc->addend)), ptr);
+            B.CreateAlignedStore(narrow, host, Align(1))->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
+            B.CreateBr(join);
+            B.SetInsertPoint(lookup);
+        }
+        Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_write), hit, miss);
+        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + offsetof(TlbEntry, addend)));
+        if (sc) {
+            B.CreateStore(want, sc->tag);
+            B.CreateStore(addend, sc->addend);
+        }
+        B.CreateAlignedStore(narrow, B.CreateIntToPtr(B.CreateAdd(va, addend), ptr), Align(1))
+            ->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
         B.CreateBr(join);
         B.SetInsertPoint(miss);
         Value* wide = val->getType() == i64 ? val : B.CreateZExt(val, i64);
@@ -521,8 +541,8 @@ private:
     struct SiteCache {
         AllocaInst *tag, *addend;
     };
-    std::vector<SiteCache> site_cache_;  // per load site, in lowering order (loops only)
-    size_t ld_site_ = 0;
+    std::vector<SiteCache> site_cache_;  // per load and store site, in lowering order (loops only)
+    size_t site_ = 0;
     const EnvLayout& lay_;
     LLVMContext& C;
     Module& M;
