@@ -84,6 +84,8 @@ void Executor::enqueue_region(TB* head) {
             if (!next || !next->valid || members.size() >= kMaxMembers || insns + next->guest_insns > kMaxInsns) continue;
             if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.flags != head->key.flags) continue;
             if (std::find(members.begin(), members.end(), next) != members.end()) continue;
+            if (!next->code->hot) continue;  // already queued or compiled: each block is compiled once
+            next->code->hot = 0;             // it gets its entry into this region instead
             members.push_back(next);
             insns += next->guest_insns;
         }
@@ -162,16 +164,28 @@ TB* Executor::lookup() {
 void Executor::install_compiled() {
     jit_ = compiler_->jit();  // exists: it produced these results
     for (auto& r : compiler_->take_done()) {
-        if (r.epoch != epoch_ || !r.tb->valid) {  // flushed or invalidated meanwhile
-            jit_->release(r.code);
+        if (r.epoch != epoch_) {  // flushed meanwhile: the members are gone
+            jit_->release_unused(r.code);
             continue;
         }
-        r.tb->compiled = std::move(r.code);
-        r.tb->jit_owner = jit_;
-        r.tb->jit_fn.store(r.tb->compiled.fn, std::memory_order_release);
-        TbCache::unlink_interp(r.tb);
-        if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", r.tb->pc, r.tb->compiled.llvm_ir.c_str());
-        if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", r.tb->pc, r.tb->compiled.host_asm.c_str());
+        // One entry per member of the region; each member owns (and releases) its share.
+        std::vector<jit::CompiledBlock> parts(r.members.size());
+        for (size_t k = 1; k < parts.size(); k++) parts[k] = jit::Jit::share_entry(r.code, k);
+        parts[0] = std::move(r.code);
+        for (size_t k = 0; k < parts.size(); k++) {
+            TB* m = r.members[k];
+            if (!m->valid || m->jit_fn.load(std::memory_order_relaxed)) {  // invalidated meanwhile
+                jit_->release(parts[k]);
+                continue;
+            }
+            m->compiled = std::move(parts[k]);
+            m->jit_owner = jit_;
+            m->jit_fn.store(m->compiled.fn, std::memory_order_release);
+            TbCache::unlink_interp(m);
+            if (k) continue;
+            if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", m->pc, m->compiled.llvm_ir.c_str());
+            if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", m->pc, m->compiled.host_asm.c_str());
+        }
     }
     if (jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
         // Bounded code cache: start over; hot code is recompiled as it turns hot again.

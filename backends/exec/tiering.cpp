@@ -19,11 +19,11 @@ BackgroundCompiler::~BackgroundCompiler() {
     }
     cv_.notify_all();
     thread_.join();
-    for (Result& r : done_) jit_->release(r.code);  // results exist only if the engine does
+    for (Result& r : done_) jit_->release_unused(r.code);  // results exist only if the engine does
 }
 
 void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains) {
-    Job job{members[0], epoch, {}, chains};
+    Job job{members, epoch, {}, chains};
     for (TB* m : members) job.blocks.push_back(m->ir);
     {
         std::lock_guard<std::mutex> g(mu_);
@@ -83,10 +83,10 @@ void BackgroundCompiler::worker() {
         }
         std::lock_guard<std::mutex> g(mu_);
         if (stop_) {
-            for (jit::CompiledBlock& c : code) jit_->release(c);
+            for (jit::CompiledBlock& c : code) jit_->release_unused(c);
             return;
         }
-        for (size_t k = 0; k < batch.size(); k++) done_.push_back(Result{batch[k].tb, batch[k].epoch, std::move(code[k])});
+        for (size_t k = 0; k < batch.size(); k++) done_.push_back(Result{batch[k].members, batch[k].epoch, std::move(code[k])});
         done_count_.store(done_.size(), std::memory_order_relaxed);
         ready_->store(true, std::memory_order_release);
     }

@@ -20,10 +20,11 @@ public:
     // ready is set whenever a result is waiting (the vCPU's code_ready flag).
     BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready);
     ~BackgroundCompiler();
-    // Compiles members[0] together with the other members (a region); the result belongs to members[0].
+    // Compiles members[0] together with the other members (a region): one function with an
+    // entry per member (CompiledBlock::entries, in members' order).
     void enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains);
     struct Result {
-        TB* tb;
+        std::vector<TB*> members;
         uint64_t epoch;
         jit::CompiledBlock code;
     };
@@ -38,7 +39,7 @@ private:
     void worker();
     static constexpr size_t kMaxBatch = 8;  // blocks per LLVM module
     struct Job {
-        TB* tb;
+        std::vector<TB*> members;
         uint64_t epoch;
         std::vector<ir::Block> blocks;
         std::vector<jit::ChainInfo> chains;

@@ -137,6 +137,7 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
     impl_->layout.exception_pending = uint32_t(reinterpret_cast<const char*>(&cpu.exception_pending) - base);
     impl_->layout.exit_word = uint32_t(reinterpret_cast<const char*>(&cpu.kick) - base);
     impl_->layout.last_block = uint32_t(reinterpret_cast<const char*>(&cpu.last_block) - base);
+    impl_->layout.region_entry = uint32_t(reinterpret_cast<const char*>(&cpu.region_entry) - base);
     if (!cpu.exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
 
     auto jtmb = check(orc::JITTargetMachineBuilder::detectHost());
@@ -277,7 +278,21 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     uint64_t bytes = impl_->bytes - before;
     std::string text = keep_asm ? disassemble_text(object) : std::string();
     if (perf_map) perf_map_add(object, names, fns);
-    shared->users = regions.size();
+    // Other members' entry stubs: each is released on its own, like a block.
+    size_t users = 0;
+    for (size_t k = 0; k < regions.size(); k++) {
+        out[k].entries.push_back(fns[k]);
+        for (size_t m = 1; m < regions[k].blocks.size(); m++) {
+            auto addr = impl_->jit->lookup(names[k] + "_e" + std::to_string(m));
+            if (!addr) {
+                consumeError(shared->rt->remove());
+                throw std::runtime_error("LLVM JIT: " + toString(addr.takeError()));
+            }
+            out[k].entries.push_back(addr->toPtr<BlockFn>());
+        }
+        users += out[k].entries.size();
+    }
+    shared->users = users;
     SharedCode* handle = shared.release();
     for (size_t k = 0; k < regions.size(); k++) {
         out[k].fn = fns[k];
@@ -288,6 +303,21 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     impl_->compiled += regions.size();
     impl_->ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
     return out;
+}
+
+CompiledBlock Jit::share_entry(const CompiledBlock& region, size_t k) {
+    CompiledBlock c;
+    c.fn = region.entries.at(k);
+    c.handle = region.handle;  // counted among the users when the batch was compiled
+    return c;
+}
+
+void Jit::release_unused(CompiledBlock& region) {
+    for (size_t k = 1; k < region.entries.size(); k++) {
+        CompiledBlock c = share_entry(region, k);
+        release(c);
+    }
+    release(region);
 }
 
 void Jit::release(CompiledBlock& cb) {

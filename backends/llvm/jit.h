@@ -23,6 +23,9 @@ struct CompiledBlock {
     std::string host_asm;  // kept when requested (-d out_asm)
     uint64_t code_bytes = 0;
     void* handle = nullptr;  // the batch's shared ORC resource tracker
+    // A region's entry points, one per member (entries[0] == fn). The code is shared: hand
+    // each member its own copy via share_entry(); every copy is released on its own.
+    std::vector<BlockFn> entries;
 };
 
 // The per-vCPU indirect branch cache compiled code consults for jalr-style exits.
@@ -79,8 +82,12 @@ public:
     std::vector<CompiledBlock> compile_batch(const std::vector<Region>& regions, bool keep_ir, bool keep_asm);
     // Runs compiled code (through a C-convention trampoline owned by this engine).
     int64_t enter(BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
-    // Frees the code of a block that can no longer run.
+    // Frees the code of a block that can no longer run (once every sharer released it).
     void release(CompiledBlock& cb);
+    // The copy of region code for member k (k >= 1): same code, its own entry and release.
+    static CompiledBlock share_entry(const CompiledBlock& region, size_t k);
+    // Releases a region result nobody will run: its own share and every member's.
+    void release_unused(CompiledBlock& region);
     JitStats stats() const;
 
 private:

@@ -14,7 +14,7 @@ namespace tessera::jit {
 // Where the executor-visible fields live inside the CPU object.
 struct EnvLayout {
     uint32_t tlb = 0, pc = 0, insn_count = 0, exception_pending = 0;
-    uint32_t exit_word = 0, last_block = 0;  // exit requests (Vcpu::exit_pending), the block that returned
+    uint32_t exit_word = 0, last_block = 0, region_entry = 0;  // exit requests (Vcpu::exit_pending), the block that returned
     // TLB-miss paths: JIT-made preserve_most trampolines into tessera_jit_{load,store}_slow,
     // so a miss costs the hot path no caller-saved spills (0: call the C functions).
     uint64_t load_slow = 0, store_slow = 0;
@@ -22,7 +22,8 @@ struct EnvLayout {
 struct ChainInfo;
 
 // Adds to m one function `name`: blocks[0] is the entry; chains (one per block) may be
-// null for code that always returns.
+// null for code that always returns. A region of several blocks also gets one entry stub
+// per other member, `name_e<k>`, which starts the function at blocks[k].
 void lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env, llvm::Module& m,
                   const std::string& name, const std::vector<ChainInfo>* chains);
 
