@@ -58,8 +58,10 @@ void BackgroundCompiler::worker() {
             std::unique_lock<std::mutex> lk(mu_);
             cv_.wait(lk, [&] { return stop_ || !jobs_.empty(); });
             if (stop_) return;
-            size_t n = keep_asm_ ? 1 : std::min(jobs_.size(), kMaxBatch);  // -d out_asm: one block per object
-            for (size_t k = 0; k < n; k++) {
+            // -d out_asm: one job per object. Otherwise jobs up to kMaxBatch blocks in all.
+            size_t blocks = 0;
+            while (!jobs_.empty() && (batch.empty() || (!keep_asm_ && blocks + jobs_.front().blocks.size() <= kMaxBatch))) {
+                blocks += jobs_.front().blocks.size();
                 batch.push_back(std::move(jobs_.front()));
                 jobs_.pop_front();
             }

@@ -59,26 +59,33 @@ public:
             region_.emplace(b->guest_pc, bodies.back());
         }
         IRBuilder<> eb(entry);  // every temp of every member is an alloca here
-        // A function that loops (a block branching to itself or to another member) keeps,
-        // per load site, the page tag and host addend of its last TLB hit: in the next
-        // iteration a load from the same page then needs no TLB access, which takes the
-        // TLB load off the loop's dependency chain. The cache lives only for one call of the
-        // function and is reset by every helper call (a CSR write may remap memory).
-        bool loops = false;
-        if (chains_)
-            for (const ir::Block* b : blocks_)
+        // A block that loops to itself keeps, per load and store site, the page tag and
+        // host addend of its last TLB hit: in the next iteration an access to the same page
+        // then needs no TLB lookup, which takes the TLB load off the loop's dependency chain.
+        // The cache lives for one call of the function and is reset by every helper call (a
+        // CSR write may remap memory). Only self-loops, and only a few sites: each cached
+        // site holds two registers across the loop.
+        constexpr size_t kMaxCachedSites = 6;
+        size_t cached = 0;
+        for (const ir::Block* b : blocks_) {
+            bool self_loop = false;
+            if (chains_)
                 for (const ir::Insn& i : b->insns)
-                    if (i.op == Op::exit_tb && i.aux < ir::kChainSlots && region_.count(uint64_t(i.imm))) loops = true;
-        if (loops)
-            for (const ir::Block* b : blocks_)
-                for (const ir::Insn& i : b->insns)
-                    if (i.op == Op::ld || i.op == Op::st) {
-                        AllocaInst* tag = eb.CreateAlloca(i64);
-                        AllocaInst* add = eb.CreateAlloca(i64);
-                        eb.CreateStore(cst(i64, ~0ull), tag);  // matches no address
-                        eb.CreateStore(cst(i64, 0), add);
-                        site_cache_.push_back({tag, add});
-                    }
+                    if (i.op == Op::exit_tb && i.aux < ir::kChainSlots && uint64_t(i.imm) == b->guest_pc) self_loop = true;
+            for (const ir::Insn& i : b->insns) {
+                if (i.op != Op::ld && i.op != Op::st) continue;
+                if (!self_loop || cached >= kMaxCachedSites) {
+                    site_cache_.push_back({nullptr, nullptr});
+                    continue;
+                }
+                AllocaInst* tag = eb.CreateAlloca(i64);
+                AllocaInst* add = eb.CreateAlloca(i64);
+                eb.CreateStore(cst(i64, ~0ull), tag);  // matches no address
+                eb.CreateStore(cst(i64, 0), add);
+                site_cache_.push_back({tag, add});
+                cached++;
+            }
+        }
         // Guest registers (ENV_REG) live in locals for the whole function: loaded once on
         // entry, written back on every way out (returns, tail calls, faults), so LLVM keeps
         // them in host registers across the blocks and loops of a region.
@@ -368,7 +375,8 @@ public:
                    *join = BasicBlock::Create(C, "ld.join", F);
         BasicBlock* cached = nullptr;
         Value* cached_v = nullptr;
-        const SiteCache* sc = site_cache_.empty() ? nullptr : &site_cache_[site_++];
+        const SiteCache* sc = site_cache_[site_].tag ? &site_cache_[site_] : nullptr;
+        site_++;
         Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
         if (sc) {
             cached = BasicBlock::Create(C, "ld.cached", F);
@@ -417,7 +425,8 @@ public:
         Value* narrow = val->getType() == n ? val : B.CreateTrunc(val, n);
         // As for loads: a page that hit the TLB for writing stays writable (no code on it)
         // for the rest of this call, since blocks are translated only between calls.
-        const SiteCache* sc = site_cache_.empty() ? nullptr : &site_cache_[site_++];
+        const SiteCache* sc = site_cache_[site_].tag ? &site_cache_[site_] : nullptr;
+        site_++;
         Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
         if (sc) {
             BasicBlock* cached = BasicBlock::Create(C, "st.cached", F);
@@ -454,7 +463,8 @@ public:
         if (h->flags & ir::HF_COUNTERS) env_store(B.CreateLoad(i64, count_), env_at(lay_.insn_count));
         Value* r = B.CreateCall(ft, callee, {env_, arg(i.src[0]), arg(i.src[1]), arg(i.src[2]), arg(i.src[3])});
         if (h->flags & ir::HF_COUNTERS) B.CreateStore(env_load(i64, env_at(lay_.insn_count)), count_);
-        for (const SiteCache& c : site_cache_) B.CreateStore(cst(i64, ~0ull), c.tag);
+        for (const SiteCache& c : site_cache_)
+            if (c.tag) B.CreateStore(cst(i64, ~0ull), c.tag);
         set(i.dst, r);
         if (h->flags & ir::HF_MAY_RAISE) check_exception();
     }
@@ -567,7 +577,7 @@ private:
     struct SiteCache {
         AllocaInst *tag, *addend;
     };
-    std::vector<SiteCache> site_cache_;  // per load and store site, in lowering order (loops only)
+    std::vector<SiteCache> site_cache_;  // per load and store site, in lowering order (null: none)
     size_t site_ = 0;
     const EnvLayout& lay_;
     LLVMContext& C;
