@@ -175,3 +175,58 @@ TEST_CASE("the optimiser's constant folding computes what the interpreter comput
                 CHECK(folded == eval(op, t, a, b));
             }
 }
+
+TEST_CASE("a result with several uses lives in its register, and later uses still see it") {
+    Rig r;
+    r.cpu.regs[0] = 40;
+    r.cpu.regs[1] = 2;
+    r.b.insn_start(0x1000);
+    Temp s = r.b.add(r.b.ld_env(Type::I64, r.cpu.reg_off(0)), r.b.ld_env(Type::I64, r.cpu.reg_off(1)));
+    r.b.st_env(s, r.cpu.reg_off(0));
+    r.b.insn_start(0x1004);
+    r.b.st_env(r.b.add(s, r.b.movi(Type::I64, 1)), r.cpu.reg_off(2));  // reads s after the store
+    r.b.exit_tb(0x2000, 0);
+    auto code = interp::compile(r.blk, interp::frame_offset(r.cpu));
+    CHECK(code->insns.size() == 3);  // two adds straight into registers, and the exit
+    CHECK(interp::run(*code, r.cpu) == 0);
+    CHECK(r.cpu.regs[0] == 42);
+    CHECK(r.cpu.regs[2] == 43);
+}
+
+TEST_CASE("a result stays in its temp when the register is rewritten before its last use") {
+    Rig r;
+    r.cpu.regs[0] = 40;
+    r.b.insn_start(0x1000);
+    Temp s = r.b.add(r.b.ld_env(Type::I64, r.cpu.reg_off(0)), r.b.movi(Type::I64, 2));
+    r.b.st_env(s, r.cpu.reg_off(0));
+    r.b.st_env(r.b.movi(Type::I64, 7), r.cpu.reg_off(0));  // the register changes again
+    r.b.st_env(r.b.add(s, r.b.movi(Type::I64, 1)), r.cpu.reg_off(1));
+    r.b.exit_tb(0x2000, 0);
+    r.run();
+    CHECK(r.cpu.regs[0] == 7);
+    CHECK(r.cpu.regs[1] == 43);  // from the first value, not from the register
+}
+
+TEST_CASE("W instructions fuse: 32-bit op of truncations, sign-extended, in one handler") {
+    auto addw = [](uint64_t x, uint64_t y, bool extra_use) {
+        Rig r;
+        r.cpu.regs[0] = x;
+        r.cpu.regs[1] = y;
+        r.b.insn_start(0x1000);
+        Temp a = r.b.sext(Type::I32, r.b.ld_env(Type::I64, r.cpu.reg_off(0)), 32);
+        Temp b = r.b.sext(Type::I32, r.b.ld_env(Type::I64, r.cpu.reg_off(1)), 32);
+        Temp sum = r.b.add(a, b);
+        r.b.st_env(r.b.sext(Type::I64, sum, 32), r.cpu.reg_off(2));
+        if (extra_use) r.b.st_env(r.b.zext(Type::I64, a, 32), r.cpu.reg_off(3));  // the truncation is used again
+        r.b.exit_tb(0x2000, 0);
+        auto code = interp::compile(r.blk, interp::frame_offset(r.cpu));
+        REQUIRE(interp::run(*code, r.cpu) == 0);
+        return std::pair<uint64_t, size_t>(r.cpu.regs[2], code->insns.size());
+    };
+    auto [v, n] = addw(0x123456787fffffffull, 1, false);
+    CHECK(v == 0xffffffff80000000ull);  // wraps at 32 bits, then sign-extends
+    CHECK(n == 2);                      // one fused op and the exit
+    auto [v2, n2] = addw(0xffffffff00000005ull, 0xfffffffeull, true);
+    CHECK(v2 == 3);
+    CHECK(n2 > 2);  // the truncation with another use is kept
+}
