@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
         if (o.perf_map) jit::enable_perf_map();
         o.machine_cfg.default_firmware_dir = exe_dir() + "/firmware/riscv64";
         o.machine_cfg.exec = o.exec;
+        o.machine_cfg.count_accesses = o.stats;  // for the TLB hit rate
         RiscvVirt board(o.machine_cfg);
         int status = board.run();
         if (o.stats) board.print_stats(log_file());

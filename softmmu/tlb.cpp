@@ -36,6 +36,7 @@ bool Vcpu::store_phys(uint64_t pa, unsigned size, uint64_t val) {
 
 bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
     tlb_misses++;
+    if (acc != Access::Fetch) data_tlb_misses++;
     if (effects) effects->tlb_fills.push_back({idx, tlb_index(va)});
     Translation t;
     if (!translate(va, acc, idx, &t)) return false;

@@ -68,6 +68,7 @@ public:
     uint64_t tlb_page_pa[NB_MMU_MODES][TLB_SIZE];
     uint64_t pc = 0;
     uint64_t insn_count = 0;       // guest instructions retired
+    uint64_t mem_accesses = 0;     // guest loads and stores executed (for the TLB hit rate)
     // The exit word: kick and the four flags after it form one aligned 64-bit word that
     // compiled code and the interpreter test with a single load at every chain point.
     alignas(8) std::atomic<uint32_t> kick{0}; // another thread wants the loop to look at something
@@ -161,7 +162,7 @@ public:
     virtual void set_device_lines(uint64_t) {}
 
     // Counts for -d stats and tests.
-    uint64_t tlb_misses = 0;
+    uint64_t tlb_misses = 0, data_tlb_misses = 0;  // TLB fills: all, and for loads and stores
     // Bumped on every flush so virtual-pc caches above the TLB can follow.
     uint64_t tlb_generation = 0;
 

@@ -46,11 +46,12 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         cpu_.code_changed = true;  // compiled loops must not run stale code
     };
     if (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep) {
-        own_jit_ = std::make_unique<jit::Jit>(cpu);
+        own_jit_ = std::make_unique<jit::Jit>(cpu, opts_.count_accesses || opts_.mode == ExecMode::Lockstep);
         jit_ = own_jit_.get();
     }
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready);
+    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready,
+                                                                                   opts_.count_accesses);
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
 }
 
@@ -131,7 +132,6 @@ TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
     ir::optimize(tb->ir);
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
     tb->guest_insns = tb->ir.guest_insns;
-    for (const ir::Insn& i : tb->ir.insns) tb->mem_ops += i.op == ir::Op::ld || i.op == ir::Op::st;
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
     if (opts_.mode == ExecMode::Tiered) tb->code->hot = opts_.hot_threshold;
@@ -195,7 +195,6 @@ void Executor::install_compiled() {
 
 int Executor::execute(TB*& tb) {
     stats.blocks_executed++;
-    stats.mem_ops += tb->mem_ops;
     switch (opts_.mode) {
     case ExecMode::Interp: {
         int r = interp::run(*tb->code, cpu_, true);
@@ -300,10 +299,12 @@ void Executor::print_stats(FILE* out) {
     fprintf(out,
             "stats: guest insns %" PRIu64 ", exec %s, blocks translated %" PRIu64 ", invalidated %" PRIu64
             ", executed %" PRIu64 " (jit %" PRIu64 "), chained %" PRIu64 ", lookups %" PRIu64 ", exceptions %" PRIu64
-            ", interrupts %" PRIu64 ", flushes %" PRIu64 ", tlb misses %" PRIu64 ", tlb hit rate %.4f\n",
+            ", interrupts %" PRIu64 ", flushes %" PRIu64 ", guest loads/stores %" PRIu64 ", tlb misses %" PRIu64
+            " (data %" PRIu64 "), data tlb hit rate %.4f\n",
             cpu_.insn_count, exec_mode_name(opts_.mode), cache_.translated, cache_.invalidated, stats.blocks_executed,
             stats.jit_blocks_executed, stats.chained, stats.lookups, stats.exceptions, stats.interrupts, stats.flushes,
-            cpu_.tlb_misses, stats.mem_ops ? 1.0 - double(cpu_.tlb_misses) / double(stats.mem_ops) : 1.0);
+            cpu_.mem_accesses, cpu_.tlb_misses, cpu_.data_tlb_misses,
+            cpu_.mem_accesses ? 1.0 - double(cpu_.data_tlb_misses) / double(cpu_.mem_accesses) : 1.0);
     if (jit_) {
         jit::JitStats j = jit_->stats();
         fprintf(out, "stats: blocks compiled %" PRIu64 ", compile time %.3f s, code cache %" PRIu64 " bytes, freed %" PRIu64 "\n",

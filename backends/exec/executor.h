@@ -26,13 +26,13 @@ struct ExecOptions {
     ExecMode mode = ExecMode::Interp;
     uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled
     uint32_t region_blocks = 1;         // tiered: blocks compiled together (1: no regions)
+    bool count_accesses = false;        // compiled code counts loads and stores (always in lockstep)
     uint64_t max_compiled_bytes = 256ull << 20;  // code cache bound: flush everything beyond it
 };
 
 struct ExecStats {
     uint64_t blocks_executed = 0, jit_blocks_executed = 0, chained = 0, lookups = 0, exceptions = 0,
              interrupts = 0, flushes = 0, lockstep_blocks = 0;
-    uint64_t mem_ops = 0;  // guest loads/stores executed (static count per block), for the TLB hit rate
 };
 
 class Executor {

@@ -32,11 +32,17 @@ static std::string describe_stores(const EffectLog& l) {
 int Lockstep::run(TB& tb) {
     cpu_.save_arch(before_);
     uint64_t lines_before = cpu_.device_lines();
+    // Statistics counters: both executors count; the totals keep the interpreter's.
+    const uint64_t mem_before = cpu_.mem_accesses, misses_before = cpu_.tlb_misses, data_before = cpu_.data_tlb_misses;
     // 1. The interpreter, recording every effect.
     interp_log_ = EffectLog{};
     cpu_.effects = &interp_log_;
     int r1 = interp::run(*tb.code, cpu_);
     cpu_.save_arch(after_interp_);
+    const uint64_t mem_interp = cpu_.mem_accesses, misses_interp = cpu_.tlb_misses, data_interp = cpu_.data_tlb_misses;
+    cpu_.mem_accesses = mem_before;
+    cpu_.tlb_misses = misses_before;
+    cpu_.data_tlb_misses = data_before;
     // 2. Undo its RAM stores, restore the state, run the JIT replaying device accesses.
     for (auto it = interp_log_.entries.rbegin(); it != interp_log_.entries.rend(); ++it)
         if (it->kind == EffectLog::RamStore) cpu_.as.write_phys(it->addr, &it->old_val, it->size);
@@ -50,9 +56,14 @@ int Lockstep::run(TB& tb) {
     int r2 = int(jit_.enter(tb.jit_fn.load(), &cpu_));
     cpu_.effects = nullptr;
     cpu_.save_arch(after_jit_);
+    const uint64_t mem_jit = cpu_.mem_accesses;
+    cpu_.mem_accesses = mem_interp;
+    cpu_.tlb_misses = misses_interp;
+    cpu_.data_tlb_misses = data_interp;
     // 3. Compare.
     std::string what;
     if (r1 != r2) what = "different block exits";
+    else if (mem_interp != mem_jit) what = "different counts of loads and stores executed";
     else if (after_interp_ != after_jit_) what = "different architectural state";
     else if (!jit_log_.mismatch.empty()) what = jit_log_.mismatch;
     else if (jit_log_.next_replayed()) what = "the JIT made fewer device accesses";

@@ -26,7 +26,6 @@ struct TB {
     uint64_t pc;             // virtual pc it was translated at
     uint64_t page2 = ~0ull;  // second physical code page, if the block straddles
     uint32_t guest_insns = 0;
-    uint32_t mem_ops = 0;  // guest loads and stores in the block
     bool valid = true;
     TB* chain[ir::kChainSlots] = {};  // direct successors, same virtual page only
     // The successors' JIT code, read by this block's compiled exits to tail-call them.

@@ -8,8 +8,10 @@
 
 namespace tessera {
 
-BackgroundCompiler::BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready)
-    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), ready_(ready), thread_([this] { worker(); }) {}
+BackgroundCompiler::BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready,
+                                       bool count_accesses)
+    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), count_accesses_(count_accesses), ready_(ready),
+      thread_([this] { worker(); }) {}
 
 BackgroundCompiler::~BackgroundCompiler() {
     {
@@ -67,7 +69,7 @@ void BackgroundCompiler::worker() {
             }
         }
         if (!jit_) {  // only once something is hot: short runs never pay for LLVM's start-up
-            jit_ = std::make_unique<jit::Jit>(layout_cpu_);
+            jit_ = std::make_unique<jit::Jit>(layout_cpu_, count_accesses_);
             jit_ready_.store(jit_.get(), std::memory_order_release);
         }
         std::vector<jit::Jit::Region> regions;

@@ -18,7 +18,8 @@ class BackgroundCompiler {
 public:
     // The LLVM engine is created on the worker thread, so start-up never waits for it.
     // ready is set whenever a result is waiting (the vCPU's code_ready flag).
-    BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready);
+    BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready,
+                       bool count_accesses = false);
     ~BackgroundCompiler();
     // Compiles members[0] together with the other members (a region): one function with an
     // entry per member (CompiledBlock::entries, in members' order).
@@ -48,6 +49,7 @@ private:
     std::unique_ptr<jit::Jit> jit_;
     std::atomic<jit::Jit*> jit_ready_{nullptr};
     bool keep_ir_, keep_asm_;
+    bool count_accesses_;
     std::mutex mu_;
     std::condition_variable cv_;
     std::deque<Job> jobs_;

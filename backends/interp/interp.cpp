@@ -316,6 +316,7 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     std::vector<int64_t> label_pos(b.labels, -1);
     std::vector<size_t> fixups;
     int guest = -1;
+    uint32_t mem = 0;
     for (size_t n = 0; n < pb.insns.size(); n++) {
         const ir::Insn& i = pb.insns[n];
         if (i.op == Op::insn_start) {
@@ -370,11 +371,16 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
             break;
         case Op::br: fixups.push_back(code->insns.size()); break;
         case Op::exit_tb:
-        case Op::exit_ind: c.imm2 = guest + 1; break;  // a side exit retires only what ran
+        case Op::exit_ind:
+            c.imm2 = guest + 1;  // a side exit retires only what ran...
+            c.mask = mem;        // ...and counts only the accesses made on the way
+            break;
         default: break;
         }
+        if (i.op == Op::ld || i.op == Op::st) mem++;
         code->insns.push_back(c);
         code->guest_index.push_back(uint16_t(guest < 0 ? 0 : guest));
+        code->mem_upto.push_back(uint16_t(mem));
     }
     for (size_t f : fixups) {
         int64_t pos = label_pos[size_t(code->insns[f].imm)];
@@ -558,6 +564,7 @@ L_brcond:
 L_exit_tb : {
     cpu->pc = uint64_t(ip->imm);
     cpu->insn_count += uint64_t(ip->imm2);  // instructions retired up to this exit
+    cpu->mem_accesses += ip->mask;
     int slot = ip->aux;
     if (follow_chains && slot < int(ir::kChainSlots)) {
         const Code* next = code->next[slot];
@@ -575,12 +582,14 @@ L_exit_tb : {
 L_exit_ind:
     cpu->pc = A;
     cpu->insn_count += uint64_t(ip->imm2);
+    cpu->mem_accesses += ip->mask;
     cpu->last_block = code->tb;
     return EXIT_NOCHAIN;
 fault : {
     unsigned g = code->guest_index[size_t(ip - base)];
     cpu->pc = code->insn_pc[g];
     cpu->insn_count += g;
+    cpu->mem_accesses += code->mem_upto[size_t(ip - base)];
     cpu->last_block = code->tb;
     return EXIT_EXCEPTION;
 }

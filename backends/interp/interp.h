@@ -32,6 +32,7 @@ struct Code {
     mutable uint32_t hot = 0;
     std::vector<CInsn> insns;
     std::vector<uint16_t> guest_index;  // per compact op: which guest instruction it belongs to
+    std::vector<uint16_t> mem_upto;     // per compact op: loads and stores up to and including it
     std::vector<uint64_t> insn_pc;      // per guest instruction: its pc
     uint32_t zero_off = 0;              // a frame slot holding 0, read by absent operands
     uint32_t guest_insns = 0;

@@ -123,7 +123,8 @@ void enable_perf_map() {
     if (!g_perf_map) throw std::runtime_error("-perfmap: cannot create " + path);
 }
 
-Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
+Jit::Jit(const Vcpu& cpu, bool count_accesses) : impl_(std::make_unique<Impl>()) {
+    impl_->layout.count_accesses = count_accesses;
     static std::once_flag init;
     std::call_once(init, [] {
         InitializeNativeTarget();
@@ -134,6 +135,7 @@ Jit::Jit(const Vcpu& cpu) : impl_(std::make_unique<Impl>()) {
     impl_->layout.tlb = uint32_t(reinterpret_cast<const char*>(&cpu.tlb[0][0]) - base);
     impl_->layout.pc = uint32_t(reinterpret_cast<const char*>(&cpu.pc) - base);
     impl_->layout.insn_count = uint32_t(reinterpret_cast<const char*>(&cpu.insn_count) - base);
+    impl_->layout.mem_accesses = uint32_t(reinterpret_cast<const char*>(&cpu.mem_accesses) - base);
     impl_->layout.exception_pending = uint32_t(reinterpret_cast<const char*>(&cpu.exception_pending) - base);
     impl_->layout.exit_word = uint32_t(reinterpret_cast<const char*>(&cpu.kick) - base);
     impl_->layout.last_block = uint32_t(reinterpret_cast<const char*>(&cpu.last_block) - base);

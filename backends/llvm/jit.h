@@ -57,7 +57,8 @@ void enable_perf_map();
 class Jit {
 public:
     // env_layout_cpu: any vCPU of the kind that will run the code, to read field offsets.
-    explicit Jit(const Vcpu& env_layout_cpu);
+    // count_accesses: compiled code adds its loads and stores to Vcpu::mem_accesses.
+    explicit Jit(const Vcpu& env_layout_cpu, bool count_accesses = false);
     ~Jit();
     Jit(const Jit&) = delete;
     Jit& operator=(const Jit&) = delete;

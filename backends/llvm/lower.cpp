@@ -116,6 +116,16 @@ public:
             reg_.emplace(lay_.insn_count, a);
             written_.insert(lay_.insn_count);
             count_ = a;
+            // Likewise the memory-access count (-d stats' TLB hit rate), when asked for.
+            if (lay_.count_accesses) {
+                AllocaInst* m = eb.CreateAlloca(i64);
+                LoadInst* minit = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, lay_.mem_accesses));
+                minit->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
+                eb.CreateStore(minit, m);
+                reg_.emplace(lay_.mem_accesses, m);
+                written_.insert(lay_.mem_accesses);
+                mem_count_ = m;
+            }
         }
         for (size_t m = 0; m < blocks_.size(); m++) {
             blk_ = blocks_[m];
@@ -125,6 +135,7 @@ public:
             labels_.clear();
             fault_.clear();
             guest_ = -1;
+            mem_seen_ = 0;
             for (ir::Type t : blk_->temps) {
                 temp_ty_.push_back(ty(t));
                 temps_.push_back(eb.CreateAlloca(ty(t)));
@@ -182,22 +193,25 @@ private:
     void new_block(const char* name) { B.SetInsertPoint(BasicBlock::Create(C, name, F)); }
 
     // Exit paths.
-    void retire(uint64_t n) {
+    // n guest instructions retire, with the memory accesses made so far in this block.
+    void retire(uint64_t n, uint64_t mem) {
         if (n) B.CreateStore(B.CreateAdd(B.CreateLoad(i64, count_), cst(i64, n)), count_);
+        if (mem && mem_count_) B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mem_count_), cst(i64, mem)), mem_count_);
     }
     void store_pc(Value* pc) { env_store(pc, env_at(lay_.pc)); }
     BasicBlock* fault_block() {
-        // One per guest instruction: the state a fault leaves is exactly the interpreter's.
+        // One per guest instruction (and access count): the state a fault leaves is exactly
+        // the interpreter's.
         unsigned g = guest_ < 0 ? 0 : unsigned(guest_);
-        if (fault_.size() <= g) fault_.resize(g + 1, nullptr);
-        if (!fault_[g]) {
+        BasicBlock*& f = fault_[{g, mem_seen_}];
+        if (!f) {
             IRBuilderBase::InsertPointGuard guard(B);
-            fault_[g] = BasicBlock::Create(C, "fault" + std::to_string(g), F);
-            B.SetInsertPoint(fault_[g]);
-            retire(g);
+            f = BasicBlock::Create(C, "fault" + std::to_string(g), F);
+            B.SetInsertPoint(f);
+            retire(g, mem_seen_);
             leave(cst(i64, guest_pc_), uint64_t(-2));
         }
-        return fault_[g];
+        return f;
     }
     void check_exception() {
         Value* pending = env_load(i8, env_at(lay_.exception_pending));
@@ -368,6 +382,7 @@ public:
     }
 
     void lower_ld(const ir::Insn& i) {
+        mem_seen_++;
         unsigned size = ir::memop_bytes(i.aux);
         Type* n = Type::getIntNTy(C, size * 8);
         Value* va = get(i.src[0]);
@@ -416,6 +431,7 @@ public:
         set(i.dst, r);
     }
     void lower_st(const ir::Insn& i) {
+        mem_seen_++;
         unsigned size = ir::memop_bytes(i.aux);
         Type* n = Type::getIntNTy(C, size * 8);
         Value* va = get(i.src[0]);
@@ -526,7 +542,7 @@ public:
     }
     void lower_exit_tb(const ir::Insn& i) {
         Value* pc = cst(i64, uint64_t(i.imm));
-        retire(uint64_t(guest_ + 1));
+        retire(uint64_t(guest_ + 1), mem_seen_);
         auto member = region_.find(uint64_t(i.imm));
         if (chain_ && i.aux < ir::kChainSlots && member != region_.end()) {
             // A member of this region (possibly this very block: a loop).
@@ -545,7 +561,7 @@ public:
     }
     void lower_exit_ind(const ir::Insn& i) {
         Value* target = get(i.src[0]);
-        retire(uint64_t(guest_ + 1));
+        retire(uint64_t(guest_ + 1), mem_seen_);
         if (chain_ && chain_->ibc && !i.aux) {
             // Indirect branch cache: same mode, so only the pc needs to match.
             Value* idx = B.CreateAnd(B.CreateLShr(target, 1), cst(i64, chain_->ibc_mask));
@@ -571,6 +587,9 @@ private:
     std::map<int64_t, AllocaInst*> reg_;                // cached guest registers by env offset
     std::set<int64_t> written_;                         // ...and those the function writes
     AllocaInst* count_ = nullptr;                       // the cached Vcpu::insn_count
+    AllocaInst* mem_count_ = nullptr;                   // the cached Vcpu::mem_accesses
+    unsigned mem_seen_ = 0;                             // loads and stores so far in the member
+    std::map<std::pair<unsigned, unsigned>, BasicBlock*> fault_;  // by (guest insn, accesses)
     AllocaInst *leave_pc_ = nullptr, *leave_code_ = nullptr, *leave_tb_ = nullptr;  // what leave() passes on
     BasicBlock* leave_bb_ = nullptr;
     uint64_t tlb_base_ = 0;  // offset of the TLB of the access being lowered
@@ -590,7 +609,7 @@ private:
     MDNode *tbaa_env_ = nullptr, *tbaa_guest_ = nullptr, *likely_ = nullptr;
     std::vector<Type*> temp_ty_;
     std::vector<AllocaInst*> temps_;
-    std::vector<BasicBlock*> labels_, fault_;
+    std::vector<BasicBlock*> labels_;
     const ir::Insn* cur_ = nullptr;
     int guest_ = -1;
     uint64_t guest_pc_ = 0;
