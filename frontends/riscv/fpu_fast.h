@@ -51,7 +51,8 @@ bool arith(FpOp base, unsigned k, T x, T y, T z, T* r) {
 }  // namespace fast
 
 // Returns true with *out set when the fast path applies (rm must be RNE, NX already set).
-inline bool fp_fast(FpOp op, uint64_t a, uint64_t b, uint64_t c, uint64_t* out) {
+// Always inlined: with a constant op (fp_arith<OP>) the dispatch folds away.
+[[gnu::always_inline]] inline bool fp_fast(FpOp op, uint64_t a, uint64_t b, uint64_t c, uint64_t* out) {
     unsigned k;
     bool dbl;
     switch (op) {

@@ -127,6 +127,19 @@ uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d)
     return r;
 }
 
+// One helper per arithmetic op: the host fast path with the op known at compile time,
+// falling back to the generic helper (soft-float, flags, illegal rounding modes).
+template <fp::FpOp OP>
+uint64_t fp_arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
+    RiscvCpu& c = cpu_of(env);
+    unsigned rm = (desc >> 8) & 7;
+    uint64_t r;
+    if ((rm == fp::RNE || (rm == 7 && c.frm == fp::RNE)) && (c.fflags & fp::NX) &&
+        (c.mstatus_ & mstatus::FS) == mstatus::FS && fp::fp_fast(OP, a, b, d, &r))
+        return r;
+    return fp_helper(env, desc, a, b, d);
+}
+
 uint64_t sext_result(uint64_t v, unsigned bytes) { return bytes == 4 ? uint64_t(int64_t(int32_t(uint32_t(v)))) : v; }
 
 uint64_t amo(void* env, uint64_t va, uint64_t val, uint64_t desc, uint64_t) {
@@ -201,6 +214,22 @@ const Helper h_sret{"sret", sret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | 
 const Helper h_wfi{"wfi", wfi, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_sfence_vma{"sfence_vma", sfence_vma, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_fp{"fp", fp_helper, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+
+const Helper* fp_helper_for(fp::FpOp op) {
+    constexpr uint32_t kFlags = HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE;
+#define FP_ARITH(o) static const Helper h_##o{"fp_" #o, fp_arith<fp::FpOp::o>, kFlags};
+#define FP_CASE(o) case fp::FpOp::o: return &h_##o;
+#define FP_ARITH_OPS(X) X(FADD_S) X(FSUB_S) X(FMUL_S) X(FDIV_S) X(FSQRT_S) X(FMADD_S) X(FMSUB_S) X(FNMSUB_S) \
+    X(FNMADD_S) X(FADD_D) X(FSUB_D) X(FMUL_D) X(FDIV_D) X(FSQRT_D) X(FMADD_D) X(FMSUB_D) X(FNMSUB_D) X(FNMADD_D)
+    FP_ARITH_OPS(FP_ARITH)
+    switch (op) {
+        FP_ARITH_OPS(FP_CASE)
+    default: return &h_fp;
+    }
+#undef FP_ARITH_OPS
+#undef FP_CASE
+#undef FP_ARITH
+}
 const Helper h_amo{"amo", amo, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_lr{"lr", lr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_sc{"sc", sc, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};

@@ -19,7 +19,7 @@ bool fpop(Ctx& c, const Args& a, FpOp op, Dst dst, Src src = Src::F) {
     if (!c.fs()) return c.illegal();
     if (a.rm == 5 || a.rm == 6) return c.illegal();  // reserved static rounding modes
     Temp s1 = src == Src::X ? c.x(a.rs1) : c.f(a.rs1);
-    Temp r = c.b.call(&h_fp, c.imm(int64_t(unsigned(op) | a.rm << 8 | uint64_t(c.insn) << 32)), s1, c.f(a.rs2), c.f(a.rs3));
+    Temp r = c.b.call(fp_helper_for(op), c.imm(int64_t(unsigned(op) | a.rm << 8 | uint64_t(c.insn) << 32)), s1, c.f(a.rs2), c.f(a.rs3));
     if (dst == Dst::X) c.set_x(a.rd, r);
     else c.set_f(a.rd, r);
     return true;

@@ -4,6 +4,7 @@
 
 #include "frontends/riscv/cpu.h"
 #include "frontends/riscv/decode.h"
+#include "frontends/riscv/fpu.h"
 #include "ir/builder.h"
 
 namespace tessera::riscv {
@@ -58,6 +59,8 @@ struct Ctx {
 // Helpers callable from IR (helpers.cpp).
 extern const ir::Helper h_raise, h_csr, h_mret, h_sret, h_wfi, h_sfence_vma, h_fp, h_amo,
     h_lr, h_sc, h_mark_fs_dirty;
+// The helper for an F/D op: a specialised one for arithmetic (host fast path), else h_fp.
+const ir::Helper* fp_helper_for(fp::FpOp op);
 
 #define RISCV_HANDLERS(X)                                                                                    \
     X(lui) X(auipc) X(jal) X(jalr) X(beq) X(bne) X(blt) X(bge) X(bltu) X(bgeu)                               \
