@@ -62,9 +62,10 @@ public:
         // A block that loops to itself keeps, per load and store site, the page tag and
         // host addend of its last TLB hit: in the next iteration an access to the same page
         // then needs no TLB lookup, which takes the TLB load off the loop's dependency chain.
-        // The cache lives for one call of the function and is reset by every helper call (a
-        // CSR write may remap memory). Only self-loops, and only a few sites: each cached
-        // site holds two registers across the loop.
+        // The cache lives for one call of the function. Whatever can remap memory (CSR
+        // writes, sfence.vma, mret/sret) ends its block with a return to the executor, and
+        // every helper call resets the cache besides. Only self-loops, and only a few sites:
+        // each cached site holds two registers across the loop.
         constexpr size_t kMaxCachedSites = 6;
         size_t cached = 0;
         for (const ir::Block* b : blocks_) {
