@@ -20,7 +20,7 @@ const char* usage_text() {
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N]\n"
            "                      execution engine (default tiered; threshold: runs before a block is\n"
-           "                      compiled; region: blocks compiled together, default 1)\n"
+           "                      compiled; region: blocks compiled together, default 8)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"

@@ -25,7 +25,7 @@ bool parse_exec_mode(const std::string& s, ExecMode* out);
 struct ExecOptions {
     ExecMode mode = ExecMode::Interp;
     uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled
-    uint32_t region_blocks = 1;         // tiered: blocks compiled together (1: no regions)
+    uint32_t region_blocks = 8;         // tiered: blocks compiled together (1: no regions)
     bool count_accesses = false;        // compiled code counts loads and stores (always in lockstep)
     uint64_t max_compiled_bytes = 256ull << 20;  // code cache bound: flush everything beyond it
 };
