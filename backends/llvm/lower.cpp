@@ -93,13 +93,8 @@ public:
         for (const ir::Block* b : blocks_)
             for (const ir::Insn& i : b->insns)
                 if ((i.op == Op::ld_env || i.op == Op::st_env) && (i.aux & ir::ENV_REG) && i.type == ir::Type::I64 &&
-                    !reg_.count(i.imm)) {
-                    AllocaInst* a = eb.CreateAlloca(i64);
-                    LoadInst* init = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, uint64_t(i.imm)));
-                    init->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
-                    eb.CreateStore(init, a);
-                    reg_.emplace(i.imm, a);
-                }
+                    !reg_.count(i.imm))
+                    cache_field(eb, i.imm);
         for (const ir::Block* b : blocks_)
             for (const ir::Insn& i : b->insns)
                 if (i.op == Op::st_env && reg_.count(i.imm)) written_.insert(i.imm);
@@ -109,24 +104,12 @@ public:
         leave_bb_ = BasicBlock::Create(C, "leave", F);
         // The retired-instruction count is a local too: loops inside the function then
         // count in a host register instead of a read-modify-write of memory per iteration.
-        {
-            AllocaInst* a = eb.CreateAlloca(i64);
-            LoadInst* init = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, lay_.insn_count));
-            init->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
-            eb.CreateStore(init, a);
-            reg_.emplace(lay_.insn_count, a);
-            written_.insert(lay_.insn_count);
-            count_ = a;
-            // Likewise the memory-access count (-d stats' TLB hit rate), when asked for.
-            if (lay_.count_accesses) {
-                AllocaInst* m = eb.CreateAlloca(i64);
-                LoadInst* minit = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, lay_.mem_accesses));
-                minit->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
-                eb.CreateStore(minit, m);
-                reg_.emplace(lay_.mem_accesses, m);
-                written_.insert(lay_.mem_accesses);
-                mem_count_ = m;
-            }
+        count_ = cache_field(eb, lay_.insn_count);
+        written_.insert(lay_.insn_count);
+        // Likewise the memory-access count (-d stats' TLB hit rate), when asked for.
+        if (lay_.count_accesses) {
+            mem_count_ = cache_field(eb, lay_.mem_accesses);
+            written_.insert(lay_.mem_accesses);
         }
         for (size_t m = 0; m < blocks_.size(); m++) {
             blk_ = blocks_[m];
@@ -192,6 +175,16 @@ private:
     unsigned bits() const { return ir::type_bits(cur_->type); }
     Type* cur_ty() { return ty(cur_->type); }
     void new_block(const char* name) { B.SetInsertPoint(BasicBlock::Create(C, name, F)); }
+
+    // A 64-bit CPU-state field kept in a local for the whole function (see reg_).
+    AllocaInst* cache_field(IRBuilder<>& eb, int64_t off) {
+        AllocaInst* a = eb.CreateAlloca(i64);
+        LoadInst* init = eb.CreateLoad(i64, eb.CreateConstInBoundsGEP1_64(i8, env_, uint64_t(off)));
+        init->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
+        eb.CreateStore(init, a);
+        reg_.emplace(off, a);
+        return a;
+    }
 
     // Exit paths.
     // n guest instructions retire, with the memory accesses made so far in this block.

@@ -148,13 +148,21 @@ TEST_CASE("a result is not written into its register before a fault that precede
     CHECK(r.cpu.regs[0] == 7);  // precise: the faulting instruction changed nothing
 }
 
-TEST_CASE("register-to-register ops run in place") {
-    Rig r;
+namespace {
+// regs[0] = 40 + 2, as "add x0, x0, x1" translates: the sum's temp is returned.
+Temp add_regs_0_1(Rig& r) {
     r.cpu.regs[0] = 40;
     r.cpu.regs[1] = 2;
     r.b.insn_start(0x1000);
     Temp s = r.b.add(r.b.ld_env(Type::I64, r.cpu.reg_off(0)), r.b.ld_env(Type::I64, r.cpu.reg_off(1)));
     r.b.st_env(s, r.cpu.reg_off(0));
+    return s;
+}
+}  // namespace
+
+TEST_CASE("register-to-register ops run in place") {
+    Rig r;
+    add_regs_0_1(r);
     r.b.exit_tb(0x2000, 0);
     auto code = interp::compile(r.blk, interp::frame_offset(r.cpu));
     CHECK(code->insns.size() == 2);  // the add itself, and the exit
@@ -178,11 +186,7 @@ TEST_CASE("the optimiser's constant folding computes what the interpreter comput
 
 TEST_CASE("a result with several uses lives in its register, and later uses still see it") {
     Rig r;
-    r.cpu.regs[0] = 40;
-    r.cpu.regs[1] = 2;
-    r.b.insn_start(0x1000);
-    Temp s = r.b.add(r.b.ld_env(Type::I64, r.cpu.reg_off(0)), r.b.ld_env(Type::I64, r.cpu.reg_off(1)));
-    r.b.st_env(s, r.cpu.reg_off(0));
+    Temp s = add_regs_0_1(r);
     r.b.insn_start(0x1004);
     r.b.st_env(r.b.add(s, r.b.movi(Type::I64, 1)), r.cpu.reg_off(2));  // reads s after the store
     r.b.exit_tb(0x2000, 0);
