@@ -1,0 +1,67 @@
+// Internal to the interpreter: the extra handlers beyond the op table, shared by the
+// compiler (compile.cpp, which picks handlers) and the dispatch loop (interp.cpp).
+#pragma once
+#include <cstdint>
+
+#include "backends/interp/interp.h"
+
+namespace tessera::interp::detail {
+
+using ir::Op;
+
+inline uint64_t sx(uint64_t v, unsigned bits) {
+    unsigned sh = 64 - bits;
+    return uint64_t(int64_t(v << sh) >> sh);
+}
+inline uint64_t type_mask(unsigned bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
+
+// Extra handlers beyond the op table: specialised memory and env accesses.
+enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16, ST_32, ST_64,
+               LD_ENV64, ST_ENV64, CALL_RAISE,
+               // register-immediate forms: the second operand is a constant
+               ADD_RI, SUB_RI, MUL_RI, AND_RI, OR_RI, XOR_RI, SHL_RI, SHR_RI, SAR_RI, SETCOND_RI,
+               // 64-bit conditional branches, one handler per condition
+               BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU,
+               // RV64's W instructions fused: a 32-bit op on the low words, sign-extended
+               ADDW, SUBW, MULW, SHLW, SHRW, SARW, ADDW_RI, SHLW_RI, SHRW_RI, SARW_RI,
+               NSPECIAL };
+
+// The fused 32-bit-op-then-sign-extend handler for op (register or immediate form).
+inline Special w_form(Op op, bool ri) {
+    switch (op) {
+    case Op::add: return ri ? ADDW_RI : ADDW;
+    case Op::sub: return ri ? NSPECIAL : SUBW;
+    case Op::mul: return ri ? NSPECIAL : MULW;
+    case Op::shl: return ri ? SHLW_RI : SHLW;
+    case Op::shr: return ri ? SHRW_RI : SHRW;
+    case Op::sar: return ri ? SARW_RI : SARW;
+    default: return NSPECIAL;
+    }
+}
+
+// The op's register-immediate handler, or NSPECIAL if it has none.
+inline Special ri_form(Op op) {
+    switch (op) {
+    case Op::add: return ADD_RI;
+    case Op::sub: return SUB_RI;
+    case Op::mul: return MUL_RI;
+    case Op::and_: return AND_RI;
+    case Op::or_: return OR_RI;
+    case Op::xor_: return XOR_RI;
+    case Op::shl: return SHL_RI;
+    case Op::shr: return SHR_RI;
+    case Op::sar: return SAR_RI;
+    case Op::setcond: return SETCOND_RI;
+    default: return NSPECIAL;
+    }
+}
+inline bool commutative(Op op) { return op == Op::add || op == Op::mul || op == Op::and_ || op == Op::or_ || op == Op::xor_; }
+
+// The handler addresses of the dispatch loop, exported once by exec().
+struct Tables {
+    const void* const* ops;
+    const void* const* special;
+};
+const Tables& tables();
+
+}  // namespace tessera::interp::detail
