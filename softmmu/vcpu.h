@@ -129,7 +129,7 @@ public:
     uint64_t interp_frame[kInterpFrameSlots];
     // Compiled code chains from block to block; it leaves here the block that returned.
     const void* last_block = nullptr;
-    // Which member of a multi-entry region function to start at (set by its entry stubs).
+    // Which member of a multi-entry region function to start at (set by its entry trampolines).
     uint32_t region_entry = 0;
 
     // --- softmmu services (tlb.cpp) ---

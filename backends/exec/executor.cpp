@@ -73,7 +73,7 @@ void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
 
 // A hot block is compiled with the blocks it has been seen to chain to on the same page
 // (loops, if/else arms), so direct exits among them become branches inside one function.
-// Members not yet queued join the region (one entry stub each) instead of being compiled
+// Members not yet queued join the region (one entry trampoline each) instead of being compiled
 // on their own. Up to 8 blocks by default: measured faster than single blocks on
 // bench/compare's integer workloads (sort, strings, vm), the same on the others.
 void Executor::enqueue_region(TB* head) {

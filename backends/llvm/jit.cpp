@@ -280,7 +280,7 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     uint64_t bytes = impl_->bytes - before;
     std::string text = keep_asm ? disassemble_text(object) : std::string();
     if (perf_map) perf_map_add(object, names, fns);
-    // Other members' entry stubs: each is released on its own, like a block.
+    // Other members' entry trampolines: each is released on its own, like a block.
     size_t users = 0;
     for (size_t k = 0; k < regions.size(); k++) {
         out[k].entries.push_back(fns[k]);

@@ -142,14 +142,14 @@ public:
         }
         emit_leave_block();
         if (blocks_.size() > 1) {
-            // Multi-entry: the stubs say where to start; the word is cleared for the next call.
+            // Multi-entry: the trampolines say where to start; the word is cleared for the next call.
             Value* at = eb.CreateConstInBoundsGEP1_64(i8, env_, lay_.region_entry);
             LoadInst* k = eb.CreateLoad(Type::getInt32Ty(C), at);
             k->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
             eb.CreateStore(eb.getInt32(0), at)->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
             SwitchInst* sw = eb.CreateSwitch(k, bodies[0], unsigned(blocks_.size() - 1));
             for (size_t m = 1; m < blocks_.size(); m++) sw->addCase(eb.getInt32(uint32_t(m)), bodies[m]);
-            emit_entry_stubs();
+            emit_entry_trampolines();
         } else {
             eb.CreateBr(bodies[0]);
         }
@@ -223,15 +223,15 @@ private:
         B.CreateBr(leave_bb_);
     }
     // name_e<k>: set region_entry = k and continue in the region function.
-    void emit_entry_stubs() {
+    void emit_entry_trampolines() {
         for (size_t m = 1; m < blocks_.size(); m++) {
-            Function* stub = Function::Create(F->getFunctionType(), Function::ExternalLinkage,
+            Function* tramp = Function::Create(F->getFunctionType(), Function::ExternalLinkage,
                                               F->getName() + "_e" + std::to_string(m), M);
-            stub->setCallingConv(CallingConv::PreserveNone);
-            IRBuilder<> sb(BasicBlock::Create(C, "entry", stub));
-            Value* at = sb.CreateConstInBoundsGEP1_64(i8, stub->getArg(0), lay_.region_entry);
+            tramp->setCallingConv(CallingConv::PreserveNone);
+            IRBuilder<> sb(BasicBlock::Create(C, "entry", tramp));
+            Value* at = sb.CreateConstInBoundsGEP1_64(i8, tramp->getArg(0), lay_.region_entry);
             sb.CreateStore(sb.getInt32(uint32_t(m)), at)->setMetadata(LLVMContext::MD_tbaa, tbaa_env_);
-            CallInst* r = sb.CreateCall(F, {stub->getArg(0)});
+            CallInst* r = sb.CreateCall(F, {tramp->getArg(0)});
             r->setTailCallKind(CallInst::TCK_MustTail);
             r->setCallingConv(CallingConv::PreserveNone);
             sb.CreateRet(r);

@@ -23,7 +23,7 @@ struct EnvLayout {
 struct ChainInfo;
 
 // Adds to m one function `name`: blocks[0] is the entry; chains (one per block) may be
-// null for code that always returns. A region of several blocks also gets one entry stub
+// null for code that always returns. A region of several blocks also gets one entry trampoline
 // per other member, `name_e<k>`, which starts the function at blocks[k].
 void lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env, llvm::Module& m,
                   const std::string& name, const std::vector<ChainInfo>* chains);
