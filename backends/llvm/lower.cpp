@@ -7,6 +7,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -290,23 +291,43 @@ private:
         return B.getTrue();
     }
 
-    // The TLB hit check, inline; returns the entry pointer and leaves the builder in the
-    // hit block. miss receives control when the tag does not match.
-    Value* tlb_check(Value* va, unsigned size, unsigned mmu, unsigned tag_off, BasicBlock* hit, BasicBlock* miss) {
+    // The fast paths of a guest access, inline: the site's cached page (self-loops, see
+    // site_cache_), then the TLB hit check. access(host) emits the load or store at the host
+    // address and returns the loaded value (null for a store); each fast path then branches
+    // to join. Returns the (value, block) pairs for join's phi and leaves the builder in
+    // miss, where the tag did not match.
+    using Fast = std::vector<std::pair<Value*, BasicBlock*>>;
+    Fast fast_paths(Value* va, unsigned size, unsigned mmu, unsigned tag_off, BasicBlock* miss, BasicBlock* join,
+                    const std::function<Value*(Value*)>& access) {
+        Fast out;
+        const SiteCache& sc = site_cache_[site_++];
+        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
+        if (sc.tag) {
+            BasicBlock *cached = BasicBlock::Create(C, "mem.cached", F), *lookup = BasicBlock::Create(C, "mem.tlb", F);
+            B.CreateCondBr(B.CreateICmpEQ(want, B.CreateLoad(i64, sc.tag)), cached, lookup, likely_);
+            B.SetInsertPoint(cached);
+            out.push_back({access(B.CreateIntToPtr(B.CreateAdd(va, B.CreateLoad(i64, sc.addend)), ptr)), cached});
+            B.CreateBr(join);
+            B.SetInsertPoint(lookup);
+        }
         // entry = env + (va >> PAGE_BITS & mask) * 32; the fields are constant displacements
         // from it, so each access is one x86 addressing mode (base + index + disp).
         Value* idx = B.CreateAnd(B.CreateLShr(va, PAGE_BITS), TLB_SIZE - 1);
         Value* entry = env_at(B.CreateMul(idx, cst(i64, sizeof(TlbEntry))));
-        tlb_base_ = lay_.tlb + uint64_t(mmu) * TLB_SIZE * sizeof(TlbEntry);
-        Value* tag = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + tag_off));
-        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
+        uint64_t tlb = lay_.tlb + uint64_t(mmu) * TLB_SIZE * sizeof(TlbEntry);
+        Value* tag = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb + tag_off));
+        BasicBlock* hit = BasicBlock::Create(C, "mem.hit", F);
         B.CreateCondBr(B.CreateICmpEQ(want, tag), hit, miss, likely_);
         B.SetInsertPoint(hit);
-        return entry;
-    }
-    Value* host_addr(Value* entry, Value* va) {
-        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + offsetof(TlbEntry, addend)));
-        return B.CreateIntToPtr(B.CreateAdd(va, addend), ptr);
+        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb + offsetof(TlbEntry, addend)));
+        if (sc.tag) {
+            B.CreateStore(want, sc.tag);
+            B.CreateStore(addend, sc.addend);
+        }
+        out.push_back({access(B.CreateIntToPtr(B.CreateAdd(va, addend), ptr)), hit});
+        B.CreateBr(join);
+        B.SetInsertPoint(miss);
+        return out;
     }
     // Host functions are called through their addresses: nothing to resolve by name.
     FunctionCallee host_fn(FunctionType* ft, const void* fn) {
@@ -380,46 +401,20 @@ public:
         unsigned size = ir::memop_bytes(i.aux);
         Type* n = Type::getIntNTy(C, size * 8);
         Value* va = get(i.src[0]);
-        BasicBlock *hit = BasicBlock::Create(C, "ld.hit", F), *miss = BasicBlock::Create(C, "ld.miss", F),
-                   *join = BasicBlock::Create(C, "ld.join", F);
-        BasicBlock* cached = nullptr;
-        Value* cached_v = nullptr;
-        const SiteCache* sc = site_cache_[site_].tag ? &site_cache_[site_] : nullptr;
-        site_++;
-        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
-        if (sc) {
-            cached = BasicBlock::Create(C, "ld.cached", F);
-            BasicBlock* lookup = BasicBlock::Create(C, "ld.tlb", F);
-            B.CreateCondBr(B.CreateICmpEQ(want, B.CreateLoad(i64, sc->tag)), cached, lookup, likely_);
-            B.SetInsertPoint(cached);
-            LoadInst* v = B.CreateAlignedLoad(n, B.CreateIntToPtr(B.CreateAdd(va, B.CreateLoad(i64, sc->addend)), ptr), Align(1));
+        BasicBlock *miss = BasicBlock::Create(C, "ld.miss", F), *join = BasicBlock::Create(C, "ld.join", F);
+        Fast fast = fast_paths(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_read), miss, join, [&](Value* host) {
+            LoadInst* v = B.CreateAlignedLoad(n, host, Align(1));
             v->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
-            cached_v = v;
-            B.CreateBr(join);
-            B.SetInsertPoint(lookup);
-        }
-        Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_read), hit, miss);
-        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + offsetof(TlbEntry, addend)));
-        Value* host = B.CreateIntToPtr(B.CreateAdd(va, addend), ptr);
-        if (sc) {
-            B.CreateStore(want, sc->tag);
-            B.CreateStore(addend, sc->addend);
-        }
-        LoadInst* fast = B.CreateAlignedLoad(n, host, Align(1));
-        fast->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
-        B.CreateBr(join);
-        B.SetInsertPoint(miss);
+            return v;
+        });
         Value* slow = call_slow(slow_load_ty(), lay_.load_slow, reinterpret_cast<const void*>(&tessera_jit_load_slow),
                                 {env_, va, cst(i64, size), cst(i64, uint64_t(i.imm))});
         check_exception();
-        Value* slow_n = B.CreateTrunc(slow, n);
-        BasicBlock* miss_end = B.GetInsertBlock();
+        fast.push_back({B.CreateTrunc(slow, n), B.GetInsertBlock()});
         B.CreateBr(join);
         B.SetInsertPoint(join);
-        PHINode* v = B.CreatePHI(n, 2);
-        v->addIncoming(fast, hit);
-        v->addIncoming(slow_n, miss_end);
-        if (cached) v->addIncoming(cached_v, cached);
+        PHINode* v = B.CreatePHI(n, unsigned(fast.size()));
+        for (auto [val, from] : fast) v->addIncoming(val, from);
         Value* r = v;
         if (n != cur_ty()) r = (i.aux & ir::MO_SIGN) ? B.CreateSExt(v, cur_ty()) : B.CreateZExt(v, cur_ty());
         set(i.dst, r);
@@ -430,34 +425,14 @@ public:
         Type* n = Type::getIntNTy(C, size * 8);
         Value* va = get(i.src[0]);
         Value* val = get(i.src[1]);
-        BasicBlock *hit = BasicBlock::Create(C, "st.hit", F), *miss = BasicBlock::Create(C, "st.miss", F),
-                   *join = BasicBlock::Create(C, "st.join", F);
         Value* narrow = val->getType() == n ? val : B.CreateTrunc(val, n);
-        // As for loads: a page that hit the TLB for writing stays writable (no code on it)
-        // for the rest of this call, since blocks are translated only between calls.
-        const SiteCache* sc = site_cache_[site_].tag ? &site_cache_[site_] : nullptr;
-        site_++;
-        Value* want = B.CreateAnd(va, cst(i64, PAGE_MASK | (size - 1)));
-        if (sc) {
-            BasicBlock* cached = BasicBlock::Create(C, "st.cached", F);
-            BasicBlock* lookup = BasicBlock::Create(C, "st.tlb", F);
-            B.CreateCondBr(B.CreateICmpEQ(want, B.CreateLoad(i64, sc->tag)), cached, lookup, likely_);
-            B.SetInsertPoint(cached);
-            Value* host = B.CreateIntToPtr(B.CreateAdd(va, B.CreateLoad(i64, sc->addend)), ptr);
+        BasicBlock *miss = BasicBlock::Create(C, "st.miss", F), *join = BasicBlock::Create(C, "st.join", F);
+        // A page cached for writing stays writable (no code on it) for the rest of this call:
+        // blocks are translated only between calls.
+        fast_paths(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_write), miss, join, [&](Value* host) -> Value* {
             B.CreateAlignedStore(narrow, host, Align(1))->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
-            B.CreateBr(join);
-            B.SetInsertPoint(lookup);
-        }
-        Value* entry = tlb_check(va, size, unsigned(i.imm), offsetof(TlbEntry, tag_write), hit, miss);
-        Value* addend = env_load(i64, B.CreateConstInBoundsGEP1_64(i8, entry, tlb_base_ + offsetof(TlbEntry, addend)));
-        if (sc) {
-            B.CreateStore(want, sc->tag);
-            B.CreateStore(addend, sc->addend);
-        }
-        B.CreateAlignedStore(narrow, B.CreateIntToPtr(B.CreateAdd(va, addend), ptr), Align(1))
-            ->setMetadata(LLVMContext::MD_tbaa, tbaa_guest_);
-        B.CreateBr(join);
-        B.SetInsertPoint(miss);
+            return nullptr;
+        });
         Value* wide = val->getType() == i64 ? val : B.CreateZExt(val, i64);
         call_slow(slow_store_ty(), lay_.store_slow, reinterpret_cast<const void*>(&tessera_jit_store_slow),
                   {env_, va, cst(i64, size), wide, cst(i64, uint64_t(i.imm))});
@@ -586,7 +561,6 @@ private:
     std::map<std::pair<unsigned, unsigned>, BasicBlock*> fault_;  // by (guest insn, accesses)
     AllocaInst *leave_pc_ = nullptr, *leave_code_ = nullptr, *leave_tb_ = nullptr;  // what leave() passes on
     BasicBlock* leave_bb_ = nullptr;
-    uint64_t tlb_base_ = 0;  // offset of the TLB of the access being lowered
     struct SiteCache {
         AllocaInst *tag, *addend;
     };
