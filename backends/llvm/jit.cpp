@@ -224,12 +224,7 @@ Jit::~Jit() = default;
 CompiledBlock Jit::compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain) {
     std::vector<ChainInfo> chains;
     if (chain) chains.push_back(*chain);
-    return compile_region({&b}, keep_ir, keep_asm, chains);
-}
-
-CompiledBlock Jit::compile_region(const std::vector<const ir::Block*>& blocks, bool keep_ir, bool keep_asm,
-                                  const std::vector<ChainInfo>& chains) {
-    return std::move(compile_batch({Region{blocks, chains}}, keep_ir, keep_asm)[0]);
+    return std::move(compile_batch({Region{{&b}, chains}}, keep_ir, keep_asm)[0]);
 }
 
 namespace {
@@ -266,16 +261,17 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     bool perf_map = g_perf_map != nullptr;
     t_last_object = keep_asm || perf_map ? &object : nullptr;
     uint64_t before = impl_->bytes;
-    std::vector<BlockFn> fns;
-    for (const std::string& n : names) {
+    auto lookup = [&](const std::string& n) {
         auto addr = impl_->jit->lookup(n);  // the first lookup compiles the whole module
         if (!addr) {
             t_last_object = nullptr;
             consumeError(shared->rt->remove());
             throw std::runtime_error("LLVM JIT: " + toString(addr.takeError()));
         }
-        fns.push_back(addr->toPtr<BlockFn>());
-    }
+        return addr->toPtr<BlockFn>();
+    };
+    std::vector<BlockFn> fns;
+    for (const std::string& n : names) fns.push_back(lookup(n));
     t_last_object = nullptr;
     uint64_t bytes = impl_->bytes - before;
     std::string text = keep_asm ? disassemble_text(object) : std::string();
@@ -284,14 +280,7 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     size_t users = 0;
     for (size_t k = 0; k < regions.size(); k++) {
         out[k].entries.push_back(fns[k]);
-        for (size_t m = 1; m < regions[k].blocks.size(); m++) {
-            auto addr = impl_->jit->lookup(names[k] + "_e" + std::to_string(m));
-            if (!addr) {
-                consumeError(shared->rt->remove());
-                throw std::runtime_error("LLVM JIT: " + toString(addr.takeError()));
-            }
-            out[k].entries.push_back(addr->toPtr<BlockFn>());
-        }
+        for (size_t m = 1; m < regions[k].blocks.size(); m++) out[k].entries.push_back(lookup(names[k] + "_e" + std::to_string(m)));
         users += out[k].entries.size();
     }
     shared->users = users;

@@ -67,11 +67,9 @@ public:
     // LLVM fails (a bug, not a guest error).
     // chain: nullptr for a block that must always return to the executor (lockstep).
     CompiledBlock compile(const ir::Block& b, bool keep_ir, bool keep_asm, const ChainInfo* chain = nullptr);
-    // A region: several blocks of one guest page in one function, the first being the entry.
-    // Direct exits between members become branches inside the function, so LLVM can keep
-    // values in host registers around loops. chains[i] describes blocks[i].
-    CompiledBlock compile_region(const std::vector<const ir::Block*>& blocks, bool keep_ir, bool keep_asm,
-                                 const std::vector<ChainInfo>& chains);
+    // A region: several blocks of one guest page in one function, blocks[0] first. Direct
+    // exits between members become branches inside the function, so LLVM can keep values in
+    // host registers around loops. chains[i] describes blocks[i].
     struct Region {
         std::vector<const ir::Block*> blocks;
         std::vector<ChainInfo> chains;

@@ -115,11 +115,8 @@ uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d)
         c.raise(EXC_ILLEGAL, desc >> 32);
         return 0;
     }
-    uint64_t r;
-    if (rm == fp::RNE && (c.fflags & fp::NX) && (c.mstatus_ & mstatus::FS) == mstatus::FS && fp::fp_fast(op, a, b, d, &r))
-        return r;
     uint32_t flags = 0;
-    r = fp::fp_exec(op, a, b, d, int(rm), &flags);
+    uint64_t r = fp::fp_exec(op, a, b, d, int(rm), &flags);
     if (flags) {
         c.fflags |= flags;
         c.mstatus_ |= mstatus::FS | mstatus::SD;
@@ -127,8 +124,8 @@ uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d)
     return r;
 }
 
-// One helper per arithmetic op: the host fast path with the op known at compile time,
-// falling back to the generic helper (soft-float, flags, illegal rounding modes).
+// One helper per arithmetic op: the host fast path (fpu_fast.h) with the op known at compile
+// time, falling back to the generic helper (soft-float, flags, illegal rounding modes).
 template <fp::FpOp OP>
 uint64_t fp_arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
     RiscvCpu& c = cpu_of(env);
