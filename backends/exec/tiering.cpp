@@ -1,6 +1,5 @@
 #include "backends/exec/tiering.h"
 
-#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>

@@ -16,9 +16,9 @@ struct CInsn {
     const void* handler;
     uint32_t d, a, b, c, e;
     uint8_t bits, cond, aux, pad;
-    uint64_t mask;
+    uint64_t mask;  // the type's value mask; exits: loads and stores made up to this exit
     int64_t imm;
-    int64_t imm2;  // constant second operand (_ri forms) or address displacement (ld/st)
+    int64_t imm2;  // constant second operand (_ri forms), address displacement (ld/st), insns retired (exits)
 };
 
 struct Code {

@@ -234,3 +234,15 @@ TEST_CASE("W instructions fuse: 32-bit op of truncations, sign-extended, in one 
     CHECK(v2 == 3);
     CHECK(n2 > 2);  // the truncation with another use is kept
 }
+
+TEST_CASE("the exit word is one aligned 64-bit word, and any of its flags makes it pending") {
+    AddressSpace as;
+    test::FakeCpu cpu{as};
+    REQUIRE(cpu.exit_word_layout_ok());  // the interpreter and compiled code read it as one word
+    CHECK(!cpu.exit_pending());
+    cpu.code_changed = true;
+    CHECK(cpu.exit_pending());
+    cpu.code_changed = false;
+    cpu.kick.store(1);
+    CHECK(cpu.exit_pending());
+}
