@@ -106,7 +106,8 @@ uint64_t mark_fs_dirty(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
     return 0;
 }
 
-uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
+// Not inlined into fp_arith: its fast path then stays a leaf with nothing to save.
+[[gnu::noinline]] uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
     RiscvCpu& c = cpu_of(env);
     auto op = fp::FpOp(desc & 0xff);
     unsigned rm = (desc >> 8) & 7;
