@@ -34,6 +34,7 @@ void Uart16550::reset() {
     msr_ = kMsrIdle;
     clear_rx();
     thr_ipending_ = false;
+    sent_since_lsr_ = false;
     update_irq();
 }
 
@@ -74,6 +75,7 @@ void Uart16550::transmit(uint8_t byte) {
         push_rx(byte);
     } else if (backend_) {
         backend_->write(byte);
+        sent_since_lsr_ = true;
     }
 }
 
@@ -154,6 +156,7 @@ uint64_t Uart16550::read(uint64_t offset, unsigned size) {
             if (lcr_ & kLcrDlab) {
                 v = dll_;
             } else {
+                if (backend_) backend_->flush();  // the guest reads input: show what it wrote
                 v = pop_rx();
                 update_irq();
             }
@@ -172,6 +175,9 @@ uint64_t Uart16550::read(uint64_t offset, unsigned size) {
             v = static_cast<uint8_t>(lsr_ | kLsrThre | kLsrTemt | (rx_count_ ? kLsrDr : 0));
             lsr_ &= static_cast<uint8_t>(~kLsrErrors);
             update_irq();
+            // A transmit loop reads LSR once per byte; two reads in a row mean polling.
+            if (!sent_since_lsr_ && backend_) backend_->flush();
+            sent_since_lsr_ = false;
             break;
         case kMsr: v = read_msr(); break;
         case kScr: v = scr_; break;

@@ -12,6 +12,8 @@ class CharBackend {
 public:
     virtual ~CharBackend() = default;
     virtual void write(uint8_t byte) = 0;
+    // The guest has stopped transmitting for now: a buffering backend writes out.
+    virtual void flush() {}
 };
 
 class Uart16550 : public Device {
@@ -50,6 +52,9 @@ private:
 
     CharBackend* backend_;
     IrqLine irq_;
+    // Set by a transmit, cleared by an LSR read: a second LSR read with no byte between
+    // means the guest is polling (for input, or idly), not feeding the transmitter.
+    bool sent_since_lsr_ = false;
     bool irq_level_ = false;
 
     uint8_t rx_[kFifoSize] = {};

@@ -11,6 +11,7 @@ extern "C" {
 #include <cstdio>
 
 #include "machines/loader.h"
+#include "machines/stdio_console.h"
 #include "machines/riscv64-virt/virt_memmap.h"
 #include "util/log.h"
 
@@ -19,15 +20,6 @@ namespace tessera {
 using virt::Dev;
 
 namespace {
-
-class StdoutConsole : public CharBackend {
-public:
-    void write(uint8_t b) override {
-        // Unbuffered, so output interleaves correctly with the guest's pace.
-        while (::write(STDOUT_FILENO, &b, 1) < 0 && errno == EINTR) {
-        }
-    }
-};
 
 constexpr uint64_t kFwDynamicMagic = 0x4942534f;  // "OSBI"
 constexpr uint64_t kMiB = 1ull << 20;
@@ -46,7 +38,7 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     }
     cpu_ = std::make_unique<riscv::RiscvCpu>(as_, 0);
     events_ = std::make_unique<HostEvents>(cpu_->kick);
-    console_ = std::make_unique<StdoutConsole>();
+    console_ = std::make_unique<StdioConsole>(STDOUT_FILENO);
 
     IrqLine meip{cpu_.get(), riscv::IRQ_MEI}, seip{cpu_.get(), riscv::IRQ_SEI};
     IrqLine msip{cpu_.get(), riscv::IRQ_MSI}, mtip{cpu_.get(), riscv::IRQ_MTI};
@@ -187,9 +179,16 @@ void RiscvVirt::service() {
 }
 
 int RiscvVirt::run() {
+    int status = run_loop();
+    console_->flush();  // before anything else (stats, a reset message) reaches the terminal
+    return status;
+}
+
+int RiscvVirt::run_loop() {
     if (cfg_.serial_stdio) events_->start_stdin();
     for (;;) {
         exec_->run();
+        console_->flush();  // bounds output latency: every interrupt, WFI, or request lands here
         if (cpu_->kick.exchange(0)) service();
         if (events_->quit_requested()) return 0;
         if (exec_->diverged()) return 3;

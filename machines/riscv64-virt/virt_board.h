@@ -30,6 +30,7 @@ public:
     void print_stats(FILE* out);
 
 private:
+    int run_loop();
     void load_images();
     void reset();
     void service();

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <string>
 #include <vector>
 
 #include "machines/devices/uart16550.h"
@@ -19,7 +20,9 @@ struct RecordingSink : IrqSink {
 
 struct Capture : CharBackend {
     std::vector<uint8_t> out;
+    int flushes = 0;
     void write(uint8_t b) override { out.push_back(b); }
+    void flush() override { flushes++; }
 };
 
 enum : unsigned {
@@ -242,4 +245,19 @@ TEST_CASE_FIXTURE(Fixture, "uart: bad offsets and sizes are harmless") {
     CHECK(uart.read(SCR, 4) == 0x77);
     CHECK(tx.out.empty());
     CHECK(!sink.level);
+}
+
+TEST_CASE_FIXTURE(Fixture, "uart: a transmit loop does not flush the backend; polling does") {
+    wr(THR, 'h');
+    for (char c : std::string("ello")) {
+        CHECK((rd(LSR) & 0x20) != 0);  // the putc loop's THRE check
+        wr(THR, uint8_t(c));
+    }
+    CHECK(tx.flushes == 0);
+    rd(LSR);  // the final THRE/TEMT wait
+    CHECK(tx.flushes == 0);
+    rd(LSR);  // a second read with nothing sent: the guest polls for input
+    CHECK(tx.flushes == 1);
+    rd(RBR);  // reading input always shows the output first
+    CHECK(tx.flushes == 2);
 }

@@ -1,0 +1,25 @@
+#include "machines/stdio_console.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace tessera {
+
+void StdioConsole::write(uint8_t byte) {
+    buf_ += char(byte);
+    if (byte == '\n' || buf_.size() >= kMax) flush();
+}
+
+void StdioConsole::flush() {
+    size_t done = 0;
+    while (done < buf_.size()) {
+        ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // a closed or broken stdout: the output is lost, as with QEMU
+        done += size_t(n);
+    }
+    buf_.clear();
+}
+
+}  // namespace tessera
