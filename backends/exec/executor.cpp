@@ -163,8 +163,17 @@ TB* Executor::lookup() {
 }
 
 void Executor::install_compiled() {
-    jit_ = compiler_->jit();  // exists: it produced these results
     for (auto& r : compiler_->take_done()) {
+        if (r.dropped) {  // stale in the queue: members still running turn hot again
+            if (r.epoch != epoch_) continue;  // flushed meanwhile: the members are gone
+            for (TB* m : r.members)
+                if (m->valid && !m->jit_fn.load(std::memory_order_relaxed)) {
+                    m->code->entries = 0;
+                    m->code->hot = opts_.hot_threshold;
+                }
+            continue;
+        }
+        jit_ = compiler_->jit();  // exists: it produced this result
         if (r.epoch != epoch_) {  // flushed meanwhile: the members are gone
             jit_->release_unused(r.code);
             continue;
@@ -188,7 +197,7 @@ void Executor::install_compiled() {
             if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", m->pc, m->compiled.host_asm.c_str());
         }
     }
-    if (jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
+    if (jit_ && jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
         // Bounded code cache: start over; hot code is recompiled as it turns hot again.
         flush();
     }
@@ -308,8 +317,10 @@ void Executor::print_stats(FILE* out) {
             cpu_.mem_accesses ? 1.0 - double(cpu_.data_tlb_misses) / double(cpu_.mem_accesses) : 1.0);
     if (jit_) {
         jit::JitStats j = jit_->stats();
-        fprintf(out, "stats: blocks compiled %" PRIu64 ", compile time %.3f s, code cache %" PRIu64 " bytes, freed %" PRIu64 "\n",
+        fprintf(out, "stats: blocks compiled %" PRIu64 ", compile time %.3f s, code cache %" PRIu64 " bytes, freed %" PRIu64,
                 j.blocks_compiled, double(j.compile_ns) / 1e9, j.code_bytes, j.freed);
+        if (compiler_) fprintf(out, ", dropped stale %" PRIu64, compiler_->dropped());
+        fputc('\n', out);
     }
 }
 

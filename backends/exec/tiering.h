@@ -28,20 +28,28 @@ public:
         std::vector<TB*> members;
         uint64_t epoch;
         jit::CompiledBlock code;
+        bool dropped = false;  // went stale in the queue, not compiled: count the members again
     };
     // Finished compilations, oldest first (vCPU thread).
     std::vector<Result> take_done();
     bool has_done() const { return done_count_.load(std::memory_order_relaxed) != 0; }
     size_t queued();
+    // Jobs handed back uncompiled because they went stale in the queue.
+    uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
     // The engine, once the worker has created it (results exist only after that).
     jit::Jit* jit() const { return jit_ready_.load(std::memory_order_acquire); }
 
 private:
     void worker();
     static constexpr size_t kMaxBatch = 8;  // blocks per LLVM module
+    // A job queued longer than this is dropped; its blocks are counted again, and queued
+    // again if they are still hot. Boot code turns hot in waves and moves on: compiling
+    // the backlog in order kept the compiler busy with code that no longer ran.
+    static constexpr uint64_t kStaleNs = 10'000'000;
     struct Job {
         std::vector<TB*> members;
         uint64_t epoch;
+        uint64_t queued_ns;
         std::vector<ir::Block> blocks;
         std::vector<jit::ChainInfo> chains;
     };
@@ -55,6 +63,7 @@ private:
     std::deque<Job> jobs_;
     std::vector<Result> done_;
     std::atomic<size_t> done_count_{0};
+    std::atomic<uint64_t> dropped_{0};
     std::atomic<bool>* ready_;
     bool stop_ = false;
     std::thread thread_;
