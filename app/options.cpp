@@ -18,9 +18,10 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N]\n"
+           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N][,ahead=on|off]\n"
            "                      execution engine (default tiered; threshold: runs before a block is\n"
-           "                      compiled; region: blocks compiled together, default 8)\n"
+           "                      compiled; region: blocks compiled together, default 8; ahead: jit\n"
+           "                      compiles blocks' successors on a second thread, default on)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
@@ -89,6 +90,10 @@ void parse_accel(const std::string& v, Options& o) {
             unsigned long n = strtoul(prop.c_str() + 7, &end, 10);
             if (*end || n == 0 || n > 64) throw ConfigError{"-accel: region must be 1..64, not '" + prop.substr(7) + "'"};
             o.machine_cfg.region_blocks = uint32_t(n);
+        } else if (prop == "ahead=on" || prop == "ahead=off") {
+            o.machine_cfg.compile_ahead = prop == "ahead=on";
+        } else if (prop.rfind("ahead=", 0) == 0) {
+            throw ConfigError{"-accel: ahead must be on or off, not '" + prop.substr(6) + "'"};
         } else {
             throw ConfigError{"-accel: unknown property '" + prop + "'"};
         }

@@ -110,6 +110,7 @@ struct Block {
     uint64_t guest_pc = 0;       // virtual pc of the first instruction
     uint32_t guest_insns = 0;    // number of guest instructions
     uint32_t guest_bytes = 0;    // bytes of guest code covered
+    uint64_t return_pc = 0;      // the block ends in a call: where it will likely return (a hint)
     std::vector<Type> temps;
     uint32_t labels = 0;
     std::vector<Insn> insns;

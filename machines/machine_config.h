@@ -13,6 +13,7 @@ struct MachineConfig {
     std::string exec = "tiered";  // interp, jit, tiered or lockstep
     uint32_t hot_threshold = 0;   // tiered: executions before compiling (0: the default)
     uint32_t region_blocks = 0;   // tiered: blocks per compiled region (0: the default)
+    bool compile_ahead = true;    // jit: a second thread compiles successors before they run
     bool count_accesses = false;  // count guest loads and stores (-d stats); costs compiled loops a little
     std::string default_firmware_dir;  // where the project's own firmware was built
 };

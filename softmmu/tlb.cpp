@@ -206,6 +206,16 @@ bool Vcpu::code_phys(uint64_t va, unsigned idx, uint64_t* pa) {
     return true;
 }
 
+bool Vcpu::code_phys_ahead(uint64_t va, unsigned idx, uint64_t* pa) {
+    const TlbEntry& e = tlb[idx][tlb_index(va)];
+    bool hit = (e.tag_code & PAGE_MASK) == (va & PAGE_MASK) && e.tag_code != TLB_INVALID;
+    if (!hit && fetch_walks_page_tables(idx)) return false;
+    bool was_pending = exception_pending;
+    if (code_phys(va, idx, pa)) return true;
+    exception_pending = was_pending;  // a fault here is for code that may never run
+    return false;
+}
+
 const uint8_t* Vcpu::code_ptr(uint64_t va, unsigned idx) {
     uint64_t pa;
     if (!code_phys(va, idx, &pa)) return nullptr;

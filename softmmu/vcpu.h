@@ -92,6 +92,9 @@ public:
                at(&stop_requested) == 5 && at(&code_ready) == 6 && at(&code_changed) == 7;
     }
     bool exception_pending = false;
+    // Translating ahead of execution (jit mode): the block must not read a second page,
+    // whose page walk could set accessed bits for code that never runs.
+    bool fetch_ahead = false;
     AddressSpace& as;
 
     // --- implemented by each ISA ---
@@ -110,6 +113,8 @@ public:
     // Mode bits that change how code at the same physical pc is translated.
     virtual uint32_t tb_flags() = 0;
     virtual unsigned fetch_mmu_idx() = 0;
+    // Whether fetches in mmu index idx are translated through guest page tables now.
+    virtual bool fetch_walks_page_tables(unsigned idx) = 0;
     // Lift guest code at pc into out. Returns false with a pending exception when even the
     // first instruction cannot be fetched. *page2 gets the physical page of a second code
     // page the block reads, or ~0.
@@ -144,6 +149,9 @@ public:
     void store_slow(uint64_t va, unsigned size, uint64_t val, unsigned idx);
     // Physical address of instruction bytes at va; false with a pending fault otherwise.
     bool code_phys(uint64_t va, unsigned idx, uint64_t* pa);
+    // For translating ahead of execution: the physical pc, found without side effects (no
+    // page walk, which may set accessed bits; no exception). False if that is not possible.
+    bool code_phys_ahead(uint64_t va, unsigned idx, uint64_t* pa);
     // Host pointer to instruction bytes at va (same page), or nullptr with a pending fault.
     const uint8_t* code_ptr(uint64_t va, unsigned idx);
 

@@ -50,8 +50,12 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         jit_ = own_jit_.get();
     }
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    if (opts_.mode == ExecMode::Tiered) compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready,
-                                                                                   opts_.count_accesses);
+    if (opts_.mode == ExecMode::Tiered)
+        compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready, opts_.count_accesses);
+    // jit: one block per module, so the block the vCPU waits for is never behind others.
+    if (opts_.mode == ExecMode::Jit && opts_.compile_ahead)
+        compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready, opts_.count_accesses, 1,
+                                                         false);
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
 }
 
@@ -125,11 +129,17 @@ void Executor::compile_now(TB* tb) {
     if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", tb->pc, tb->compiled.host_asm.c_str());
 }
 
-TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
+TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahead) {
     auto tb = std::make_unique<TB>();
     tb->key = TbKey{phys_pc, flags};
-    tb->pc = cpu_.pc;
-    if (!cpu_.translate_block(cpu_.pc, flags, tb->ir, &tb->page2)) return nullptr;
+    tb->pc = pc;
+    cpu_.fetch_ahead = ahead;
+    bool ok = cpu_.translate_block(pc, flags, tb->ir, &tb->page2);
+    cpu_.fetch_ahead = false;
+    if (!ok) {
+        if (ahead) cpu_.exception_pending = false;  // it may never run: nothing to report
+        return nullptr;
+    }
     ir::optimize(tb->ir);
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
     tb->guest_insns = tb->ir.guest_insns;
@@ -139,8 +149,50 @@ TB* Executor::translate(uint64_t phys_pc, uint32_t flags) {
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
     TB* t = cache_.insert(std::move(tb));
-    if (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep) compile_now(t);
+    if (!ahead && (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep)) compile_now(t);
     return t;
+}
+
+// jit: the direct successors on the same page are translated now and compiled by the second
+// thread while this block runs, so the vCPU finds more blocks compiled when it gets there.
+// Their successors follow, up to kAheadDepth steps from a block that ran; nearer ones first.
+void Executor::compile_successors_ahead(TB* tb, unsigned depth) {
+    constexpr unsigned kAheadDepth = 4;
+    if (depth >= kAheadDepth || depth >= tb->ahead_depth) return;  // done from as near already
+    tb->ahead_depth = uint8_t(depth);
+    std::vector<uint64_t> targets;
+    for (const ir::Insn& in : tb->ir.insns)
+        if (in.op == ir::Op::exit_tb) targets.push_back(uint64_t(in.imm));
+    if (tb->ir.return_pc) targets.push_back(tb->ir.return_pc);  // after the call returns
+    for (uint64_t target : targets) {
+        uint64_t phys = (tb->key.phys_pc & PAGE_MASK) | (target & ~PAGE_MASK);  // same page, same mapping
+        if (((target ^ tb->pc) & PAGE_MASK) && !cpu_.code_phys_ahead(target, cpu_.fetch_mmu_idx(), &phys)) continue;
+        TB* s = cache_.find(TbKey{phys, tb->key.flags});
+        if (!s) {
+            s = translate(target, phys, tb->key.flags, true);
+            if (!s) continue;
+            compiler_->enqueue({s}, epoch_, {chain_info(s)}, depth + 1);
+        }
+        compile_successors_ahead(s, depth + 1);
+    }
+}
+
+jit::BlockFn Executor::ensure_compiled(TB* tb) {
+    for (;;) {
+        if (compiler_ && compiler_->has_done()) {
+            cpu_.code_ready.store(false, std::memory_order_relaxed);
+            install_compiled();
+        }
+        if (jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed)) return fn;
+        BackgroundCompiler::Claim c = compiler_ ? compiler_->claim(tb) : BackgroundCompiler::Claim::None;
+        if (c == BackgroundCompiler::Claim::Compiling) {
+            compiler_->wait_compiled(tb);
+            continue;
+        }
+        if (c == BackgroundCompiler::Claim::Done) continue;  // installed on the next turn
+        compile_now(tb);  // not queued, or taken out of the queue
+        return tb->jit_fn.load(std::memory_order_relaxed);
+    }
 }
 
 TB* Executor::lookup() {
@@ -155,7 +207,7 @@ TB* Executor::lookup() {
     uint64_t phys;
     if (!cpu_.code_phys(pc, cpu_.fetch_mmu_idx(), &phys)) return nullptr;
     TB* tb = cache_.find(TbKey{phys, flags});
-    if (!tb) tb = translate(phys, flags);
+    if (!tb) tb = translate(pc, phys, flags);
     if (!tb) return nullptr;
     je = JumpEntry{pc, flags, tb};
     remember_indirect(pc, flags, tb);
@@ -173,9 +225,10 @@ void Executor::install_compiled() {
                 }
             continue;
         }
-        jit_ = compiler_->jit();  // exists: it produced this result
+        jit::Jit* engine = compiler_->jit();  // exists: it produced this result
+        if (opts_.mode == ExecMode::Tiered) jit_ = engine;
         if (r.epoch != epoch_) {  // flushed meanwhile: the members are gone
-            jit_->release_unused(r.code);
+            engine->release_unused(r.code);
             continue;
         }
         // One entry per member of the region; each member owns (and releases) its share.
@@ -185,21 +238,17 @@ void Executor::install_compiled() {
         for (size_t k = 0; k < parts.size(); k++) {
             TB* m = r.members[k];
             if (!m->valid || m->jit_fn.load(std::memory_order_relaxed)) {  // invalidated meanwhile
-                jit_->release(parts[k]);
+                engine->release(parts[k]);
                 continue;
             }
             m->compiled = std::move(parts[k]);
-            m->jit_owner = jit_;
+            m->jit_owner = engine;
             m->jit_fn.store(m->compiled.fn, std::memory_order_release);
             TbCache::unlink_interp(m);
             if (k) continue;
             if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", m->pc, m->compiled.llvm_ir.c_str());
             if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", m->pc, m->compiled.host_asm.c_str());
         }
-    }
-    if (jit_ && jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
-        // Bounded code cache: start over; hot code is recompiled as it turns hot again.
-        flush();
     }
 }
 
@@ -213,7 +262,14 @@ int Executor::execute(TB*& tb) {
     }
     case ExecMode::Jit: {
         stats.jit_blocks_executed++;
-        int r = int(jit_->enter(tb->jit_fn.load(std::memory_order_relaxed), &cpu_));
+        jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
+        if (!fn) fn = ensure_compiled(tb);
+        if (compiler_ && !tb->ran) {  // the block's first run
+            tb->ran = true;
+            if (tb->jit_owner != jit_) ahead_used_++;
+            compile_successors_ahead(tb, 0);
+        }
+        int r = int(jit_->enter(fn, &cpu_));
         tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));  // chains may have moved on
         return r;
     }
@@ -259,6 +315,10 @@ void Executor::run() {
             cpu_.code_ready.store(false, std::memory_order_relaxed);
             install_compiled();
             last = nullptr;
+            if (opts_.mode == ExecMode::Tiered && jit_ && jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
+                // Bounded code cache: start over; hot code is recompiled as it turns hot again.
+                flush();
+            }
         }
         if (cache_.dead() > kMaxDeadBlocks) {
             flush();
@@ -317,8 +377,19 @@ void Executor::print_stats(FILE* out) {
             cpu_.mem_accesses ? 1.0 - double(cpu_.data_tlb_misses) / double(cpu_.mem_accesses) : 1.0);
     if (jit_) {
         jit::JitStats j = jit_->stats();
+        // jit mode: the second thread's engine compiled blocks ahead of time.
+        jit::Jit* ahead = opts_.mode == ExecMode::Jit && compiler_ ? compiler_->jit() : nullptr;
+        if (ahead) {
+            jit::JitStats a = ahead->stats();
+            j.blocks_compiled += a.blocks_compiled;
+            j.code_bytes += a.code_bytes;
+            j.compile_ns += a.compile_ns;
+            j.freed += a.freed;
+        }
         fprintf(out, "stats: blocks compiled %" PRIu64 ", compile time %.3f s, code cache %" PRIu64 " bytes, freed %" PRIu64,
                 j.blocks_compiled, double(j.compile_ns) / 1e9, j.code_bytes, j.freed);
+        if (ahead)
+            fprintf(out, ", ahead of time %" PRIu64 " (run %" PRIu64 ")", ahead->stats().blocks_compiled, ahead_used_);
         if (compiler_) fprintf(out, ", dropped stale %" PRIu64, compiler_->dropped());
         fputc('\n', out);
     }

@@ -27,6 +27,7 @@ struct ExecOptions {
     uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled
     uint32_t region_blocks = 8;         // tiered: blocks compiled together (1: no regions)
     bool count_accesses = false;        // compiled code counts loads and stores (always in lockstep)
+    bool compile_ahead = true;          // jit: a second thread compiles blocks' successors ahead
     uint64_t max_compiled_bytes = 256ull << 20;  // code cache bound: flush everything beyond it
 };
 
@@ -50,7 +51,11 @@ public:
 
 private:
     TB* lookup();
-    TB* translate(uint64_t phys_pc, uint32_t flags);
+    // ahead: a successor translated before it runs (not compiled here; no guest-visible effect).
+    TB* translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahead = false);
+    // jit: tb's code, compiled now unless the second thread has it (or is about to).
+    jit::BlockFn ensure_compiled(TB* tb);
+    void compile_successors_ahead(TB* tb, unsigned depth);
     // Runs tb (and, for compiled code, whatever it chains to); tb becomes the block that returned.
     int execute(TB*& tb);
     void install_compiled();
@@ -66,7 +71,8 @@ private:
     ExecOptions opts_;
     std::unique_ptr<jit::Jit> own_jit_;  // jit and lockstep modes
     jit::Jit* jit_ = nullptr;            // the engine in use (tiered: the compiler's, once it exists)
-    std::unique_ptr<BackgroundCompiler> compiler_;
+    std::unique_ptr<BackgroundCompiler> compiler_;  // tiered: hot code; jit: successors ahead
+    uint64_t ahead_used_ = 0;  // jit: blocks whose code came from the second thread
     std::unique_ptr<Lockstep> lockstep_;
     uint64_t bytes_at_flush_ = 0;
     uint64_t epoch_ = 0;  // bumped by flush(): compile results from before it are dropped

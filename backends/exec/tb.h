@@ -27,6 +27,8 @@ struct TB {
     uint64_t page2 = ~0ull;  // second physical code page, if the block straddles
     uint32_t guest_insns = 0;
     bool valid = true;
+    bool ran = false;              // jit: has run (its code was needed)
+    uint8_t ahead_depth = 0xff;    // jit: its successors were queued ahead from this depth
     TB* chain[ir::kChainSlots] = {};  // direct successors, same virtual page only
     // The successors' JIT code, read by this block's compiled exits to tail-call them.
     jit::BlockFn jit_chain[ir::kChainSlots] = {};

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 
@@ -15,8 +16,9 @@ uint64_t now_ns() {
 }  // namespace
 
 BackgroundCompiler::BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready,
-                                       bool count_accesses)
-    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), count_accesses_(count_accesses), ready_(ready),
+                                       bool count_accesses, size_t max_batch, bool drop_stale)
+    : layout_cpu_(layout_cpu), keep_ir_(keep_ir), keep_asm_(keep_asm), count_accesses_(count_accesses),
+      max_batch_(max_batch), drop_stale_(drop_stale), ready_(ready),
       thread_([this] { worker(); }) {}
 
 BackgroundCompiler::~BackgroundCompiler() {
@@ -30,8 +32,9 @@ BackgroundCompiler::~BackgroundCompiler() {
     for (Result& r : done_) jit_->release_unused(r.code);  // results exist only if the engine does
 }
 
-void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains) {
-    Job job{members, epoch, now_ns(), {}, chains};
+void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains,
+                                 unsigned rank) {
+    Job job{members, epoch, now_ns(), rank, {}, chains};
     for (TB* m : members) job.blocks.push_back(m->ir);
     {
         std::lock_guard<std::mutex> g(mu_);
@@ -43,6 +46,24 @@ void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch
 size_t BackgroundCompiler::queued() {
     std::lock_guard<std::mutex> g(mu_);
     return jobs_.size();
+}
+
+BackgroundCompiler::Claim BackgroundCompiler::claim(const TB* tb) {
+    std::lock_guard<std::mutex> g(mu_);
+    for (auto it = jobs_.begin(); it != jobs_.end(); ++it)
+        if (it->members[0] == tb) {
+            jobs_.erase(it);
+            return Claim::Queued;
+        }
+    if (std::find(compiling_.begin(), compiling_.end(), tb) != compiling_.end()) return Claim::Compiling;
+    for (const Result& r : done_)
+        if (r.members[0] == tb) return Claim::Done;
+    return Claim::None;
+}
+
+void BackgroundCompiler::wait_compiled(const TB* tb) {
+    std::unique_lock<std::mutex> lk(mu_);
+    batch_done_.wait(lk, [&] { return std::find(compiling_.begin(), compiling_.end(), tb) == compiling_.end(); });
 }
 
 std::vector<BackgroundCompiler::Result> BackgroundCompiler::take_done() {
@@ -71,17 +92,23 @@ void BackgroundCompiler::worker() {
             uint64_t now = now_ns();
             size_t blocks = 0;  // -d out_asm: one job per object
             while (!jobs_.empty()) {
-                Job& newest = jobs_.back();
-                if (now - newest.queued_ns > kStaleNs) {  // and so is everything before it
+                // The next job: lowest rank, newest among equals (jobs_ is oldest first).
+                auto next = std::prev(jobs_.end());
+                for (auto it = jobs_.begin(); it != jobs_.end(); ++it)
+                    if (it->rank < next->rank) next = it;
+                for (auto it = std::next(next); it != jobs_.end(); ++it)
+                    if (it->rank == next->rank) next = it;
+                if (drop_stale_ && now - next->queued_ns > kStaleNs) {  // and so is everything before it
                     for (Job& j : jobs_) stale.push_back(std::move(j));
                     jobs_.clear();
                     break;
                 }
-                if (!batch.empty() && (keep_asm_ || blocks + newest.blocks.size() > kMaxBatch)) break;
-                blocks += newest.blocks.size();
-                batch.push_back(std::move(newest));
-                jobs_.pop_back();
+                if (!batch.empty() && (keep_asm_ || blocks + next->blocks.size() > max_batch_)) break;
+                blocks += next->blocks.size();
+                batch.push_back(std::move(*next));
+                jobs_.erase(next);
             }
+            for (const Job& j : batch) compiling_.push_back(j.members[0]);
             for (Job& j : stale) done_.push_back(Result{std::move(j.members), j.epoch, {}, true});
             if (!stale.empty()) {
                 dropped_ += stale.size();
@@ -105,13 +132,15 @@ void BackgroundCompiler::worker() {
             code = jit_->compile_batch(regions, keep_ir_, keep_asm_);
         } catch (const std::exception& e) {
             fprintf(stderr, "tessera: background compile failed, blocks stay interpreted: %s\n", e.what());
-            continue;
         }
         std::lock_guard<std::mutex> g(mu_);
+        compiling_.clear();
+        batch_done_.notify_all();
         if (stop_) {
             for (jit::CompiledBlock& c : code) jit_->release_unused(c);
             return;
         }
+        if (code.empty()) continue;  // failed
         for (size_t k = 0; k < batch.size(); k++) done_.push_back(Result{batch[k].members, batch[k].epoch, std::move(code[k])});
         done_count_.store(done_.size(), std::memory_order_relaxed);
         ready_->store(true, std::memory_order_release);

@@ -18,12 +18,16 @@ class BackgroundCompiler {
 public:
     // The LLVM engine is created on the worker thread, so start-up never waits for it.
     // ready is set whenever a result is waiting (the vCPU's code_ready flag).
+    // max_batch: blocks per LLVM module (more amortise LLVM's cost per module; fewer give
+    // each result sooner). drop_stale: hand back jobs that waited too long (tiering).
     BackgroundCompiler(const Vcpu& layout_cpu, bool keep_ir, bool keep_asm, std::atomic<bool>* ready,
-                       bool count_accesses = false);
+                       bool count_accesses = false, size_t max_batch = 8, bool drop_stale = true);
     ~BackgroundCompiler();
     // Compiles members[0] together with the other members (a region): one function with an
     // entry per member (CompiledBlock::entries, in members' order).
-    void enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains);
+    // Among queued jobs the lowest rank goes first, the newest among equals.
+    void enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains,
+                 unsigned rank = 0);
     struct Result {
         std::vector<TB*> members;
         uint64_t epoch;
@@ -34,6 +38,11 @@ public:
     std::vector<Result> take_done();
     bool has_done() const { return done_count_.load(std::memory_order_relaxed) != 0; }
     size_t queued();
+    // Where the job headed by tb stands. Queued: it is taken out of the queue (the caller
+    // compiles tb itself). Compiling: wait_compiled(tb), then take_done().
+    enum class Claim { Queued, Compiling, Done, None };
+    Claim claim(const TB* tb);
+    void wait_compiled(const TB* tb);
     // Jobs handed back uncompiled because they went stale in the queue.
     uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
     // The engine, once the worker has created it (results exist only after that).
@@ -41,7 +50,6 @@ public:
 
 private:
     void worker();
-    static constexpr size_t kMaxBatch = 8;  // blocks per LLVM module
     // A job queued longer than this is dropped; its blocks are counted again, and queued
     // again if they are still hot. Boot code turns hot in waves and moves on: compiling
     // the backlog in order kept the compiler busy with code that no longer ran.
@@ -50,6 +58,7 @@ private:
         std::vector<TB*> members;
         uint64_t epoch;
         uint64_t queued_ns;
+        unsigned rank;
         std::vector<ir::Block> blocks;
         std::vector<jit::ChainInfo> chains;
     };
@@ -58,8 +67,12 @@ private:
     std::atomic<jit::Jit*> jit_ready_{nullptr};
     bool keep_ir_, keep_asm_;
     bool count_accesses_;
+    size_t max_batch_;
+    bool drop_stale_;
     std::mutex mu_;
     std::condition_variable cv_;
+    std::condition_variable batch_done_;
+    std::vector<const TB*> compiling_;  // heads of the batch being compiled
     std::deque<Job> jobs_;
     std::vector<Result> done_;
     std::atomic<size_t> done_count_{0};

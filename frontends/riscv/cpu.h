@@ -81,6 +81,7 @@ public:
     void raise_misaligned(uint64_t va, Access acc) override;
     uint32_t tb_flags() override;
     unsigned fetch_mmu_idx() override { return priv; }
+    bool fetch_walks_page_tables(unsigned idx) override { return idx != PRV_M && (satp >> 60) != 0; }
     bool translate_block(uint64_t pc, uint32_t flags, ir::Block& out, uint64_t* page2) override;
     void do_exception() override;
     bool do_interrupt() override;

@@ -74,13 +74,19 @@ bool store(Ctx& c, const Args& a, uint8_t memop) {
 
 bool trans_lui(Ctx& c, const Args& a) { c.set_x(a.rd, c.imm(a.imm)); return true; }
 bool trans_auipc(Ctx& c, const Args& a) { c.set_x(a.rd, c.imm(int64_t(c.pc) + a.imm)); return true; }
+// x1 and x5 are the link registers: the return address is where code runs next.
+static void note_call(Ctx& c, const Args& a) {
+    if (a.rd == 1 || a.rd == 5) c.b.block().return_pc = c.next_pc();
+}
 bool trans_jal(Ctx& c, const Args& a) {
+    note_call(c, a);
     c.set_x(a.rd, c.imm(int64_t(c.next_pc())));
     c.exit_to(c.pc + uint64_t(a.imm), 0);
     return true;
 }
 bool trans_jalr(Ctx& c, const Args& a) {
     Temp target = c.b.and_(c.b.add(c.x(a.rs1), c.imm(a.imm)), c.imm(~1ll));  // read rs1 before rd is written
+    note_call(c, a);
     c.set_x(a.rd, c.imm(int64_t(c.next_pc())));
     c.exit_ind(target);
     return true;

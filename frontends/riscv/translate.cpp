@@ -32,6 +32,11 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
         if ((lo & 3) == 3) {
             uint16_t hi;
             if ((pc_cur & ~PAGE_MASK) == PAGE_SIZE - 2) {  // straddles into the next page
+                if (fetch_ahead) {
+                    if (n == 0) return false;
+                    c.exit_to(pc_cur, 0);
+                    break;
+                }
                 uint64_t pa2;
                 const uint8_t* p2 = code_ptr(pc_cur + 2, fetch_idx);
                 if (!p2 || !code_phys(pc_cur + 2, fetch_idx, &pa2)) {

@@ -73,6 +73,7 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     if (!parse_exec_mode(cfg_.exec, &eo.mode)) throw ConfigError{"unknown exec mode '" + cfg_.exec + "'"};
     if (cfg_.hot_threshold) eo.hot_threshold = cfg_.hot_threshold;
     if (cfg_.region_blocks) eo.region_blocks = cfg_.region_blocks;
+    eo.compile_ahead = cfg_.compile_ahead;
     eo.count_accesses = cfg_.count_accesses;
     exec_ = std::make_unique<Executor>(*cpu_, tbs_, eo);
     as_.on_code_write = [this](uint64_t page) { tbs_.invalidate_page(page); };

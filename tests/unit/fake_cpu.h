@@ -34,6 +34,7 @@ public:
     void raise_misaligned(uint64_t va, Access acc) override { raise_bus_fault(va, acc); }
     uint32_t tb_flags() override { return 0; }
     unsigned fetch_mmu_idx() override { return 0; }
+    bool fetch_walks_page_tables(unsigned) override { return false; }
     bool translate_block(uint64_t, uint32_t, ir::Block&, uint64_t*) override { return false; }
     void do_exception() override { exception_pending = false; }
     bool do_interrupt() override { return false; }

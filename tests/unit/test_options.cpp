@@ -50,4 +50,7 @@ TEST_CASE("accelerator properties") {
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,turbo=on"}), ConfigError);
     CHECK(parse_options({"-accel", "tcg,region=8"}).machine_cfg.region_blocks == 8);
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,region=0"}), ConfigError);
+    CHECK(parse_options({}).machine_cfg.compile_ahead);
+    CHECK(!parse_options({"-accel", "tcg,exec=jit,ahead=off"}).machine_cfg.compile_ahead);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,ahead=maybe"}), ConfigError);
 }
