@@ -129,6 +129,15 @@ void Executor::compile_now(TB* tb) {
     if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", tb->pc, tb->compiled.host_asm.c_str());
 }
 
+// Entries before a block is worth compiling: at least hot_threshold, and enough to have run
+// hot_insns guest instructions in it. A compile costs milliseconds of LLVM on the other core,
+// which slows this one a little too (shared caches and memory, or a VM's host): a 3-instruction
+// block run 64 times had not earned that; one that ran 100k instructions likely runs as many again.
+uint32_t Executor::hot_count(const TB& tb) const {
+    uint64_t by_insns = opts_.hot_insns / std::max<uint32_t>(1, tb.guest_insns);
+    return uint32_t(std::min<uint64_t>(std::max<uint64_t>(opts_.hot_threshold, by_insns), UINT32_MAX));
+}
+
 TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahead) {
     auto tb = std::make_unique<TB>();
     tb->key = TbKey{phys_pc, flags};
@@ -145,7 +154,7 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
     tb->guest_insns = tb->ir.guest_insns;
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
-    if (opts_.mode == ExecMode::Tiered) tb->code->hot = opts_.hot_threshold;
+    if (opts_.mode == ExecMode::Tiered) tb->code->hot = hot_count(*tb);
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
     TB* t = cache_.insert(std::move(tb));
@@ -221,7 +230,7 @@ void Executor::install_compiled() {
             for (TB* m : r.members)
                 if (m->valid && !m->jit_fn.load(std::memory_order_relaxed)) {
                     m->code->entries = 0;
-                    m->code->hot = opts_.hot_threshold;
+                    m->code->hot = hot_count(*m);
                 }
             continue;
         }

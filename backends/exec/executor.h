@@ -24,7 +24,8 @@ bool parse_exec_mode(const std::string& s, ExecMode* out);
 
 struct ExecOptions {
     ExecMode mode = ExecMode::Interp;
-    uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled
+    uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled, at least...
+    uint64_t hot_insns = 100000;        // ...and enough that it ran this many guest instructions
     uint32_t region_blocks = 8;         // tiered: blocks compiled together (1: no regions)
     bool count_accesses = false;        // compiled code counts loads and stores (always in lockstep)
     bool compile_ahead = true;          // jit: a second thread compiles blocks' successors ahead
@@ -60,6 +61,7 @@ private:
     int execute(TB*& tb);
     void install_compiled();
     void compile_now(TB* tb);
+    uint32_t hot_count(const TB& tb) const;
     jit::ChainInfo chain_info(TB* tb);
     void enqueue_region(TB* head);
     void clear_ibc();

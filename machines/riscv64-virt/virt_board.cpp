@@ -71,7 +71,10 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
 
     ExecOptions eo;
     if (!parse_exec_mode(cfg_.exec, &eo.mode)) throw ConfigError{"unknown exec mode '" + cfg_.exec + "'"};
-    if (cfg_.hot_threshold) eo.hot_threshold = cfg_.hot_threshold;
+    if (cfg_.hot_threshold) {  // given explicitly: exactly that many runs
+        eo.hot_threshold = cfg_.hot_threshold;
+        eo.hot_insns = 0;
+    }
     if (cfg_.region_blocks) eo.region_blocks = cfg_.region_blocks;
     eo.compile_ahead = cfg_.compile_ahead;
     eo.count_accesses = cfg_.count_accesses;
