@@ -84,14 +84,16 @@ void Executor::enqueue_region(TB* head) {
     const size_t kMaxMembers = opts_.region_blocks;
     constexpr uint32_t kMaxInsns = 256;
     std::vector<TB*> members{head};
+    head->queued = true;  // and keeps counting: hot again while it waits, it is promoted
     uint32_t insns = head->guest_insns;
     for (size_t k = 0; k < members.size(); k++)
         for (TB* next : members[k]->chain) {
             if (!next || !next->valid || members.size() >= kMaxMembers || insns + next->guest_insns > kMaxInsns) continue;
             if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.flags != head->key.flags) continue;
             if (std::find(members.begin(), members.end(), next) != members.end()) continue;
-            if (!next->code->hot) continue;  // already queued or compiled: each block is compiled once
-            next->code->hot = 0;             // it gets its entry into this region instead
+            if (next->queued || next->jit_fn.load(std::memory_order_relaxed)) continue;  // each block is compiled once
+            next->queued = true;  // it gets its entry into this region instead
+            next->code->hot = 0;  // only the head keeps counting
             members.push_back(next);
             insns += next->guest_insns;
         }
@@ -229,6 +231,7 @@ void Executor::install_compiled() {
             if (r.epoch != epoch_) continue;  // flushed meanwhile: the members are gone
             for (TB* m : r.members)
                 if (m->valid && !m->jit_fn.load(std::memory_order_relaxed)) {
+                    m->queued = false;
                     m->code->entries = 0;
                     m->code->hot = hot_count(*m);
                 }
@@ -250,6 +253,8 @@ void Executor::install_compiled() {
                 engine->release(parts[k]);
                 continue;
             }
+            m->queued = false;
+            m->code->hot = 0;
             m->compiled = std::move(parts[k]);
             m->jit_owner = engine;
             m->jit_fn.store(m->compiled.fn, std::memory_order_release);
@@ -291,8 +296,9 @@ int Executor::execute(TB*& tb) {
             return r;
         }
         if (tb->code->hot && ++tb->code->entries >= tb->code->hot) {
-            tb->code->hot = 0;  // queued once
-            enqueue_region(tb);
+            tb->code->entries = 0;
+            if (tb->queued) compiler_->promote(tb);  // still hot while it waits: compile it sooner
+            else enqueue_region(tb);
         }
         int r = interp::run(*tb->code, cpu_, true);
         tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));

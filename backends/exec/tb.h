@@ -27,6 +27,7 @@ struct TB {
     uint64_t page2 = ~0ull;  // second physical code page, if the block straddles
     uint32_t guest_insns = 0;
     bool valid = true;
+    bool queued = false;           // tiered: waiting to be compiled (a region's head or member)
     bool ran = false;              // jit: has run (its code was needed)
     uint8_t ahead_depth = 0xff;    // jit: its successors were queued ahead from this depth
     TB* chain[ir::kChainSlots] = {};  // direct successors, same virtual page only

@@ -43,6 +43,18 @@ void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch
     cv_.notify_one();
 }
 
+void BackgroundCompiler::promote(const TB* head) {
+    std::lock_guard<std::mutex> g(mu_);
+    for (auto it = jobs_.begin(); it != jobs_.end(); ++it)
+        if (it->members[0] == head) {
+            Job job = std::move(*it);
+            jobs_.erase(it);
+            job.queued_ns = now_ns();
+            jobs_.push_back(std::move(job));
+            return;
+        }
+}
+
 size_t BackgroundCompiler::queued() {
     std::lock_guard<std::mutex> g(mu_);
     return jobs_.size();

@@ -38,6 +38,8 @@ public:
     std::vector<Result> take_done();
     bool has_done() const { return done_count_.load(std::memory_order_relaxed) != 0; }
     size_t queued();
+    // The job headed by head is still hot while it waits: it becomes the newest job.
+    void promote(const TB* head);
     // Where the job headed by tb stands. Queued: it is taken out of the queue (the caller
     // compiles tb itself). Compiling: wait_compiled(tb), then take_done().
     enum class Claim { Queued, Compiling, Done, None };
