@@ -3,9 +3,9 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <iterator>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 
 namespace tessera {
 
