@@ -56,6 +56,18 @@ struct Translation {
     bool read, write, exec;  // permissions granted for this mmu index on this page
 };
 
+class Vcpu;
+
+// The per-vCPU indirect branch cache: a guest pc in one mode (translation flags) to its
+// block's code. Compiled code follows jit_fn; the interpreter follows interp_code (a block
+// that has no compiled code). The executor fills it and clears it when code changes.
+struct IbcEntry {
+    uint64_t pc;
+    uint64_t flags;
+    int64_t (*jit_fn)(Vcpu*);
+    const void* interp_code;
+};
+
 class Vcpu {
 public:
     explicit Vcpu(AddressSpace& as) : as(as) { tlb_flush(); }
@@ -92,6 +104,8 @@ public:
                at(&stop_requested) == 5 && at(&code_ready) == 6 && at(&code_changed) == 7;
     }
     bool exception_pending = false;
+    const IbcEntry* ibc = nullptr;  // set by the executor; index (pc >> 1) & ibc_mask
+    uint32_t ibc_mask = 0;
     // Translating ahead of execution (jit mode): the block must not read a second page,
     // whose page walk could set accessed bits for code that never runs.
     bool fetch_ahead = false;

@@ -57,22 +57,30 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready, opts_.count_accesses, 1,
                                                          false);
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
+    cpu_.ibc = ibc_.get();
+    cpu_.ibc_mask = IBC_SIZE - 1;
 }
 
 Executor::~Executor() {
+    cpu_.ibc = nullptr;
     cache_.on_invalidate = nullptr;
     cache_.flush();     // blocks release their code into the engine...
     compiler_.reset();  // ...before the worker (and a tiered engine) goes away
 }
 
 void Executor::clear_ibc() {
-    for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, 0};
+    for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
 }
 
 void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
     jit::IbcEntry& e = ibc_[(pc >> 1) & (IBC_SIZE - 1)];
+    if (opts_.mode == ExecMode::Lockstep) return;  // every block returns to the loop there
     jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
-    if (fn && e.fn != fn && opts_.mode != ExecMode::Lockstep) e = jit::IbcEntry{pc, flags, fn, 0};
+    if (fn) {
+        if (e.jit_fn != fn) e = jit::IbcEntry{pc, flags, fn, nullptr};
+    } else if (e.interp_code != tb->code.get()) {
+        e = jit::IbcEntry{pc, flags, nullptr, tb->code.get()};
+    }
 }
 
 // A hot block is compiled with the blocks it has been seen to chain to on the same page
@@ -156,6 +164,7 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
     tb->guest_insns = tb->ir.guest_insns;
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
+    tb->code->flags = flags;
     if (opts_.mode == ExecMode::Tiered) tb->code->hot = hot_count(*tb);
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
@@ -259,6 +268,8 @@ void Executor::install_compiled() {
             m->jit_owner = engine;
             m->jit_fn.store(m->compiled.fn, std::memory_order_release);
             TbCache::unlink_interp(m);
+            jit::IbcEntry& e = ibc_[(m->pc >> 1) & (IBC_SIZE - 1)];
+            if (e.interp_code == m->code.get()) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};  // now compiled
             if (k) continue;
             if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", m->pc, m->compiled.llvm_ir.c_str());
             if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", m->pc, m->compiled.host_asm.c_str());

@@ -235,12 +235,26 @@ L_exit_tb : {
     cpu->last_block = code->tb;
     return slot;
 }
-L_exit_ind:
-    cpu->pc = A;
+L_exit_ind : {
+    uint64_t target = A;
+    cpu->pc = target;
     cpu->insn_count += uint64_t(ip->imm2);
     cpu->mem_accesses += ip->mask;
+    // Through the indirect branch cache to a block without compiled code, in the same mode
+    // (a mode change, ip->aux, always returns).
+    if (follow_chains && !ip->aux && cpu->ibc) {
+        const IbcEntry& e = cpu->ibc[(target >> 1) & cpu->ibc_mask];
+        const Code* next = static_cast<const Code*>(e.interp_code);
+        if (next && e.pc == target && e.flags == code->flags && !cpu->exit_pending() &&
+            !(next->hot && ++next->entries >= next->hot)) {
+            code = next;
+            base = ip = code->insns.data();
+            goto* ip->handler;
+        }
+    }
     cpu->last_block = code->tb;
     return EXIT_NOCHAIN;
+}
 fault : {
     unsigned g = code->guest_index[size_t(ip - base)];
     cpu->pc = code->insn_pc[g];

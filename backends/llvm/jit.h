@@ -29,12 +29,7 @@ struct CompiledBlock {
 };
 
 // The per-vCPU indirect branch cache compiled code consults for jalr-style exits.
-struct IbcEntry {
-    uint64_t pc;
-    uint64_t flags;
-    BlockFn fn;
-    uint64_t pad;
-};
+using tessera::IbcEntry;
 
 // Where a block's compiled exits may continue without returning to the executor.
 struct ChainInfo {

@@ -537,7 +537,7 @@ public:
             Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
             Value* epc = B.CreateLoad(i64, e);
             Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));
-            Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, fn)));
+            Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, jit_fn)));
             Value* hit = B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags)));
             Value* fn = B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
             tail_call_unless_requested(fn, uint64_t(-1), target);

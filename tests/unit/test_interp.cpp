@@ -246,3 +246,61 @@ TEST_CASE("the exit word is one aligned 64-bit word, and any of its flags makes 
     cpu.kick.store(1);
     CHECK(cpu.exit_pending());
 }
+
+TEST_CASE("an indirect exit continues through the branch cache only in the same mode, and counts") {
+    AddressSpace as;
+    test::FakeCpu cpu{as};
+    // Block A at 0x1000: x0 += 1, then jump to the pc in x1 (an indirect exit).
+    Block a;
+    Builder ba{a};
+    ba.insn_start(0x1000);
+    ba.st_env(ba.add(ba.ld_env(Type::I64, cpu.reg_off(0)), ba.movi(Type::I64, 1)), cpu.reg_off(0));
+    ba.exit_ind(ba.ld_env(Type::I64, cpu.reg_off(1)));
+    // Block B at 0x2000: x2 = 7, then leave through chain slot 0.
+    Block b;
+    Builder bb{b};
+    bb.insn_start(0x2000);
+    bb.st_env(bb.movi(Type::I64, 7), cpu.reg_off(2));
+    bb.exit_tb(0x3000, 0);
+    REQUIRE(verify(a) == "");
+    REQUIRE(verify(b) == "");
+    auto ca = interp::compile(a, interp::frame_offset(cpu));
+    auto cb = interp::compile(b, interp::frame_offset(cpu));
+    int tag_a = 0, tag_b = 0;
+    ca->tb = &tag_a;
+    cb->tb = &tag_b;
+    ca->flags = cb->flags = 5;
+    IbcEntry cache[4] = {};
+    for (auto& e : cache) e.pc = ~0ull;
+    cpu.ibc = cache;
+    cpu.ibc_mask = 3;
+    cpu.regs[1] = 0x2000;
+    IbcEntry& slot = cache[(0x2000 >> 1) & 3];
+
+    SUBCASE("no entry: back to the executor") {
+        CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
+        CHECK(cpu.pc == 0x2000);
+        CHECK(cpu.last_block == &tag_a);
+        CHECK(cpu.regs[2] == 0);
+    }
+    SUBCASE("an entry in the same mode: straight into the next block") {
+        slot = IbcEntry{0x2000, 5, nullptr, cb.get()};
+        CHECK(interp::run(*ca, cpu, true) == 0);
+        CHECK(cpu.pc == 0x3000);
+        CHECK(cpu.last_block == &tag_b);
+        CHECK(cpu.regs[2] == 7);
+        CHECK(cpu.insn_count == 2);
+    }
+    SUBCASE("another mode, another pc, or a hot block: back to the executor") {
+        slot = IbcEntry{0x2000, 6, nullptr, cb.get()};
+        CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
+        slot = IbcEntry{0x2004, 5, nullptr, cb.get()};
+        CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
+        slot = IbcEntry{0x2000, 5, nullptr, cb.get()};
+        cb->hot = 1;  // tiering: reaching the count returns so the block can be queued
+        CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
+        CHECK(cpu.regs[2] == 0);
+        CHECK(cpu.regs[0] == 3);
+    }
+    cpu.ibc = nullptr;
+}
