@@ -95,8 +95,10 @@ public:
     // inside one compiled function must return so the executor retranslates.
     bool code_changed = false;
     bool exit_pending() const {
-        using word = uint64_t __attribute__((may_alias));  // read across the fields on purpose
-        return *reinterpret_cast<const volatile word*>(&kick) != 0;
+        // One relaxed atomic load across the fields, on purpose: other threads set kick and
+        // code_ready atomically, and an atomic read of the word does not race with them.
+        using word = uint64_t __attribute__((may_alias));
+        return __atomic_load_n(reinterpret_cast<const word*>(&kick), __ATOMIC_RELAXED) != 0;
     }
     bool exit_word_layout_ok() const {
         auto at = [this](const void* p) { return static_cast<const char*>(p) - reinterpret_cast<const char*>(&kick); };
