@@ -50,12 +50,12 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         jit_ = own_jit_.get();
     }
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    if (opts_.mode == ExecMode::Tiered)
-        compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready, opts_.count_accesses);
-    // jit: one block per module, so the block the vCPU waits for is never behind others.
-    if (opts_.mode == ExecMode::Jit && opts_.compile_ahead)
-        compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready, opts_.count_accesses, 1,
-                                                         false);
+    // tiered: hot regions in batches, stale jobs dropped. jit (compile ahead): one block per
+    // module, so the block the vCPU waits for is never behind others, and nothing dropped.
+    bool ahead = opts_.mode == ExecMode::Jit && opts_.compile_ahead;
+    if (opts_.mode == ExecMode::Tiered || ahead)
+        compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready,
+                                                         opts_.count_accesses, ahead ? 1 : 8, !ahead);
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
     cpu_.ibc = ibc_.get();
     cpu_.ibc_mask = IBC_SIZE - 1;
@@ -152,11 +152,12 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
     auto tb = std::make_unique<TB>();
     tb->key = TbKey{phys_pc, flags};
     tb->pc = pc;
+    bool was_pending = cpu_.exception_pending;
     cpu_.fetch_ahead = ahead;
     bool ok = cpu_.translate_block(pc, flags, tb->ir, &tb->page2);
     cpu_.fetch_ahead = false;
     if (!ok) {
-        if (ahead) cpu_.exception_pending = false;  // it may never run: nothing to report
+        if (ahead) cpu_.exception_pending = was_pending;  // it may never run: nothing to report
         return nullptr;
     }
     ir::optimize(tb->ir);

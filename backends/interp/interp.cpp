@@ -12,6 +12,12 @@ using namespace detail;
 
 namespace {
 
+// Whether the loop continues into next (a chained or cached successor): not if another thread
+// or a helper asked the executor to look, nor when tiering's count says next turned hot.
+inline bool may_continue(const Code* next, const Vcpu* cpu) {
+    return next && !cpu->exit_pending() && !(next->hot && ++next->entries >= next->hot);
+}
+
 inline uint64_t do_div(Op op, uint64_t a, uint64_t b, unsigned bits) {
     uint64_t m = type_mask(bits);
     int64_t sa = int64_t(sx(a, bits)), sb = int64_t(sx(b, bits));
@@ -224,9 +230,7 @@ L_exit_tb : {
     int slot = ip->aux;
     if (follow_chains && slot < int(ir::kChainSlots)) {
         const Code* next = code->next[slot];
-        // Continue into the successor unless another thread or a helper asked the loop to look.
-        if (next && !cpu->exit_pending() &&
-            !(next->hot && ++next->entries >= next->hot)) {
+        if (may_continue(next, cpu)) {
             code = next;
             base = ip = code->insns.data();
             goto* ip->handler;
@@ -245,8 +249,7 @@ L_exit_ind : {
     if (follow_chains && !ip->aux && cpu->ibc) {
         const IbcEntry& e = cpu->ibc[(target >> 1) & cpu->ibc_mask];
         const Code* next = static_cast<const Code*>(e.interp_code);
-        if (next && e.pc == target && e.flags == code->flags && !cpu->exit_pending() &&
-            !(next->hot && ++next->entries >= next->hot)) {
+        if (e.pc == target && e.flags == code->flags && may_continue(next, cpu)) {
             code = next;
             base = ip = code->insns.data();
             goto* ip->handler;
