@@ -18,11 +18,15 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N][,ahead=on|off]\n"
+           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N][,baseline=on|off]\n"
+           "            [,ahead=on|off]\n"
            "                      execution engine (default tiered; threshold: runs before a block is\n"
            "                      compiled, default 64 and 100000 guest instructions in it; region:\n"
-           "                      blocks compiled together, default 8; ahead: jit\n"
-           "                      compiles blocks' successors on a second thread, default on)\n"
+           "                      blocks compiled together, default 8; baseline: jit and lockstep\n"
+           "                      compile blocks first with the fast x86-64 code generator, LLVM\n"
+           "                      recompiling hot code (default on for jit, off for lockstep);\n"
+           "                      ahead: jit without baseline compiles blocks' successors on a\n"
+           "                      second thread, default on)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
@@ -93,6 +97,10 @@ void parse_accel(const std::string& v, Options& o) {
             o.machine_cfg.region_blocks = uint32_t(n);
         } else if (prop == "ahead=on" || prop == "ahead=off") {
             o.machine_cfg.compile_ahead = prop == "ahead=on";
+        } else if (prop == "baseline=on" || prop == "baseline=off") {
+            o.machine_cfg.baseline = prop == "baseline=on";
+        } else if (prop.rfind("baseline=", 0) == 0) {
+            throw ConfigError{"-accel: baseline must be on or off, not '" + prop.substr(9) + "'"};
         } else if (prop.rfind("ahead=", 0) == 0) {
             throw ConfigError{"-accel: ahead must be on or off, not '" + prop.substr(6) + "'"};
         } else {

@@ -7,6 +7,7 @@
 #include "backends/exec/tiering.h"
 #include "backends/interp/interp.h"
 #include "backends/llvm/jit.h"
+#include "backends/x64/baseline.h"
 #include "ir/opt.h"
 #include "util/log.h"
 
@@ -45,15 +46,23 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         clear_ibc();
         cpu_.code_changed = true;  // compiled loops must not run stale code
     };
-    if (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep) {
-        own_jit_ = std::make_unique<jit::Jit>(cpu, opts_.count_accesses || opts_.mode == ExecMode::Lockstep);
-        jit_ = own_jit_.get();
+    bool compiles = opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep;
+    if (compiles && opts_.baseline) {
+        try {
+            baseline_ = std::make_unique<x64::Baseline>(cpu);
+        } catch (const std::runtime_error& e) {  // no executable memory of our own: LLVM only
+            log_printf("baseline code generator unavailable (%s): compiling with LLVM only\n", e.what());
+        }
     }
+    // With the baseline, jit needs LLVM's engine on this thread only for a block the baseline
+    // cannot compile; lockstep always has one.
+    if (compiles && (!baseline_ || opts_.mode == ExecMode::Lockstep)) own_jit();
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
-    // tiered: hot regions in batches, stale jobs dropped. jit (compile ahead): one block per
-    // module, so the block the vCPU waits for is never behind others, and nothing dropped.
-    bool ahead = opts_.mode == ExecMode::Jit && opts_.compile_ahead;
-    if (opts_.mode == ExecMode::Tiered || ahead)
+    // tiered, and jit with the baseline: hot regions in batches, stale jobs dropped. jit
+    // compiling ahead: one block per module, so the block the vCPU waits for is never behind
+    // others, and nothing dropped.
+    bool ahead = opts_.mode == ExecMode::Jit && !baseline_ && opts_.compile_ahead;
+    if (opts_.mode == ExecMode::Tiered || (opts_.mode == ExecMode::Jit && baseline_) || ahead)
         compiler_ = std::make_unique<BackgroundCompiler>(cpu, keep_ir, log_enabled(LOG_OUT_ASM), &cpu.code_ready,
                                                          opts_.count_accesses, ahead ? 1 : 8, !ahead);
     if (opts_.mode == ExecMode::Lockstep) lockstep_ = std::make_unique<Lockstep>(cpu_, *jit_);
@@ -66,6 +75,22 @@ Executor::~Executor() {
     cache_.on_invalidate = nullptr;
     cache_.flush();     // blocks release their code into the engine...
     compiler_.reset();  // ...before the worker (and a tiered engine) goes away
+}
+
+jit::Jit& Executor::own_jit() {
+    if (!own_jit_) {
+        own_jit_ = std::make_unique<jit::Jit>(cpu_, opts_.count_accesses || opts_.mode == ExecMode::Lockstep);
+        jit_ = own_jit_.get();
+    }
+    return *own_jit_;
+}
+
+// Any compiled code, LLVM's or the baseline's: both trampolines do the same.
+int64_t Executor::enter(jit::BlockFn fn) { return baseline_ ? baseline_->enter(fn, &cpu_) : jit_->enter(fn, &cpu_); }
+
+uint64_t Executor::llvm_code_bytes() const {
+    jit::Jit* bg = compiler_ ? compiler_->jit() : nullptr;
+    return (own_jit_ ? own_jit_->stats().code_bytes : 0) + (bg ? bg->stats().code_bytes : 0);
 }
 
 void Executor::clear_ibc() {
@@ -99,7 +124,7 @@ void Executor::enqueue_region(TB* head) {
             if (!next || !next->valid || members.size() >= kMaxMembers || insns + next->guest_insns > kMaxInsns) continue;
             if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.flags != head->key.flags) continue;
             if (std::find(members.begin(), members.end(), next) != members.end()) continue;
-            if (next->queued || next->jit_fn.load(std::memory_order_relaxed)) continue;  // each block is compiled once
+            if (next->queued || next->compiled.fn) continue;  // each block is compiled by LLVM once
             next->queued = true;  // it gets its entry into this region instead
             next->code->hot = 0;  // only the head keeps counting
             members.push_back(next);
@@ -123,7 +148,8 @@ bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
 void Executor::flush() {
     cache_.flush();
     clear_ibc();
-    if (jit_) bytes_at_flush_ = jit_->stats().code_bytes;
+    if (baseline_) baseline_->reset();  // no block, chain or cache entry refers to its code now
+    bytes_at_flush_ = llvm_code_bytes();
     epoch_++;
     stats.flushes++;
 }
@@ -132,11 +158,25 @@ void Executor::compile_now(TB* tb) {
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
     // Lockstep compares block by block: its compiled code always returns to the loop.
     jit::ChainInfo chain = chain_info(tb);
-    tb->compiled = jit_->compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM), opts_.mode == ExecMode::Lockstep ? nullptr : &chain);
-    tb->jit_owner = jit_;
+    tb->compiled = own_jit().compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM), opts_.mode == ExecMode::Lockstep ? nullptr : &chain);
+    tb->jit_owner = own_jit_.get();
     tb->jit_fn.store(tb->compiled.fn, std::memory_order_release);
     if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", tb->pc, tb->compiled.llvm_ir.c_str());
     if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", tb->pc, tb->compiled.host_asm.c_str());
+}
+
+bool Executor::compile_baseline(TB* tb) {
+    bool lockstep = opts_.mode == ExecMode::Lockstep;  // compares block by block: always returns
+    bool keep_asm = log_enabled(LOG_OUT_ASM) || lockstep;
+    jit::ChainInfo chain = chain_info(tb);
+    std::string text;
+    jit::BlockFn fn = baseline_->compile(*tb->code, lockstep ? nullptr : &chain, opts_.mode == ExecMode::Jit,
+                                         keep_asm ? &text : nullptr);
+    if (!fn) return false;
+    tb->jit_fn.store(fn, std::memory_order_release);
+    if (lockstep) tb->compiled.host_asm = text;  // for a divergence report
+    if (log_enabled(LOG_OUT_ASM)) log_printf("OUT (baseline): pc=0x%" PRIx64 "\n%s\n", tb->pc, text.c_str());
+    return true;
 }
 
 // Entries before a block is worth compiling: at least hot_threshold, and enough to have run
@@ -166,11 +206,12 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
     tb->code->flags = flags;
-    if (opts_.mode == ExecMode::Tiered) tb->code->hot = hot_count(*tb);
+    if (opts_.mode == ExecMode::Tiered || (opts_.mode == ExecMode::Jit && baseline_)) tb->code->hot = hot_count(*tb);
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
     TB* t = cache_.insert(std::move(tb));
-    if (!ahead && (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep)) compile_now(t);
+    if (!ahead && (opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep))
+        if (!baseline_ || !compile_baseline(t)) compile_now(t);
     return t;
 }
 
@@ -240,7 +281,7 @@ void Executor::install_compiled() {
         if (r.dropped) {  // stale in the queue: members still running turn hot again
             if (r.epoch != epoch_) continue;  // flushed meanwhile: the members are gone
             for (TB* m : r.members)
-                if (m->valid && !m->jit_fn.load(std::memory_order_relaxed)) {
+                if (m->valid && !m->compiled.fn) {
                     m->queued = false;
                     m->code->entries = 0;
                     m->code->hot = hot_count(*m);
@@ -248,7 +289,7 @@ void Executor::install_compiled() {
             continue;
         }
         jit::Jit* engine = compiler_->jit();  // exists: it produced this result
-        if (opts_.mode == ExecMode::Tiered) jit_ = engine;
+        if (opts_.mode == ExecMode::Tiered || !jit_) jit_ = engine;
         if (r.epoch != epoch_) {  // flushed meanwhile: the members are gone
             engine->release_unused(r.code);
             continue;
@@ -259,7 +300,7 @@ void Executor::install_compiled() {
         parts[0] = std::move(r.code);
         for (size_t k = 0; k < parts.size(); k++) {
             TB* m = r.members[k];
-            if (!m->valid || m->jit_fn.load(std::memory_order_relaxed)) {  // invalidated meanwhile
+            if (!m->valid || m->compiled.fn) {  // invalidated meanwhile
                 engine->release(parts[k]);
                 continue;
             }
@@ -267,10 +308,16 @@ void Executor::install_compiled() {
             m->code->hot = 0;
             m->compiled = std::move(parts[k]);
             m->jit_owner = engine;
+            jit::BlockFn old = m->jit_fn.load(std::memory_order_relaxed);  // baseline code, if any
             m->jit_fn.store(m->compiled.fn, std::memory_order_release);
             TbCache::unlink_interp(m);
             jit::IbcEntry& e = ibc_[(m->pc >> 1) & (IBC_SIZE - 1)];
             if (e.interp_code == m->code.get()) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};  // now compiled
+            if (old) {  // code chaining to the baseline code, or caching it, moves on to LLVM's
+                for (auto [src, slot] : m->incoming)
+                    if (src->chain[slot] == m && src->jit_chain[slot] == old) src->jit_chain[slot] = m->compiled.fn;
+                if (e.jit_fn == old) e.jit_fn = m->compiled.fn;
+            }
             if (k) continue;
             if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", m->pc, m->compiled.llvm_ir.c_str());
             if (log_enabled(LOG_OUT_ASM)) log_printf("OUT: pc=0x%" PRIx64 "\n%s\n", m->pc, m->compiled.host_asm.c_str());
@@ -290,12 +337,19 @@ int Executor::execute(TB*& tb) {
         stats.jit_blocks_executed++;
         jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
         if (!fn) fn = ensure_compiled(tb);
-        if (compiler_ && !tb->ran) {  // the block's first run
+        if (baseline_) {
+            // Its baseline code counted it hot and returned (or it came back hot some other way).
+            if (tb->code->hot && tb->code->entries >= tb->code->hot) {
+                tb->code->entries = 0;
+                if (tb->queued) compiler_->promote(tb);
+                else enqueue_region(tb);
+            }
+        } else if (compiler_ && !tb->ran) {  // the block's first run
             tb->ran = true;
             if (tb->jit_owner != jit_) ahead_used_++;
             compile_successors_ahead(tb, 0);
         }
-        int r = int(jit_->enter(fn, &cpu_));
+        int r = int(enter(fn));
         tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));  // chains may have moved on
         return r;
     }
@@ -303,7 +357,7 @@ int Executor::execute(TB*& tb) {
         jit::BlockFn fn = tb->jit_fn.load(std::memory_order_acquire);
         if (fn) {
             stats.jit_blocks_executed++;
-            int r = int(jit_->enter(fn, &cpu_));
+            int r = int(enter(fn));
             tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));
             return r;
         }
@@ -342,12 +396,12 @@ void Executor::run() {
             cpu_.code_ready.store(false, std::memory_order_relaxed);
             install_compiled();
             last = nullptr;
-            if (opts_.mode == ExecMode::Tiered && jit_ && jit_->stats().code_bytes - bytes_at_flush_ > opts_.max_compiled_bytes) {
+            if ((opts_.mode == ExecMode::Tiered || baseline_) && llvm_code_bytes() - bytes_at_flush_ > opts_.max_compiled_bytes) {
                 // Bounded code cache: start over; hot code is recompiled as it turns hot again.
                 flush();
             }
         }
-        if (cache_.dead() > kMaxDeadBlocks) {
+        if (cache_.dead() > kMaxDeadBlocks || (baseline_ && baseline_->nearly_full())) {
             flush();
             last = nullptr;
         }
@@ -402,12 +456,13 @@ void Executor::print_stats(FILE* out) {
             stats.jit_blocks_executed, stats.chained, stats.lookups, stats.exceptions, stats.interrupts, stats.flushes,
             cpu_.mem_accesses, cpu_.tlb_misses, cpu_.data_tlb_misses,
             cpu_.mem_accesses ? 1.0 - double(cpu_.data_tlb_misses) / double(cpu_.mem_accesses) : 1.0);
-    if (jit_) {
-        jit::JitStats j = jit_->stats();
-        // jit mode: the second thread's engine compiled blocks ahead of time.
-        jit::Jit* ahead = opts_.mode == ExecMode::Jit && compiler_ ? compiler_->jit() : nullptr;
-        if (ahead) {
-            jit::JitStats a = ahead->stats();
+    // LLVM: this thread's engine and the second thread's (hot regions, or compiling ahead).
+    jit::Jit* bg = compiler_ ? compiler_->jit() : nullptr;
+    if (own_jit_ || bg) {
+        jit::JitStats j;
+        for (jit::Jit* e : {own_jit_.get(), bg}) {
+            if (!e) continue;
+            jit::JitStats a = e->stats();
             j.blocks_compiled += a.blocks_compiled;
             j.code_bytes += a.code_bytes;
             j.compile_ns += a.compile_ns;
@@ -415,10 +470,15 @@ void Executor::print_stats(FILE* out) {
         }
         fprintf(out, "stats: blocks compiled %" PRIu64 ", compile time %.3f s, code cache %" PRIu64 " bytes, freed %" PRIu64,
                 j.blocks_compiled, double(j.compile_ns) / 1e9, j.code_bytes, j.freed);
-        if (ahead)
-            fprintf(out, ", ahead of time %" PRIu64 " (run %" PRIu64 ")", ahead->stats().blocks_compiled, ahead_used_);
+        if (opts_.mode == ExecMode::Jit && !baseline_ && bg)
+            fprintf(out, ", ahead of time %" PRIu64 " (run %" PRIu64 ")", bg->stats().blocks_compiled, ahead_used_);
         if (compiler_) fprintf(out, ", dropped stale %" PRIu64, compiler_->dropped());
         fputc('\n', out);
+    }
+    if (baseline_) {
+        x64::BaselineStats b = baseline_->stats();
+        fprintf(out, "stats: baseline blocks %" PRIu64 ", compile time %.3f s, code %" PRIu64 " bytes (in use %zu), unsupported %" PRIu64 "\n",
+                b.blocks, double(b.ns) / 1e9, b.bytes, baseline_->bytes_used(), b.unsupported);
     }
 }
 

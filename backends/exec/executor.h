@@ -15,6 +15,9 @@ namespace tessera {
 namespace jit {
 class Jit;
 }
+namespace x64 {
+class Baseline;
+}
 class BackgroundCompiler;
 class Lockstep;
 
@@ -28,7 +31,11 @@ struct ExecOptions {
     uint64_t hot_insns = 100000;        // ...and enough that it ran this many guest instructions
     uint32_t region_blocks = 8;         // tiered: blocks compiled together (1: no regions)
     bool count_accesses = false;        // compiled code counts loads and stores (always in lockstep)
-    bool compile_ahead = true;          // jit: a second thread compiles blocks' successors ahead
+    bool compile_ahead = true;          // jit without baseline: a second thread compiles successors ahead
+    // jit and lockstep: blocks are first compiled by the baseline x86-64 code generator
+    // (backends/x64) instead of LLVM. jit then recompiles hot regions with LLVM on a second
+    // thread, as tiered does; lockstep checks the baseline code instead of LLVM's.
+    bool baseline = false;
     uint64_t max_compiled_bytes = 256ull << 20;  // code cache bound: flush everything beyond it
 };
 
@@ -61,6 +68,10 @@ private:
     int execute(TB*& tb);
     void install_compiled();
     void compile_now(TB* tb);
+    bool compile_baseline(TB* tb);  // false: the block needs LLVM
+    jit::Jit& own_jit();            // created on first use
+    int64_t enter(jit::BlockFn fn);
+    uint64_t llvm_code_bytes() const;
     uint32_t hot_count(const TB& tb) const;
     jit::ChainInfo chain_info(TB* tb);
     void enqueue_region(TB* head);
@@ -72,6 +83,7 @@ private:
     TbCache& cache_;
     ExecOptions opts_;
     std::unique_ptr<jit::Jit> own_jit_;  // jit and lockstep modes
+    std::unique_ptr<x64::Baseline> baseline_;  // jit and lockstep with opts_.baseline
     jit::Jit* jit_ = nullptr;            // the engine in use (tiered: the compiler's, once it exists)
     std::unique_ptr<BackgroundCompiler> compiler_;  // tiered: hot code; jit: successors ahead
     uint64_t ahead_used_ = 0;  // jit: blocks whose code came from the second thread

@@ -101,7 +101,8 @@ void Lockstep::report(TB& tb, const std::string& what, int r1, int r2) {
     fprintf(o, "interpreter effects:\n%s", describe_stores(interp_log_).c_str());
     fprintf(o, "jit effects:\n%s", describe_stores(jit_log_).c_str());
     fprintf(o, "IR:\n%s", ir::print(tb.ir).c_str());
-    fprintf(o, "LLVM IR (before optimisation):\n%s\n", tb.compiled.llvm_ir.c_str());
+    if (!tb.compiled.llvm_ir.empty()) fprintf(o, "LLVM IR (before optimisation):\n%s\n", tb.compiled.llvm_ir.c_str());
+    else fprintf(o, "host code (baseline code generator):\n%s\n", tb.compiled.host_asm.c_str());
 }
 
 }  // namespace tessera

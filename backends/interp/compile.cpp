@@ -234,7 +234,14 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
         }
         if (!emitted[n] || pl.skip[n]) continue;
         CInsn c{};
-        c.handler = plan[n].special != NSPECIAL ? t.special[plan[n].special] : t.ops[size_t(i.op)];
+        // The handler and its kind (for code generators that read the plan, backends/x64).
+        auto pick = [&](Special sp) {
+            c.handler = t.special[sp];
+            c.kind = uint8_t(kKindSpecial + sp);
+        };
+        c.handler = t.ops[size_t(i.op)];
+        c.kind = uint8_t(i.op);
+        if (plan[n].special != NSPECIAL) pick(plan[n].special);
         c.imm2 = plan[n].imm2;
         auto slot = [&](uint32_t s) { return s == ir::NO_TEMP ? zero_off : pl.off[s]; };
         c.d = slot(i.dst);
@@ -250,27 +257,27 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
         switch (i.op) {
         case Op::ld: {
             static const Special ld[4][2] = {{LD_U8, LD_S8}, {LD_U16, LD_S16}, {LD_U32, LD_S32}, {LD_64, LD_64}};
-            c.handler = t.special[ld[i.aux & ir::MO_SIZE][(i.aux & ir::MO_SIGN) ? 1 : 0]];
+            pick(ld[i.aux & ir::MO_SIZE][(i.aux & ir::MO_SIGN) ? 1 : 0]);
             break;
         }
         case Op::st: {
             static const Special st[4] = {ST_8, ST_16, ST_32, ST_64};
-            c.handler = t.special[st[i.aux & ir::MO_SIZE]];
+            pick(st[i.aux & ir::MO_SIZE]);
             break;
         }
         case Op::ld_env:
-            if (c.bits == 64) c.handler = t.special[LD_ENV64];
+            if (c.bits == 64) pick(LD_ENV64);
             break;
         case Op::st_env:
-            if (c.bits == 64) c.handler = t.special[ST_ENV64];
+            if (c.bits == 64) pick(ST_ENV64);
             break;
         case Op::call:
-            if (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_MAY_RAISE) c.handler = t.special[CALL_RAISE];
+            if (reinterpret_cast<const ir::Helper*>(i.imm)->flags & ir::HF_MAY_RAISE) pick(CALL_RAISE);
             c.imm = int64_t(reinterpret_cast<intptr_t>(reinterpret_cast<const ir::Helper*>(i.imm)->fn));
             break;
         case Op::brcond:
             if (c.bits == 64 && unsigned(i.cond) <= unsigned(ir::Cond::GEU))
-                c.handler = t.special[BR_EQ + unsigned(i.cond)];
+                pick(Special(BR_EQ + unsigned(i.cond)));
             fixups.push_back(code->insns.size());
             break;
         case Op::br: fixups.push_back(code->insns.size()); break;

@@ -18,31 +18,6 @@ inline bool may_continue(const Code* next, const Vcpu* cpu) {
     return next && !cpu->exit_pending() && !(next->hot && ++next->entries >= next->hot);
 }
 
-inline uint64_t do_div(Op op, uint64_t a, uint64_t b, unsigned bits) {
-    uint64_t m = type_mask(bits);
-    int64_t sa = int64_t(sx(a, bits)), sb = int64_t(sx(b, bits));
-    uint64_t ua = a & m, ub = b & m;
-    switch (op) {
-    case Op::divu: return ub ? ua / ub : m;
-    case Op::remu: return ub ? ua % ub : ua;
-    case Op::divs:
-        if (!sb) return m;
-        if (sb == -1) return uint64_t(-uint64_t(sa)) & m;  // MIN / -1 wraps to MIN
-        return uint64_t(sa / sb) & m;
-    default:  // rems
-        if (!sb) return ua;
-        if (sb == -1) return 0;
-        return uint64_t(sa % sb) & m;
-    }
-}
-
-inline uint64_t do_mulh(Op op, uint64_t a, uint64_t b, unsigned bits) {
-    __int128 x = op == Op::mulhu ? __int128(a & type_mask(bits)) : __int128(int64_t(sx(a, bits)));
-    __int128 y = op == Op::mulhs ? __int128(int64_t(sx(b, bits))) : __int128(b & type_mask(bits));
-    if (op == Op::mulhu) return uint64_t((unsigned __int128)(a & type_mask(bits)) * (unsigned __int128)(b & type_mask(bits)) >> bits) & type_mask(bits);
-    return uint64_t((x * y) >> bits) & type_mask(bits);
-}
-
 }  // namespace
 
 static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_chains);

@@ -11,11 +11,13 @@
 namespace tessera::interp {
 
 enum : int { EXIT_NOCHAIN = -1, EXIT_EXCEPTION = -2 };
+constexpr uint8_t kKindSpecial = uint8_t(ir::Op::COUNT);
 
 struct CInsn {
     const void* handler;
     uint32_t d, a, b, c, e;
-    uint8_t bits, cond, aux, pad;
+    uint8_t bits, cond, aux;
+    uint8_t kind;   // the handler chosen: an ir::Op, or kKindSpecial + detail::Special
     uint64_t mask;  // the type's value mask; exits: loads and stores made up to this exit
     int64_t imm;
     int64_t imm2;  // constant second operand (_ri forms), address displacement (ld/st), insns retired (exits)

@@ -49,13 +49,28 @@ T check(Expected<T> v) {
     return std::move(*v);
 }
 
+std::string disassemble_bytes(const uint8_t* p, size_t n) {
+    static LLVMDisasmContextRef dis = LLVMCreateDisasm(sys::getProcessTriple().c_str(), nullptr, 0, nullptr, nullptr);
+    std::string out;
+    size_t off = 0;
+    while (off < n) {
+        char line[128];
+        size_t len = dis ? LLVMDisasmInstruction(dis, const_cast<uint8_t*>(p) + off, n - off, off, line, sizeof line) : 0;
+        if (!len) break;
+        char buf[160];
+        snprintf(buf, sizeof buf, "  %04zx: %s\n", off, line);
+        out += buf;
+        off += len;
+    }
+    return out;
+}
+
 std::string disassemble_text(StringRef obj_bytes) {
     auto obj = object::ObjectFile::createObjectFile(MemoryBufferRef(obj_bytes, "block"));
     if (!obj) {
         consumeError(obj.takeError());
         return "<no object>\n";
     }
-    static LLVMDisasmContextRef dis = LLVMCreateDisasm(sys::getProcessTriple().c_str(), nullptr, 0, nullptr, nullptr);
     std::string out;
     for (const object::SectionRef& s : (*obj)->sections()) {
         if (!s.isText()) continue;
@@ -64,17 +79,7 @@ std::string disassemble_text(StringRef obj_bytes) {
             consumeError(contents.takeError());
             continue;
         }
-        auto* p = reinterpret_cast<uint8_t*>(const_cast<char*>(contents->data()));
-        size_t n = contents->size(), off = 0;
-        while (off < n) {
-            char line[128];
-            size_t len = dis ? LLVMDisasmInstruction(dis, p + off, n - off, off, line, sizeof line) : 0;
-            if (!len) break;
-            char buf[160];
-            snprintf(buf, sizeof buf, "  %04zx: %s\n", off, line);
-            out += buf;
-            off += len;
-        }
+        out += disassemble_bytes(reinterpret_cast<const uint8_t*>(contents->data()), contents->size());
     }
     return out;
 }
@@ -114,6 +119,27 @@ void perf_map_add(const std::string& object, const std::vector<std::string>& nam
     fflush(g_perf_map);
 }
 }  // namespace
+
+bool perf_map_enabled() {
+    std::lock_guard<std::mutex> g(g_perf_mu);
+    return g_perf_map != nullptr;
+}
+
+void perf_map_add(const void* start, size_t size, const std::string& name) {
+    std::lock_guard<std::mutex> g(g_perf_mu);
+    if (!g_perf_map) return;
+    fprintf(g_perf_map, "%" PRIxPTR " %zx %s\n", reinterpret_cast<uintptr_t>(start), size, name.c_str());
+    fflush(g_perf_map);
+}
+
+std::string disassemble_host(const uint8_t* code, size_t n) {
+    static std::once_flag init;
+    std::call_once(init, [] {
+        InitializeNativeTarget();
+        InitializeNativeTargetDisassembler();
+    });
+    return disassemble_bytes(code, n);
+}
 
 void enable_perf_map() {
     std::lock_guard<std::mutex> g(g_perf_mu);

@@ -45,9 +45,15 @@ struct JitStats {
     uint64_t blocks_compiled = 0, code_bytes = 0, compile_ns = 0, freed = 0;
 };
 
+// Host machine code as text, one instruction per line (-d out_asm).
+std::string disassemble_host(const uint8_t* code, size_t n);
+
 // -perfmap: every compiled block is listed in /tmp/perf-<pid>.map, so `perf report`
 // names the guest pc of JIT code. Call before compiling anything.
 void enable_perf_map();
+bool perf_map_enabled();
+// One more map line: code made elsewhere (the baseline code generator).
+void perf_map_add(const void* start, size_t size, const std::string& name);
 
 class Jit {
 public:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""exec=jit compiles blocks' successors on a second thread (ahead=on, the default): some
+"""exec=jit,baseline=off compiles blocks' successors on a second thread (ahead=on, the default): some
 blocks must get their code that way and run it, and the guest must see exactly what it sees
 with ahead=off (same output, same instruction count).
 
@@ -12,7 +12,7 @@ tessera, elf = sys.argv[1], sys.argv[2]
 failures = []
 runs = {}
 for ahead in ("on", "off"):
-    r = subprocess.run([tessera, "-M", "riscv64-virt", "-accel", f"tcg,exec=jit,ahead={ahead}", "-bios", "none",
+    r = subprocess.run([tessera, "-M", "riscv64-virt", "-accel", f"tcg,exec=jit,baseline=off,ahead={ahead}", "-bios", "none",
                         "-nographic", "-d", "stats", "-kernel", elf], capture_output=True, text=True, timeout=120)
     insns = re.search(r"stats: guest insns (\d+)", r.stderr)
     if r.returncode != 0 or not insns:

@@ -35,7 +35,7 @@ std::string hex(uint64_t v) {
 
 }  // namespace
 
-FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mode) {
+FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mode, bool baseline) {
     AddressSpace as;
     load_memory(as, s, init);
     riscv::RiscvCpu cpu(as, 0);
@@ -52,6 +52,7 @@ FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mo
     as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
     ExecOptions opts;
     opts.mode = mode;
+    opts.baseline = baseline;
     bool timed_out = false, diverged = false;
     {
         Executor exec(cpu, cache, opts);

@@ -23,7 +23,7 @@ struct FinalState {
 // Tessera: a bare hart in M-mode on a RAM-only address space, run by the Executor in the
 // given mode until the final ecall traps to a wfi loop and the hart halts. Adding an
 // execution mode needs nothing here: the mode goes straight into ExecOptions.
-FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mode);
+FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mode, bool baseline = false);
 
 // Documented QEMU 5.0 deviations from the RISC-V spec met while running on Unicorn.
 // Each is detected on the actual operands just before the instruction executes, and the

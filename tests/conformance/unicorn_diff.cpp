@@ -29,9 +29,17 @@ namespace {
 
 constexpr unsigned kMaxReports = 10;  // full reports; later failures get one line
 
+// The executor under test.
+struct Engine {
+    ExecMode mode = ExecMode::Interp;
+    bool baseline = false;
+    std::string name() const { return std::string(exec_mode_name(mode)) + (baseline ? " (baseline)" : ""); }
+};
+
 struct Options {
     std::vector<uint64_t> seeds;
     ExecMode mode = ExecMode::Interp;
+    bool baseline = false;  // jit, lockstep: the baseline x86-64 code generator instead of LLVM
     bool verbose = false;
     bool stats = false;
 };
@@ -39,7 +47,7 @@ struct Options {
 [[noreturn]] void usage_error(const std::string& msg) {
     fprintf(stderr, "tessera_conformance_unicorn: %s\n", msg.c_str());
     fprintf(stderr, "usage: tessera_conformance_unicorn [--seeds FILE] [--random N [--seed S]] [--only SEED] "
-                    "[--mode interp|jit|tiered|lockstep] [--verbose] [--stats]\n");
+                    "[--mode interp|jit|tiered|lockstep] [--baseline] [--verbose] [--stats]\n");
     exit(2);
 }
 
@@ -92,6 +100,8 @@ Options parse(int argc, char** argv) {
         } else if (a == "--mode") {
             std::string m = value();
             if (!parse_exec_mode(m, &o.mode)) usage_error("--mode: unknown execution mode: " + m);
+        } else if (a == "--baseline") {
+            o.baseline = true;
         } else if (a == "--verbose") {
             o.verbose = true;
         } else if (a == "--stats") {
@@ -167,9 +177,9 @@ struct Outcome {
     uint64_t executed = 0;
 };
 
-Outcome run_both(const Stream& s, const InitialState& init, ExecMode mode) {
+Outcome run_both(const Stream& s, const InitialState& init, const Engine& mode) {
     Outcome o;
-    FinalState t = run_on_tessera(s, init, mode);
+    FinalState t = run_on_tessera(s, init, mode.mode, mode.baseline);
     FinalState u = run_on_unicorn(s, init, &o.dev);
     o.executed = u.executed;
     o.diffs = compare(t, u, final_kinds(s, init.fkind), init);
@@ -178,7 +188,7 @@ Outcome run_both(const Stream& s, const InitialState& init, ExecMode mode) {
 
 // Smallest k such that the first k instructions already disagree: prefix(k - 1) agrees
 // and prefix(k) does not, so instruction k - 1 ran on equal states and left different ones.
-size_t bisect(const TestCase& tc, ExecMode mode) {
+size_t bisect(const TestCase& tc, const Engine& mode) {
     size_t lo = 0, hi = tc.stream.insns.size();
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -213,9 +223,9 @@ void print_initial(const InitialState& st) {
            st.fflags, kDataBase, kDataBase + kDataSize);
 }
 
-void report(uint64_t seed, const TestCase& tc, const Outcome& o, ExecMode mode) {
+void report(uint64_t seed, const TestCase& tc, const Outcome& o, const Engine& mode) {
     printf("=== MISMATCH: seed %#" PRIx64 " (%zu instructions, mode %s) ===\n", seed, tc.stream.insns.size(),
-           exec_mode_name(mode));
+           mode.name().c_str());
     for (const std::string& d : o.diffs) printf("  %s\n", d.c_str());
     size_t k = bisect(tc, mode);
     const Insn& bad = tc.stream.insns[k];
@@ -229,7 +239,8 @@ void report(uint64_t seed, const TestCase& tc, const Outcome& o, ExecMode mode) 
     printf("stream (>> marks the divergence):\n");
     print_stream(tc.stream, long(k));
     for (const std::string& n : o.dev.notes) printf("  unicorn deviation handled: %s\n", n.c_str());
-    printf("reproduce: tessera_conformance_unicorn --only %#" PRIx64 " --mode %s\n\n", seed, exec_mode_name(mode));
+    printf("reproduce: tessera_conformance_unicorn --only %#" PRIx64 " --mode %s%s\n\n", seed, exec_mode_name(mode.mode),
+           mode.baseline ? " --baseline" : "");
 }
 
 }  // namespace
@@ -245,7 +256,7 @@ int main(int argc, char** argv) {
         TestCase tc = generate(seed);
         insns += tc.stream.insns.size();
         for (const Insn& in : tc.stream.insns) per_pattern[size_t(in.pat - riscv::kPatterns)]++;
-        Outcome o = run_both(tc.stream, tc.init, opt.mode);
+        Outcome o = run_both(tc.stream, tc.init, Engine{opt.mode, opt.baseline});
         executed += o.executed;
         total.fminmax_snan += o.dev.fminmax_snan;
         total.fma_inf_zero += o.dev.fma_inf_zero;
@@ -262,7 +273,7 @@ int main(int argc, char** argv) {
         }
         failed++;
         failures.push_back(seed);
-        if (reports++ < kMaxReports) report(seed, tc, o, opt.mode);
+        if (reports++ < kMaxReports) report(seed, tc, o, Engine{opt.mode, opt.baseline});
         else printf("MISMATCH: seed %#" PRIx64 ": %s\n", seed, o.diffs[0].c_str());
         fflush(stdout);
     }

@@ -53,4 +53,8 @@ TEST_CASE("accelerator properties") {
     CHECK(parse_options({}).machine_cfg.compile_ahead);
     CHECK(!parse_options({"-accel", "tcg,exec=jit,ahead=off"}).machine_cfg.compile_ahead);
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,ahead=maybe"}), ConfigError);
+    CHECK(parse_options({}).machine_cfg.baseline == -1);  // the mode decides
+    CHECK(parse_options({"-accel", "tcg,exec=jit,baseline=off"}).machine_cfg.baseline == 0);
+    CHECK(parse_options({"-accel", "tcg,exec=lockstep,baseline=on"}).machine_cfg.baseline == 1);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,baseline=yes"}), ConfigError);
 }

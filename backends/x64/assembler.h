@@ -1,0 +1,99 @@
+// A small x86-64 assembler: the instruction forms the baseline code generator needs,
+// encoded into a byte vector, with labels for forward and backward jumps.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <vector>
+
+namespace tessera::x64 {
+
+enum Reg : int8_t { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15, NOREG = -1 };
+
+// x86 condition codes (the low nibble of Jcc/SETcc/CMOVcc).
+enum Cc : uint8_t { O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G };
+
+// [base + index*2^scale + disp]
+struct Mem {
+    Reg base;
+    int32_t disp = 0;
+    Reg index = NOREG;
+    uint8_t scale = 0;
+};
+
+// The two-operand integer ALU group (opcode extension = its number).
+enum Alu : uint8_t { ADD = 0, OR = 1, AND = 4, SUB = 5, XOR = 6, CMP = 7 };
+enum Shift : uint8_t { SHL = 4, SHR = 5, SAR = 7 };
+
+struct Label {
+    int64_t pos = -1;            // bound position, or -1
+    std::vector<size_t> fixups;  // rel32 fields waiting for it
+};
+
+class Assembler {
+public:
+    std::vector<uint8_t> code;
+    size_t here() const { return code.size(); }
+
+    // Moves. w: 64-bit operand size (else 32-bit, which zero-extends into the register).
+    void mov(bool w, Reg dst, Mem src) { op_mem({0x8b}, w, dst, src); }
+    void mov(bool w, Mem dst, Reg src) { op_mem({0x89}, w, src, dst); }
+    void mov(bool w, Reg dst, Reg src) { op_rr({0x89}, w, src, dst); }
+    void mov8(Mem dst, Reg src) { op_mem({0x88}, false, src, dst, true); }
+    void mov16(Mem dst, Reg src) { prefix16(); op_mem({0x89}, false, src, dst); }
+    void movzx8(Reg dst, Mem src) { op_mem({0x0f, 0xb6}, false, dst, src); }
+    void movzx16(Reg dst, Mem src) { op_mem({0x0f, 0xb7}, false, dst, src); }
+    void movzx8(Reg dst, Reg src) { op_rr({0x0f, 0xb6}, false, dst, src, true); }
+    void movzx16(Reg dst, Reg src) { op_rr({0x0f, 0xb7}, false, dst, src); }
+    void movsx8(Reg dst, Reg src) { op_rr({0x0f, 0xbe}, true, dst, src, true); }
+    void movsx16(Reg dst, Reg src) { op_rr({0x0f, 0xbf}, true, dst, src); }
+    void movsxd(Reg dst, Reg src) { op_rr({0x63}, true, dst, src); }
+    void mov_imm(Reg dst, uint64_t imm);             // shortest form of a 64-bit constant
+    void mov_imm(Mem dst, int32_t imm);              // qword [dst] = sign-extended imm
+    void lea(Reg dst, Mem src) { op_mem({0x8d}, true, dst, src); }
+
+    // ALU: dst op= src.
+    void alu(Alu op, bool w, Reg dst, Reg src) { op_rr({uint8_t(op * 8 + 1)}, w, src, dst); }
+    void alu(Alu op, bool w, Reg dst, Mem src) { op_mem({uint8_t(op * 8 + 3)}, w, dst, src); }
+    void alu(Alu op, bool w, Mem dst, Reg src) { op_mem({uint8_t(op * 8 + 1)}, w, src, dst); }
+    void alu(Alu op, bool w, Reg dst, int32_t imm);
+    void alu(Alu op, bool w, Mem dst, int32_t imm);
+    void imul(bool w, Reg dst, Reg src) { op_rr({0x0f, 0xaf}, w, dst, src); }
+    void imul(bool w, Reg dst, Mem src) { op_mem({0x0f, 0xaf}, w, dst, src); }
+    void imul(bool w, Reg dst, Reg src, int32_t imm);
+    void neg(bool w, Reg r) { op_rr({0xf7}, w, Reg(3), r); }
+    void not_(bool w, Reg r) { op_rr({0xf7}, w, Reg(2), r); }
+    void shift_cl(Shift s, bool w, Reg r) { op_rr({0xd3}, w, Reg(s), r); }
+    void shift(Shift s, bool w, Reg r, uint8_t n);
+    void test(bool w, Reg a, Reg b) { op_rr({0x85}, w, b, a); }
+    void cmp8(Mem m, uint8_t imm) {
+        op_mem({0x80}, false, Reg(7), m);
+        code.push_back(imm);
+    }
+    void push(Reg r) { rex(false, 0, -1, r, false); code.push_back(uint8_t(0x50 + (r & 7))); }
+    void pop(Reg r) { rex(false, 0, -1, r, false); code.push_back(uint8_t(0x58 + (r & 7))); }
+    void setcc(Cc cc, Reg r8) { op_rr({0x0f, uint8_t(0x90 + cc)}, false, Reg(0), r8, true); }
+    void cmov(Cc cc, bool w, Reg dst, Reg src) { op_rr({0x0f, uint8_t(0x40 + cc)}, w, dst, src); }
+
+    // Control flow.
+    void jcc(Cc cc, Label& l);
+    void jmp(Label& l);
+    void jmp(Reg r) { op_rr({0xff}, false, Reg(4), r); }
+    void call(Reg r) { op_rr({0xff}, false, Reg(2), r); }
+    void ret() { code.push_back(0xc3); }
+    void bind(Label& l);
+    // True when every label used was bound (an unbound one would jump to garbage).
+    static bool bound(const Label& l) { return l.pos >= 0 || l.fixups.empty(); }
+
+private:
+    void prefix16() { code.push_back(0x66); }
+    void rex(bool w, int reg, int index, int base, bool byte_regs);
+    void modrm_mem(int reg, const Mem& m);
+    void op_mem(std::initializer_list<uint8_t> opc, bool w, Reg reg, const Mem& m, bool byte_reg = false);
+    void op_rr(std::initializer_list<uint8_t> opc, bool w, Reg reg, Reg rm, bool byte_regs = false);
+    void rel32_to(Label& l);
+    void put32(uint32_t v);
+    void put64(uint64_t v);
+};
+
+}  // namespace tessera::x64

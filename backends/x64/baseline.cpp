@@ -1,0 +1,636 @@
+// One x86-64 template per planned op. Register use: r12 holds the CPU state (env) for the
+// whole block (callee-saved in C, so helper calls keep it); rax, rcx, rdx, rsi, rdi and r8
+// are scratch within one op; nothing lives in a register from one op to the next.
+#include "backends/x64/baseline.h"
+
+#include <chrono>
+#include <cinttypes>
+#include <deque>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+#include "backends/interp/handlers.h"
+#include "backends/x64/assembler.h"
+
+// Every op of the table and every special handler needs a template: a missing case is an error.
+#pragma GCC diagnostic error "-Wswitch"
+
+extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t idx);
+extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
+
+namespace tessera::x64 {
+
+using interp::CInsn;
+using namespace interp::detail;
+
+static_assert(sizeof(TlbEntry) == 32 && offsetof(TlbEntry, tag_read) == 0 && offsetof(TlbEntry, tag_write) == 8 &&
+              offsetof(TlbEntry, addend) == 24);
+static_assert(sizeof(IbcEntry) == 32 && offsetof(IbcEntry, flags) == 8 && offsetof(IbcEntry, jit_fn) == 16);
+
+namespace {
+
+// mulh and division: rare enough for a call (op, a, b, bits).
+uint64_t arith(uint64_t op, uint64_t a, uint64_t b, uint64_t bits) {
+    Op o = Op(op);
+    if (o == Op::mulhs || o == Op::mulhu || o == Op::mulhsu) return do_mulh(o, a, b, unsigned(bits));
+    return do_div(o, a, b, unsigned(bits));
+}
+
+struct Unsupported {};
+
+Cc cc_of(ir::Cond c) {
+    switch (c) {
+    case ir::Cond::EQ: return E;
+    case ir::Cond::NE: return NE;
+    case ir::Cond::LT: return L;
+    case ir::Cond::GE: return GE;
+    case ir::Cond::LTU: return B;
+    case ir::Cond::GEU: return AE;
+    case ir::Cond::LE: return LE;
+    case ir::Cond::GT: return G;
+    case ir::Cond::LEU: return BE;
+    case ir::Cond::GTU: return A;
+    case ir::Cond::ALWAYS: break;
+    }
+    throw std::logic_error("baseline: no condition code for ALWAYS");
+}
+
+bool fits32(int64_t v) { return v == int64_t(int32_t(v)); }
+
+std::string hex(uint64_t v) {
+    char b[20];
+    snprintf(b, sizeof b, "%" PRIx64, v);
+    return b;
+}
+
+}  // namespace
+
+class Gen {
+public:
+    Gen(const Baseline::Layout& lay, const interp::Code& code, const jit::ChainInfo* chain)
+        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), labels_(code.insns.size() + 1) {}
+
+    void run(bool count_hot) {
+        a.alu(SUB, true, RSP, 8);  // entered like a call: align the stack for helper calls
+        if (count_hot) hot_check();
+        for (size_t k = 0; k < code_.insns.size(); k++) {
+            a.bind(labels_[k]);
+            const CInsn& c = code_.insns[k];
+            if (c.bits > 64) throw Unsupported{};
+            k_ = k;
+            emit(c);
+        }
+        for (auto& stub : cold_) stub();
+        for (auto& [key, label] : faults_) fault_stub(key.first, key.second, label);
+        for (const Label& l : labels_)
+            if (!Assembler::bound(l)) throw std::logic_error("baseline: branch to an unplaced label");
+    }
+
+    Assembler a;
+
+private:
+    Mem env(uint32_t off) const { return Mem{R12, int32_t(off)}; }
+    // Absent operands read 0 (the interpreter's zero slot; a helper without a result
+    // writes there, so it is not read here).
+    void load(Reg r, uint32_t off) {
+        if (off == zero_) a.alu(XOR, false, r, r);
+        else a.mov(true, r, env(off));
+    }
+    void load32(Reg r, uint32_t off) {
+        if (off == zero_) a.alu(XOR, false, r, r);
+        else a.mov(false, r, env(off));
+    }
+    void store(uint32_t off, Reg r) {
+        if (off != zero_) a.mov(true, env(off), r);
+    }
+    void zext(Reg r, unsigned from) {
+        if (from >= 64) return;
+        if (from == 32) a.mov(false, r, r);
+        else if (from == 16) a.movzx16(r, r);
+        else if (from == 8) a.movzx8(r, r);
+        else if (from < 32) a.alu(AND, false, r, int32_t((1u << from) - 1));
+        else {
+            a.shift(SHL, true, r, uint8_t(64 - from));
+            a.shift(SHR, true, r, uint8_t(64 - from));
+        }
+    }
+    void sext(Reg r, unsigned from) {
+        if (from >= 64) return;
+        if (from == 32) a.movsxd(r, r);
+        else if (from == 16) a.movsx16(r, r);
+        else if (from == 8) a.movsx8(r, r);
+        else {
+            a.shift(SHL, true, r, uint8_t(64 - from));
+            a.shift(SAR, true, r, uint8_t(64 - from));
+        }
+    }
+    // dst op= the operand at off (64-bit).
+    void alu_src(Alu op, bool w, Reg dst, uint32_t off) {
+        if (off == zero_) a.alu(op, w, dst, 0);
+        else a.alu(op, w, dst, env(off));
+    }
+    void alu_imm(Alu op, Reg dst, int64_t imm) {
+        if (fits32(imm)) {
+            a.alu(op, true, dst, int32_t(imm));
+        } else {
+            a.mov_imm(RCX, uint64_t(imm));
+            a.alu(op, true, dst, RCX);
+        }
+    }
+
+    // ---- ways out ----
+    void count_retired(int64_t insns, uint64_t mem) {
+        if (insns) a.alu(ADD, true, env(lay_.insn_count), int32_t(insns));
+        if (mem) a.alu(ADD, true, env(lay_.mem_accesses), int32_t(mem));
+    }
+    // Back to the executor: pc from pc_reg, this block named, exit code ret.
+    void leave(Reg pc_reg, int64_t ret) {
+        a.mov(true, env(lay_.pc), pc_reg);
+        a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(code_.tb)));
+        a.mov(true, env(lay_.last_block), RCX);
+        a.mov_imm(RAX, uint64_t(ret));
+        a.alu(ADD, true, RSP, 8);
+        a.ret();
+    }
+    // Continue in the code at rax unless it is null or someone asked the loop to look.
+    void tail_jump_unless_requested(Label& back) {
+        a.test(true, RAX, RAX);
+        a.jcc(E, back);
+        a.alu(CMP, true, env(lay_.exit_word), 0);
+        a.jcc(NE, back);
+        a.alu(ADD, true, RSP, 8);
+        a.jmp(RAX);
+    }
+    void hot_check() {
+        Label body;
+        a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&code_.entries)));
+        a.alu(ADD, false, Mem{RAX}, 1);
+        a.mov(false, RCX, Mem{RAX, int32_t(reinterpret_cast<const char*>(&code_.hot) - reinterpret_cast<const char*>(&code_.entries))});
+        a.test(false, RCX, RCX);
+        a.jcc(E, body);
+        a.alu(CMP, false, Mem{RAX}, RCX);
+        a.jcc(B, body);
+        a.mov_imm(RDX, code_.insn_pc[0]);
+        leave(RDX, interp::EXIT_NOCHAIN);
+        a.bind(body);
+    }
+    // The fault path of the current op: the state the interpreter leaves (shared per
+    // guest instruction and access count).
+    Label& fault() { return faults_[{code_.guest_index[k_], code_.mem_upto[k_]}]; }
+    void check_exception() {
+        a.cmp8(env(lay_.exception_pending), 0);
+        a.jcc(NE, fault());
+    }
+    void fault_stub(unsigned g, unsigned mem, Label& l) {
+        a.bind(l);
+        count_retired(g, mem);
+        a.mov_imm(RDX, code_.insn_pc[g]);
+        leave(RDX, interp::EXIT_EXCEPTION);
+    }
+
+    // ---- guest memory: the TLB hit check inline, the miss out of line ----
+    // rsi = va; on a hit rcx = the host addend, else a jump to miss. Clobbers rax.
+    void tlb_check(const CInsn& c, unsigned size, unsigned tag_field, Label& miss) {
+        load(RSI, c.a);
+        if (c.imm2) alu_imm(ADD, RSI, c.imm2);
+        static_assert(PAGE_BITS >= 5);
+        a.mov(true, RAX, RSI);
+        a.shift(SHR, true, RAX, PAGE_BITS - 5);  // (page number mod TLB_SIZE) * 32
+        a.alu(AND, false, RAX, int32_t((TLB_SIZE - 1) << 5));
+        a.mov(true, RCX, RSI);
+        a.alu(AND, true, RCX, int32_t(int64_t(PAGE_MASK | (size - 1))));
+        int32_t base = int32_t(lay_.tlb + uint64_t(c.imm) * TLB_SIZE * sizeof(TlbEntry));
+        a.alu(CMP, true, RCX, Mem{R12, base + int32_t(tag_field), RAX});
+        a.jcc(NE, miss);
+        a.mov(true, RCX, Mem{R12, base + int32_t(offsetof(TlbEntry, addend)), RAX});
+    }
+    void load_op(const CInsn& c, unsigned size, bool sign) {
+        Label& miss = kept_.emplace_back();  // referenced by the deferred miss path
+        Label& join = kept_.emplace_back();
+        tlb_check(c, size, offsetof(TlbEntry, tag_read), miss);
+        Mem host{RSI, 0, RCX};
+        switch (size) {
+        case 1: a.movzx8(RAX, host); break;
+        case 2: a.movzx16(RAX, host); break;
+        case 4: a.mov(false, RAX, host); break;
+        default: a.mov(true, RAX, host); break;
+        }
+        a.bind(join);
+        if (sign) sext(RAX, size * 8);
+        zext(RAX, c.bits);
+        store(c.d, RAX);
+        Label& flt = fault();
+        uint64_t mmu = uint64_t(c.imm);
+        cold_.push_back([this, &miss, &join, &flt, size, mmu] {
+            a.bind(miss);
+            a.mov(true, RDI, R12);
+            a.mov_imm(RDX, size);
+            a.mov_imm(RCX, mmu);
+            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&tessera_jit_load_slow)));
+            a.call(RAX);
+            a.cmp8(env(lay_.exception_pending), 0);
+            a.jcc(NE, flt);
+            a.jmp(join);
+        });
+    }
+    void store_op(const CInsn& c, unsigned size) {
+        Label& miss = kept_.emplace_back();
+        Label& join = kept_.emplace_back();
+        load(RDX, c.b);
+        tlb_check(c, size, offsetof(TlbEntry, tag_write), miss);
+        Mem host{RSI, 0, RCX};
+        switch (size) {
+        case 1: a.mov8(host, RDX); break;
+        case 2: a.mov16(host, RDX); break;
+        case 4: a.mov(false, host, RDX); break;
+        default: a.mov(true, host, RDX); break;
+        }
+        a.bind(join);
+        Label& flt = fault();
+        uint64_t mmu = uint64_t(c.imm);
+        cold_.push_back([this, &miss, &join, &flt, size, mmu] {
+            a.bind(miss);
+            a.mov(true, RDI, R12);
+            a.mov(true, RCX, RDX);
+            a.mov_imm(RDX, size);
+            a.mov_imm(R8, mmu);
+            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&tessera_jit_store_slow)));
+            a.call(RAX);
+            a.cmp8(env(lay_.exception_pending), 0);
+            a.jcc(NE, flt);
+            a.jmp(join);
+        });
+    }
+
+    // ---- integer ops ----
+    void binop(const CInsn& c, Alu op, bool masked) {
+        load(RAX, c.a);
+        alu_src(op, true, RAX, c.b);
+        if (masked) zext(RAX, c.bits);
+        store(c.d, RAX);
+    }
+    void binop_ri(const CInsn& c, Alu op) {
+        load(RAX, c.a);
+        alu_imm(op, RAX, c.imm2);
+        zext(RAX, c.bits);
+        store(c.d, RAX);
+    }
+    void mul(const CInsn& c, bool imm) {
+        load(RAX, c.a);
+        if (imm && fits32(c.imm2)) {
+            a.imul(true, RAX, RAX, int32_t(c.imm2));
+        } else {
+            if (imm) a.mov_imm(RCX, uint64_t(c.imm2));
+            else load(RCX, c.b);
+            a.imul(true, RAX, RCX);
+        }
+        zext(RAX, c.bits);
+        store(c.d, RAX);
+    }
+    void shift_op(const CInsn& c, Shift s, bool imm) {
+        unsigned bits = c.bits;
+        load(RAX, c.a);
+        if (bits == 64 || bits == 32) {  // the hardware masks the count the same way
+            if (imm) a.shift(s, bits == 64, RAX, uint8_t(uint64_t(c.imm2) & (bits - 1)));
+            else {
+                load(RCX, c.b);
+                a.shift_cl(s, bits == 64, RAX);
+            }
+        } else {
+            if (s == SHR) zext(RAX, bits);
+            if (s == SAR) sext(RAX, bits);
+            if (imm) a.shift(s, true, RAX, uint8_t(uint64_t(c.imm2) & (bits - 1)));
+            else {
+                load(RCX, c.b);
+                a.alu(AND, false, RCX, int32_t(bits - 1));
+                a.shift_cl(s, true, RAX);
+            }
+            zext(RAX, bits);
+        }
+        store(c.d, RAX);
+    }
+    void unary(const CInsn& c, bool negate) {
+        load(RAX, c.a);
+        if (negate) a.neg(true, RAX);
+        else a.not_(true, RAX);
+        zext(RAX, c.bits);
+        store(c.d, RAX);
+    }
+    void call_arith(const CInsn& c, Op op) {
+        load(RSI, c.a);
+        load(RDX, c.b);
+        a.mov_imm(RDI, uint64_t(op));
+        a.mov_imm(RCX, c.bits);
+        a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&arith)));
+        a.call(RAX);
+        store(c.d, RAX);
+    }
+    // Flags for "a cond b" at the op's width: both shifted to the top, where signed and
+    // unsigned order are those of the narrow values.
+    void compare(const CInsn& c, bool imm) {
+        load(RAX, c.a);
+        if (imm) a.mov_imm(RCX, uint64_t(c.imm2));
+        else load(RCX, c.b);
+        if (c.bits < 64) {
+            a.shift(SHL, true, RAX, uint8_t(64 - c.bits));
+            a.shift(SHL, true, RCX, uint8_t(64 - c.bits));
+        }
+        a.alu(CMP, true, RAX, RCX);
+    }
+    void setcond(const CInsn& c, bool imm) {
+        ir::Cond cond = ir::Cond(c.cond);
+        if (cond == ir::Cond::ALWAYS) {
+            a.mov_imm(RAX, 1);
+        } else {
+            compare(c, imm);
+            a.setcc(cc_of(cond), RAX);
+            a.movzx8(RAX, RAX);
+        }
+        store(c.d, RAX);
+    }
+    void branch64(const CInsn& c, Cc cc) {
+        load(RAX, c.a);
+        alu_src(CMP, true, RAX, c.b);
+        a.jcc(cc, labels_[size_t(c.imm)]);
+    }
+    // RV64 W ops: 32-bit op on the low words, result sign-extended.
+    void w_op(const CInsn& c, Alu op) {
+        load32(RAX, c.a);
+        alu_src(op, false, RAX, c.b);
+        a.movsxd(RAX, RAX);
+        store(c.d, RAX);
+    }
+    void w_shift(const CInsn& c, Shift s, bool imm) {
+        load32(RAX, c.a);
+        if (imm) a.shift(s, false, RAX, uint8_t(uint64_t(c.imm2) & 31));
+        else {
+            load(RCX, c.b);
+            a.shift_cl(s, false, RAX);
+        }
+        a.movsxd(RAX, RAX);
+        store(c.d, RAX);
+    }
+    void env_load(const CInsn& c) {
+        Mem m = env(uint32_t(c.imm));
+        switch (c.bits / 8) {
+        case 0: a.alu(XOR, false, RAX, RAX); break;
+        case 1: a.movzx8(RAX, m); break;
+        case 2: a.movzx16(RAX, m); break;
+        case 4: a.mov(false, RAX, m); break;
+        case 8: a.mov(true, RAX, m); break;
+        default: throw Unsupported{};
+        }
+        store(c.d, RAX);
+    }
+    void env_store(const CInsn& c) {
+        Mem m = env(uint32_t(c.imm));
+        load(RAX, c.a);
+        switch (c.bits / 8) {
+        case 0: break;
+        case 1: a.mov8(m, RAX); break;
+        case 2: a.mov16(m, RAX); break;
+        case 4: a.mov(false, m, RAX); break;
+        case 8: a.mov(true, m, RAX); break;
+        default: throw Unsupported{};
+        }
+    }
+    void helper_call(const CInsn& c, bool may_raise) {
+        load(RSI, c.a);
+        load(RDX, c.b);
+        load(RCX, c.c);
+        load(R8, c.e);
+        a.mov(true, RDI, R12);
+        a.mov_imm(RAX, uint64_t(c.imm));
+        a.call(RAX);
+        store(c.d, RAX);
+        if (may_raise) check_exception();
+    }
+
+public:
+    // ---- one member per op in ops.def ----
+    void op_movi(const CInsn& c) {
+        if (fits32(c.imm) && c.d != zero_) {
+            a.mov_imm(env(c.d), int32_t(c.imm));
+        } else {
+            a.mov_imm(RAX, uint64_t(c.imm));
+            store(c.d, RAX);
+        }
+    }
+    void op_mov(const CInsn& c) {
+        load(RAX, c.a);
+        store(c.d, RAX);
+    }
+    void op_add(const CInsn& c) { binop(c, ADD, true); }
+    void op_sub(const CInsn& c) { binop(c, SUB, true); }
+    void op_mul(const CInsn& c) { mul(c, false); }
+    void op_and_(const CInsn& c) { binop(c, AND, false); }
+    void op_or_(const CInsn& c) { binop(c, OR, false); }
+    void op_xor_(const CInsn& c) { binop(c, XOR, false); }
+    void op_shl(const CInsn& c) { shift_op(c, SHL, false); }
+    void op_shr(const CInsn& c) { shift_op(c, SHR, false); }
+    void op_sar(const CInsn& c) { shift_op(c, SAR, false); }
+    void op_neg(const CInsn& c) { unary(c, true); }
+    void op_not_(const CInsn& c) { unary(c, false); }
+    void op_mulhs(const CInsn& c) { call_arith(c, Op::mulhs); }
+    void op_mulhu(const CInsn& c) { call_arith(c, Op::mulhu); }
+    void op_mulhsu(const CInsn& c) { call_arith(c, Op::mulhsu); }
+    void op_divs(const CInsn& c) { call_arith(c, Op::divs); }
+    void op_divu(const CInsn& c) { call_arith(c, Op::divu); }
+    void op_rems(const CInsn& c) { call_arith(c, Op::rems); }
+    void op_remu(const CInsn& c) { call_arith(c, Op::remu); }
+    void op_setcond(const CInsn& c) { setcond(c, false); }
+    void op_select(const CInsn& c) {
+        load(RAX, c.c);
+        load(RCX, c.b);
+        load(RDX, c.a);
+        a.test(true, RDX, RDX);
+        a.cmov(NE, true, RAX, RCX);
+        store(c.d, RAX);
+    }
+    void op_sext(const CInsn& c) {
+        load(RAX, c.a);
+        sext(RAX, unsigned(c.imm));
+        zext(RAX, c.bits);
+        store(c.d, RAX);
+    }
+    void op_zext(const CInsn& c) {
+        load(RAX, c.a);
+        zext(RAX, unsigned(c.imm));
+        store(c.d, RAX);
+    }
+    void op_ld_env(const CInsn& c) { env_load(c); }
+    void op_st_env(const CInsn& c) { env_store(c); }
+    // The interpreter's plan has no plain ld/st, labels or insn_start (specialised or dropped).
+    void op_ld(const CInsn&) { throw std::logic_error("baseline: unplanned ld"); }
+    void op_st(const CInsn&) { throw std::logic_error("baseline: unplanned st"); }
+    void op_label(const CInsn&) { throw std::logic_error("baseline: label in a plan"); }
+    void op_insn_start(const CInsn&) { throw std::logic_error("baseline: insn_start in a plan"); }
+    void op_call(const CInsn& c) { helper_call(c, false); }
+    void op_br(const CInsn& c) { a.jmp(labels_[size_t(c.imm)]); }
+    void op_brcond(const CInsn& c) {
+        ir::Cond cond = ir::Cond(c.cond);
+        if (cond == ir::Cond::ALWAYS) {
+            a.jmp(labels_[size_t(c.imm)]);
+            return;
+        }
+        compare(c, false);
+        a.jcc(cc_of(cond), labels_[size_t(c.imm)]);
+    }
+    void op_exit_tb(const CInsn& c) {
+        count_retired(c.imm2, c.mask);
+        if (chain_ && c.aux < ir::kChainSlots) {
+            Label back;
+            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&chain_->jit_chain[c.aux])));
+            a.mov(true, RAX, Mem{RAX});  // unlinked when the successor is invalidated
+            tail_jump_unless_requested(back);
+            a.bind(back);
+        }
+        a.mov_imm(RDX, uint64_t(c.imm));
+        leave(RDX, c.aux);
+    }
+    void op_exit_ind(const CInsn& c) {
+        load(RSI, c.a);
+        count_retired(c.imm2, c.mask);
+        if (chain_ && chain_->ibc && !c.aux) {  // the indirect branch cache, same mode only
+            Label back;
+            a.mov(true, RAX, RSI);
+            a.shift(SHR, true, RAX, 1);
+            a.alu(AND, false, RAX, int32_t(chain_->ibc_mask));
+            a.shift(SHL, true, RAX, 5);
+            a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(chain_->ibc)));
+            a.alu(ADD, true, RCX, RAX);
+            a.alu(CMP, true, RSI, Mem{RCX, int32_t(offsetof(IbcEntry, pc))});
+            a.jcc(NE, back);
+            a.mov_imm(RAX, chain_->flags);
+            a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, flags))});
+            a.jcc(NE, back);
+            a.mov(true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, jit_fn))});
+            tail_jump_unless_requested(back);
+            a.bind(back);
+        }
+        leave(RSI, interp::EXIT_NOCHAIN);
+    }
+
+private:
+    void emit(const CInsn& c) {
+        if (c.kind < interp::kKindSpecial) {
+            switch (Op(c.kind)) {
+#define X(name, nd, ns, fl) \
+    case Op::name: op_##name(c); return;
+#include "ir/ops.def"
+#undef X
+            case Op::COUNT: break;
+            }
+            throw std::logic_error("baseline: bad op kind");
+        }
+        switch (Special(c.kind - interp::kKindSpecial)) {
+        case LD_U8: return load_op(c, 1, false);
+        case LD_S8: return load_op(c, 1, true);
+        case LD_U16: return load_op(c, 2, false);
+        case LD_S16: return load_op(c, 2, true);
+        case LD_U32: return load_op(c, 4, false);
+        case LD_S32: return load_op(c, 4, true);
+        case LD_64: return load_op(c, 8, false);
+        case ST_8: return store_op(c, 1);
+        case ST_16: return store_op(c, 2);
+        case ST_32: return store_op(c, 4);
+        case ST_64: return store_op(c, 8);
+        case LD_ENV64: return env_load(c);
+        case ST_ENV64: return env_store(c);
+        case CALL_RAISE: return helper_call(c, true);
+        case ADD_RI: return binop_ri(c, ADD);
+        case SUB_RI: return binop_ri(c, SUB);
+        case MUL_RI: return mul(c, true);
+        case AND_RI: return binop_ri(c, AND);
+        case OR_RI: return binop_ri(c, OR);
+        case XOR_RI: return binop_ri(c, XOR);
+        case SHL_RI: return shift_op(c, SHL, true);
+        case SHR_RI: return shift_op(c, SHR, true);
+        case SAR_RI: return shift_op(c, SAR, true);
+        case SETCOND_RI: return setcond(c, true);
+        case BR_EQ: return branch64(c, E);
+        case BR_NE: return branch64(c, NE);
+        case BR_LT: return branch64(c, L);
+        case BR_GE: return branch64(c, GE);
+        case BR_LTU: return branch64(c, B);
+        case BR_GEU: return branch64(c, AE);
+        case ADDW: return w_op(c, ADD);
+        case SUBW: return w_op(c, SUB);
+        case MULW: {
+            load32(RAX, c.a);
+            if (c.b == zero_) a.alu(XOR, false, RAX, RAX);
+            else a.imul(false, RAX, env(c.b));
+            a.movsxd(RAX, RAX);
+            store(c.d, RAX);
+            return;
+        }
+        case SHLW: return w_shift(c, SHL, false);
+        case SHRW: return w_shift(c, SHR, false);
+        case SARW: return w_shift(c, SAR, false);
+        case ADDW_RI: {
+            load32(RAX, c.a);
+            a.alu(ADD, false, RAX, int32_t(c.imm2));  // only the low 32 bits of the sum count
+            a.movsxd(RAX, RAX);
+            store(c.d, RAX);
+            return;
+        }
+        case SHLW_RI: return w_shift(c, SHL, true);
+        case SHRW_RI: return w_shift(c, SHR, true);
+        case SARW_RI: return w_shift(c, SAR, true);
+        case NSPECIAL: break;
+        }
+        throw std::logic_error("baseline: bad special kind");
+    }
+
+    const Baseline::Layout& lay_;
+    const interp::Code& code_;
+    const jit::ChainInfo* chain_;
+    uint32_t zero_;
+    std::vector<Label> labels_;             // per planned op: branch targets
+    std::map<std::pair<unsigned, unsigned>, Label> faults_;  // by (guest insn, accesses)
+    std::vector<std::function<void()>> cold_;  // TLB-miss paths, emitted after the body
+    std::deque<Label> kept_;                // their labels (stable addresses)
+    size_t k_ = 0;                          // the op being emitted
+};
+
+Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes) : buffer_(buffer_bytes) {
+    auto off = [&](const void* p) { return uint32_t(static_cast<const char*>(p) - reinterpret_cast<const char*>(&cpu)); };
+    lay_ = Layout{off(&cpu.tlb[0][0]), off(&cpu.pc), off(&cpu.insn_count), off(&cpu.mem_accesses),
+                  off(&cpu.exception_pending), off(&cpu.kick), off(&cpu.last_block)};
+    if (!cpu.exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
+    // enter(env, fn): save what C expects preserved (preserve_none code keeps nothing),
+    // env into r12, call fn with the stack aligned as after a call.
+    Assembler a;
+    for (Reg r : {RBX, RBP, R12, R13, R14, R15}) a.push(r);
+    a.alu(SUB, true, RSP, 8);
+    a.mov(true, R12, RDI);
+    a.call(RSI);
+    a.alu(ADD, true, RSP, 8);
+    for (Reg r : {R15, R14, R13, R12, RBP, RBX}) a.pop(r);
+    a.ret();
+    enter_ = reinterpret_cast<int64_t (*)(Vcpu*, jit::BlockFn)>(const_cast<uint8_t*>(buffer_.add(a.code.data(), a.code.size())));
+    reserved_ = buffer_.used();
+    perf_map_ = jit::perf_map_enabled();
+}
+
+jit::BlockFn Baseline::compile(const interp::Code& code, const jit::ChainInfo* chain, bool count_hot, std::string* asm_text) {
+    auto t0 = std::chrono::steady_clock::now();
+    Gen g(lay_, code, chain);
+    try {
+        g.run(count_hot);
+    } catch (const Unsupported&) {
+        stats_.unsupported++;
+        return nullptr;
+    }
+    const uint8_t* p = buffer_.add(g.a.code.data(), g.a.code.size());
+    if (!p) return nullptr;
+    if (asm_text) *asm_text = jit::disassemble_host(p, g.a.code.size());
+    if (perf_map_) jit::perf_map_add(p, g.a.code.size(), "tb_" + hex(code.insn_pc[0]) + "_base_" + std::to_string(stats_.blocks));
+    stats_.blocks++;
+    stats_.bytes += g.a.code.size();
+    stats_.ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+    return reinterpret_cast<jit::BlockFn>(const_cast<uint8_t*>(p));
+}
+
+}  // namespace tessera::x64

@@ -1,0 +1,61 @@
+// The baseline code generator: a block's interpreter plan (interp::Code: operand placement,
+// immediate forms, fused W ops) turned into x86-64 machine code in microseconds, one
+// template per op, every temp in its frame slot. It is what exec=jit runs first; LLVM
+// recompiles the code that turns hot. Its code follows the JIT's contract (jit::BlockFn:
+// preserve_none, env in r12, same exit codes, chains and branch cache), so baseline and
+// LLVM blocks chain to each other freely.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "backends/interp/interp.h"
+#include "backends/llvm/jit.h"
+#include "backends/x64/code_buffer.h"
+#include "softmmu/vcpu.h"
+
+namespace tessera::x64 {
+
+struct BaselineStats {
+    uint64_t blocks = 0, bytes = 0, ns = 0, unsupported = 0;
+};
+
+class Baseline {
+public:
+    // layout_cpu: any vCPU of the kind that will run the code, to read field offsets.
+    // Throws std::runtime_error if executable memory cannot be mapped.
+    explicit Baseline(const Vcpu& layout_cpu, size_t buffer_bytes = size_t(64) << 20);
+    // The code of one block, or nullptr when an op has no template here (types wider than
+    // 64 bits) or the buffer is full: the caller compiles the block another way.
+    // chain: where exits may continue without returning (null: always return).
+    // count_hot: each entry counts code.entries up to code.hot (when non-zero); reaching it
+    // returns to the executor (EXIT_NOCHAIN, pc at the block) before anything runs.
+    // asm_text: the host code, disassembled, when asked for.
+    jit::BlockFn compile(const interp::Code& code, const jit::ChainInfo* chain, bool count_hot,
+                         std::string* asm_text = nullptr);
+    // Less room left than the largest block may need: flush, then reset().
+    bool nearly_full() const { return buffer_.free_bytes() < kReserve; }
+    // Forgets all code (none of it may be running or referenced any more).
+    void reset() { buffer_.reset_to(reserved_); }
+    size_t bytes_used() const { return buffer_.used(); }
+    // Runs code (a C-convention trampoline into preserve_none code).
+    int64_t enter(jit::BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
+    BaselineStats stats() const { return stats_; }
+
+    static constexpr size_t kReserve = size_t(4) << 20;
+    // Where the fields the code touches live in the CPU state.
+    struct Layout {
+        uint32_t tlb, pc, insn_count, mem_accesses, exception_pending, exit_word, last_block;
+    };
+
+private:
+    Layout lay_;
+    CodeBuffer buffer_;
+    int64_t (*enter_)(Vcpu*, jit::BlockFn) = nullptr;
+    BaselineStats stats_;
+    size_t reserved_ = 0;  // the enter trampoline, kept across resets
+    bool perf_map_ = false;  // -perfmap: list every block
+};
+
+}  // namespace tessera::x64
