@@ -1,5 +1,5 @@
-// Executable memory for generated code, mapped twice from one memory file: writable at
-// one address, executable at another, so no page is ever writable and executable at once.
+// Executable memory for generated code, the same pages mapped twice: writable at one
+// address, executable at another, so no mapping is ever writable and executable at once.
 // Allocation is a bump pointer; reset_to() frees what came after a point (between blocks only).
 #pragma once
 #include <cstddef>
