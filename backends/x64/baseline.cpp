@@ -205,6 +205,21 @@ private:
         a.jcc(NE, miss);
         a.mov(true, RCX, Mem{R12, base + int32_t(offsetof(TlbEntry, addend)), RAX});
     }
+    // The out-of-line TLB miss: the slow path fn(env, va in rsi, what set_args() puts in
+    // place), then on to join, or to the fault path if it raised.
+    void miss_path(Label& miss, Label& join, const void* fn, std::function<void()> set_args) {
+        Label& flt = fault();
+        cold_.push_back([this, &miss, &join, &flt, fn, set_args] {
+            a.bind(miss);
+            a.mov(true, RDI, R12);
+            set_args();
+            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(fn)));
+            a.call(RAX);
+            a.cmp8(env(lay_.exception_pending), 0);
+            a.jcc(NE, flt);
+            a.jmp(join);
+        });
+    }
     void load_op(const CInsn& c, unsigned size, bool sign) {
         Label& miss = kept_.emplace_back();  // referenced by the deferred miss path
         Label& join = kept_.emplace_back();
@@ -220,18 +235,10 @@ private:
         if (sign) sext(RAX, size * 8);
         zext(RAX, c.bits);
         store(c.d, RAX);
-        Label& flt = fault();
         uint64_t mmu = uint64_t(c.imm);
-        cold_.push_back([this, &miss, &join, &flt, size, mmu] {
-            a.bind(miss);
-            a.mov(true, RDI, R12);
+        miss_path(miss, join, reinterpret_cast<const void*>(&tessera_jit_load_slow), [this, size, mmu] {
             a.mov_imm(RDX, size);
             a.mov_imm(RCX, mmu);
-            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&tessera_jit_load_slow)));
-            a.call(RAX);
-            a.cmp8(env(lay_.exception_pending), 0);
-            a.jcc(NE, flt);
-            a.jmp(join);
         });
     }
     void store_op(const CInsn& c, unsigned size) {
@@ -247,19 +254,11 @@ private:
         default: a.mov(true, host, RDX); break;
         }
         a.bind(join);
-        Label& flt = fault();
         uint64_t mmu = uint64_t(c.imm);
-        cold_.push_back([this, &miss, &join, &flt, size, mmu] {
-            a.bind(miss);
-            a.mov(true, RDI, R12);
-            a.mov(true, RCX, RDX);
+        miss_path(miss, join, reinterpret_cast<const void*>(&tessera_jit_store_slow), [this, size, mmu] {
+            a.mov(true, RCX, RDX);  // the value
             a.mov_imm(RDX, size);
             a.mov_imm(R8, mmu);
-            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&tessera_jit_store_slow)));
-            a.call(RAX);
-            a.cmp8(env(lay_.exception_pending), 0);
-            a.jcc(NE, flt);
-            a.jmp(join);
         });
     }
 
