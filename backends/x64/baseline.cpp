@@ -594,6 +594,9 @@ private:
 };
 
 Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes) : buffer_(buffer_bytes) {
+#if !defined(__x86_64__)
+    throw std::runtime_error("the host is not x86-64");
+#endif
     auto off = [&](const void* p) { return uint32_t(static_cast<const char*>(p) - reinterpret_cast<const char*>(&cpu)); };
     lay_ = Layout{off(&cpu.tlb[0][0]), off(&cpu.pc), off(&cpu.insn_count), off(&cpu.mem_accesses),
                   off(&cpu.exception_pending), off(&cpu.kick), off(&cpu.last_block)};

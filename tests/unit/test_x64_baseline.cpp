@@ -13,6 +13,8 @@
 #include "fake_cpu.h"
 #include "ir/builder.h"
 
+#if defined(__x86_64__)  // the code runs only there
+
 using namespace tessera;
 using namespace tessera::ir;
 
@@ -321,3 +323,5 @@ TEST_CASE("baseline: with hot counting, the entry that reaches the threshold ret
     for (int i = 0; i < 5; i++) CHECK(gen.enter(fn, &cpu) == 0);
     CHECK(cpu.regs[0] == 7);
 }
+
+#endif  // __x86_64__
