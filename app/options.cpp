@@ -18,15 +18,17 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,region=N][,baseline=on|off]\n"
-           "            [,ahead=on|off]\n"
-           "                      execution engine (default tiered; threshold: runs before a block is\n"
-           "                      compiled, default 64 and 100000 guest instructions in it; region:\n"
-           "                      blocks compiled together, default 8; baseline: jit and lockstep\n"
-           "                      compile blocks first with the fast x86-64 code generator, LLVM\n"
-           "                      recompiling hot code (default on for jit, off for lockstep);\n"
-           "                      ahead: jit without baseline compiles blocks' successors on a\n"
-           "                      second thread, default on)\n"
+           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,warm=N][,region=N]\n"
+           "            [,baseline=on|off][,ahead=on|off]\n"
+           "                      execution engine (default tiered: interpreter first, baseline\n"
+           "                      x86-64 code after warm=N runs (default 16), LLVM for hot code;\n"
+           "                      threshold: runs before LLVM compiles a block, default 64 and\n"
+           "                      100000 guest instructions in it; region: blocks LLVM compiles\n"
+           "                      together, default 8; baseline: jit and tiered use the baseline\n"
+           "                      code generator (default on; jit compiles every block with it\n"
+           "                      before it runs), lockstep checks it instead of LLVM (default\n"
+           "                      off); ahead: jit without baseline compiles blocks' successors\n"
+           "                      on a second thread, default on)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
@@ -90,6 +92,11 @@ void parse_accel(const std::string& v, Options& o) {
             unsigned long n = strtoul(prop.c_str() + 10, &end, 10);
             if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: threshold must be 1..1000000, not '" + prop.substr(10) + "'"};
             o.machine_cfg.hot_threshold = uint32_t(n);
+        } else if (prop.rfind("warm=", 0) == 0) {
+            char* end = nullptr;
+            unsigned long n = strtoul(prop.c_str() + 5, &end, 10);
+            if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: warm must be 1..1000000, not '" + prop.substr(5) + "'"};
+            o.machine_cfg.warm_runs = uint32_t(n);
         } else if (prop.rfind("region=", 0) == 0) {
             char* end = nullptr;
             unsigned long n = strtoul(prop.c_str() + 7, &end, 10);

@@ -14,7 +14,8 @@ struct MachineConfig {
     uint32_t hot_threshold = 0;   // tiered: executions before compiling (0: the default)
     uint32_t region_blocks = 0;   // tiered: blocks per compiled region (0: the default)
     bool compile_ahead = true;    // jit: a second thread compiles successors before they run
-    int baseline = -1;            // jit, lockstep: baseline x86-64 code first (-1: jit yes, lockstep no)
+    int baseline = -1;            // jit, tiered, lockstep: baseline x86-64 code (-1: jit and tiered yes, lockstep no)
+    uint32_t warm_runs = 0;       // tiered: interpreted runs before baseline code (0: the default)
     bool count_accesses = false;  // count guest loads and stores (-d stats); costs compiled loops a little
     std::string default_firmware_dir;  // where the project's own firmware was built
 };

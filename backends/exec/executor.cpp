@@ -47,7 +47,7 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
         cpu_.code_changed = true;  // compiled loops must not run stale code
     };
     bool compiles = opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep;
-    if (compiles && opts_.baseline) {
+    if ((compiles || opts_.mode == ExecMode::Tiered) && opts_.baseline) {
         try {
             baseline_ = std::make_unique<x64::Baseline>(cpu);
         } catch (const std::runtime_error& e) {  // no executable memory of our own: LLVM only
@@ -170,8 +170,7 @@ bool Executor::compile_baseline(TB* tb) {
     bool keep_asm = log_enabled(LOG_OUT_ASM) || lockstep;
     jit::ChainInfo chain = chain_info(tb);
     std::string text;
-    jit::BlockFn fn = baseline_->compile(*tb->code, lockstep ? nullptr : &chain, opts_.mode == ExecMode::Jit,
-                                         keep_asm ? &text : nullptr);
+    jit::BlockFn fn = baseline_->compile(*tb->code, lockstep ? nullptr : &chain, !lockstep, keep_asm ? &text : nullptr);
     if (!fn) return false;
     tb->jit_fn.store(fn, std::memory_order_release);
     if (lockstep) tb->compiled.host_asm = text;  // for a divergence report
@@ -183,6 +182,35 @@ bool Executor::compile_baseline(TB* tb) {
 // hot_insns guest instructions in it. A compile costs milliseconds of LLVM on the other core,
 // which slows this one a little too (shared caches and memory, or a VM's host): a 3-instruction
 // block run 64 times had not earned that; one that ran 100k instructions likely runs as many again.
+// What a block counts towards first: in tiered with the baseline, an interpreted block gets
+// baseline code after warm_runs; otherwise the count is towards LLVM.
+uint32_t Executor::first_count(const TB& tb) const {
+    if (opts_.mode == ExecMode::Tiered && baseline_ && !tb.jit_fn.load(std::memory_order_relaxed)) return opts_.warm_runs;
+    return hot_count(tb);
+}
+
+// tiered: an interpreted block that turned warm gets baseline code, and counts again, now
+// towards LLVM. Interpreter chains into it return to the loop from now on, which runs its code.
+bool Executor::warm_up(TB* tb) {
+    if (!compile_baseline(tb)) return false;
+    TbCache::unlink_interp(tb);
+    jit::IbcEntry& e = ibc_[(tb->pc >> 1) & (IBC_SIZE - 1)];
+    if (e.interp_code == tb->code.get()) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
+    tb->code->entries = 0;
+    tb->code->hot = hot_count(*tb);
+    return true;
+}
+
+// Baseline code counted its block hot and returned before running it: the region goes to LLVM
+// (or, already queued, to the front of the queue).
+void Executor::hot_from_baseline(TB* tb) {
+    if (tb->code->hot && tb->code->entries >= tb->code->hot) {
+        tb->code->entries = 0;
+        if (tb->queued) compiler_->promote(tb);
+        else enqueue_region(tb);
+    }
+}
+
 uint32_t Executor::hot_count(const TB& tb) const {
     uint64_t by_insns = opts_.hot_insns / std::max<uint32_t>(1, tb.guest_insns);
     return uint32_t(std::min<uint64_t>(std::max<uint64_t>(opts_.hot_threshold, by_insns), UINT32_MAX));
@@ -206,7 +234,7 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
     tb->code->flags = flags;
-    if (opts_.mode == ExecMode::Tiered || (opts_.mode == ExecMode::Jit && baseline_)) tb->code->hot = hot_count(*tb);
+    if (opts_.mode == ExecMode::Tiered || (opts_.mode == ExecMode::Jit && baseline_)) tb->code->hot = first_count(*tb);
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
     TB* t = cache_.insert(std::move(tb));
@@ -284,7 +312,7 @@ void Executor::install_compiled() {
                 if (m->valid && !m->compiled.fn) {
                     m->queued = false;
                     m->code->entries = 0;
-                    m->code->hot = hot_count(*m);
+                    m->code->hot = first_count(*m);
                 }
             continue;
         }
@@ -338,12 +366,7 @@ int Executor::execute(TB*& tb) {
         jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
         if (!fn) fn = ensure_compiled(tb);
         if (baseline_) {
-            // Its baseline code counted it hot and returned (or it came back hot some other way).
-            if (tb->code->hot && tb->code->entries >= tb->code->hot) {
-                tb->code->entries = 0;
-                if (tb->queued) compiler_->promote(tb);
-                else enqueue_region(tb);
-            }
+            hot_from_baseline(tb);
         } else if (compiler_ && !tb->ran) {  // the block's first run
             tb->ran = true;
             if (tb->jit_owner != jit_) ahead_used_++;
@@ -355,16 +378,18 @@ int Executor::execute(TB*& tb) {
     }
     case ExecMode::Tiered: {
         jit::BlockFn fn = tb->jit_fn.load(std::memory_order_acquire);
+        if (!fn && tb->code->hot && ++tb->code->entries >= tb->code->hot) {
+            tb->code->entries = 0;
+            if (tb->queued) compiler_->promote(tb);  // still hot while it waits: compile it sooner
+            else if (baseline_ && warm_up(tb)) fn = tb->jit_fn.load(std::memory_order_relaxed);
+            else enqueue_region(tb);
+        }
         if (fn) {
+            if (baseline_) hot_from_baseline(tb);
             stats.jit_blocks_executed++;
             int r = int(enter(fn));
             tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));
             return r;
-        }
-        if (tb->code->hot && ++tb->code->entries >= tb->code->hot) {
-            tb->code->entries = 0;
-            if (tb->queued) compiler_->promote(tb);  // still hot while it waits: compile it sooner
-            else enqueue_region(tb);
         }
         int r = interp::run(*tb->code, cpu_, true);
         tb = static_cast<TB*>(const_cast<void*>(cpu_.last_block));

@@ -77,9 +77,10 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     }
     if (cfg_.region_blocks) eo.region_blocks = cfg_.region_blocks;
     eo.compile_ahead = cfg_.compile_ahead;
-    if (cfg_.baseline == 1 && eo.mode != ExecMode::Jit && eo.mode != ExecMode::Lockstep)
-        throw ConfigError{"-accel: baseline=on applies to exec=jit and exec=lockstep"};
-    eo.baseline = cfg_.baseline < 0 ? eo.mode == ExecMode::Jit : cfg_.baseline == 1;
+    if (cfg_.baseline == 1 && eo.mode == ExecMode::Interp)
+        throw ConfigError{"-accel: baseline=on applies to exec=jit, tiered and lockstep"};
+    if (cfg_.warm_runs) eo.warm_runs = cfg_.warm_runs;
+    eo.baseline = cfg_.baseline < 0 ? eo.mode == ExecMode::Jit || eo.mode == ExecMode::Tiered : cfg_.baseline == 1;
     eo.count_accesses = cfg_.count_accesses;
     exec_ = std::make_unique<Executor>(*cpu_, tbs_, eo);
     as_.on_code_write = [this](uint64_t page) { tbs_.invalidate_page(page); };

@@ -42,7 +42,7 @@ cases = [
     (["-kernel"], "-kernel"),
     (["-bios", "none"], "-kernel"),
     (["-d", "nonsense"], "nonsense"),
-    (["-accel", "tcg,exec=tiered,baseline=on", "-bios", "none", "-kernel", valid_elf], "baseline"),
+    (["-accel", "tcg,exec=interp,baseline=on", "-bios", "none", "-kernel", valid_elf], "baseline"),
 ]
 failed = 0
 for args, culprit in cases:

@@ -12,7 +12,7 @@ line_re = re.compile(r"stats: guest insns (\d+),.* guest loads/stores (\d+), tlb
                      r"data tlb hit rate ([-0-9.]+)")
 failures = []
 seen = {}
-for mode in ("interp", "jit", "tiered,threshold=2", "lockstep"):
+for mode in ("interp", "jit", "jit,baseline=off", "tiered,threshold=2", "tiered,warm=1,threshold=2", "lockstep"):
     r = subprocess.run([tessera, "-M", "riscv64-virt", "-accel", f"tcg,exec={mode}", "-bios", "none", "-nographic",
                         "-d", "stats", "-kernel", elf], capture_output=True, text=True, timeout=120)
     m = line_re.search(r.stderr)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Runs a ThreadSanitizer build of Tessera where threads meet: exec=jit without baseline, a
-second thread compiling ahead; exec=jit with baseline code and LLVM recompiling hot code
-(threshold=2); exec=tiered with the background compiler (threshold=2, so it compiles at
-once), on guests that rewrite their own code, take traps, turn on paging and run long
-straight-line code (the stdin thread runs too, reading end of file). Every run must exit 0 with
-no ThreadSanitizer report.
+second thread compiling ahead; exec=jit with baseline code and LLVM recompiling hot code;
+exec=tiered with and without baseline code. LLVM compiles after 2 runs (threshold=2), so
+the background compiler works at once. The guests rewrite their own code, take traps, turn
+on paging and run long straight-line code (the stdin thread runs too, reading end of file).
+Every run must exit 0 with no ThreadSanitizer report.
 
 usage: tsan_threads.py TESSERA GUEST_DIR"""
 import os
@@ -13,7 +13,8 @@ import sys
 
 tessera, guests = sys.argv[1], sys.argv[2]
 env = dict(os.environ, TSAN_OPTIONS="halt_on_error=1 exitcode=66")
-runs = [(mode, g) for mode in ("jit,baseline=off", "jit,threshold=2", "tiered,threshold=2") for g in ("smc", "traps", "rv64f", "sv39")]
+runs = [(mode, g) for mode in ("jit,baseline=off", "jit,threshold=2", "tiered,baseline=off,threshold=2",
+                              "tiered,warm=1,threshold=2") for g in ("smc", "traps", "rv64f", "sv39")]
 passed = failed = 0
 for mode, g in runs:
     elf = os.path.join(guests, f"{g}.elf")

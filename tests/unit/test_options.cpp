@@ -57,4 +57,6 @@ TEST_CASE("accelerator properties") {
     CHECK(parse_options({"-accel", "tcg,exec=jit,baseline=off"}).machine_cfg.baseline == 0);
     CHECK(parse_options({"-accel", "tcg,exec=lockstep,baseline=on"}).machine_cfg.baseline == 1);
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,baseline=yes"}), ConfigError);
+    CHECK(parse_options({"-accel", "tcg,warm=3"}).machine_cfg.warm_runs == 3);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,warm=0"}), ConfigError);
 }
