@@ -178,10 +178,6 @@ bool Executor::compile_baseline(TB* tb) {
     return true;
 }
 
-// Entries before a block is worth compiling: at least hot_threshold, and enough to have run
-// hot_insns guest instructions in it. A compile costs milliseconds of LLVM on the other core,
-// which slows this one a little too (shared caches and memory, or a VM's host): a 3-instruction
-// block run 64 times had not earned that; one that ran 100k instructions likely runs as many again.
 // What a block counts towards first: in tiered with the baseline, an interpreted block gets
 // baseline code after warm_runs; otherwise the count is towards LLVM.
 uint32_t Executor::first_count(const TB& tb) const {
@@ -211,6 +207,10 @@ void Executor::hot_from_baseline(TB* tb) {
     }
 }
 
+// Entries before a block is worth compiling: at least hot_threshold, and enough to have run
+// hot_insns guest instructions in it. A compile costs milliseconds of LLVM on the other core,
+// which slows this one a little too (shared caches and memory, or a VM's host): a 3-instruction
+// block run 64 times had not earned that; one that ran 100k instructions likely runs as many again.
 uint32_t Executor::hot_count(const TB& tb) const {
     uint64_t by_insns = opts_.hot_insns / std::max<uint32_t>(1, tb.guest_insns);
     return uint32_t(std::min<uint64_t>(std::max<uint64_t>(opts_.hot_threshold, by_insns), UINT32_MAX));
