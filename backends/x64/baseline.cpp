@@ -81,8 +81,8 @@ public:
             k_ = k;
             emit(c);
         }
-        for (auto& stub : cold_) stub();
-        for (auto& [key, label] : faults_) fault_stub(key.first, key.second, label);
+        for (auto& emit_cold : cold_) emit_cold();
+        for (auto& [key, label] : faults_) fault_path(key.first, key.second, label);
         for (const Label& l : labels_)
             if (!Assembler::bound(l)) throw std::logic_error("baseline: branch to an unplaced label");
     }
@@ -182,7 +182,7 @@ private:
         a.cmp8(env(lay_.exception_pending), 0);
         a.jcc(NE, fault());
     }
-    void fault_stub(unsigned g, unsigned mem, Label& l) {
+    void fault_path(unsigned g, unsigned mem, Label& l) {
         a.bind(l);
         count_retired(g, mem);
         a.mov_imm(RDX, code_.insn_pc[g]);
