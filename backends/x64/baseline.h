@@ -1,13 +1,12 @@
 // The baseline code generator: a block's interpreter plan (interp::Code: operand placement,
 // immediate forms, fused W ops) turned into x86-64 machine code in microseconds, one
-// template per op, every temp in its frame slot. It is what exec=jit runs first; LLVM
-// recompiles the code that turns hot. Its code follows the JIT's contract (jit::BlockFn:
+// template per op, every temp in its frame slot. exec=jit runs it for every block first,
+// exec=tiered for blocks that turned warm in the interpreter; LLVM recompiles the code that
+// turns hot. Its code follows the JIT's contract (jit::BlockFn:
 // preserve_none, env in r12, same exit codes, chains and branch cache), so baseline and
 // LLVM blocks chain to each other freely.
 #pragma once
-#include <atomic>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "backends/interp/interp.h"
