@@ -19,7 +19,7 @@ const char* usage_text() {
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,warm=N][,region=N]\n"
-           "            [,baseline=on|off][,ahead=on|off]\n"
+           "            [,baseline=on|off][,ahead=on|off][,tb-size=MiB]\n"
            "                      execution engine (default tiered: interpreter first, baseline\n"
            "                      x86-64 code after warm=N runs (default 16), LLVM for hot code;\n"
            "                      threshold: runs before LLVM compiles a block, default 64 and\n"
@@ -28,7 +28,8 @@ const char* usage_text() {
            "                      code generator (default on; jit compiles every block with it\n"
            "                      before it runs), lockstep checks it instead of LLVM (default\n"
            "                      off); ahead: jit without baseline compiles blocks' successors\n"
-           "                      on a second thread, default on)\n"
+           "                      on a second thread, default on; tb-size: code cache size,\n"
+           "                      LLVM's (default 256) and the baseline's (default 64) each)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
@@ -92,6 +93,11 @@ void parse_accel(const std::string& v, Options& o) {
             unsigned long n = strtoul(prop.c_str() + 10, &end, 10);
             if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: threshold must be 1..1000000, not '" + prop.substr(10) + "'"};
             o.machine_cfg.hot_threshold = uint32_t(n);
+        } else if (prop.rfind("tb-size=", 0) == 0) {  // QEMU's name: the code cache in MiB
+            char* end = nullptr;
+            unsigned long n = strtoul(prop.c_str() + 8, &end, 10);
+            if (*end || n == 0 || n > 4096) throw ConfigError{"-accel: tb-size must be 1..4096 (MiB), not '" + prop.substr(8) + "'"};
+            o.machine_cfg.tb_size_mib = uint32_t(n);
         } else if (prop.rfind("warm=", 0) == 0) {
             char* end = nullptr;
             unsigned long n = strtoul(prop.c_str() + 5, &end, 10);

@@ -16,6 +16,7 @@ struct MachineConfig {
     bool compile_ahead = true;    // jit: a second thread compiles successors before they run
     int baseline = -1;            // jit, tiered, lockstep: baseline x86-64 code (-1: jit and tiered yes, lockstep no)
     uint32_t warm_runs = 0;       // tiered: interpreted runs before baseline code (0: the default)
+    uint32_t tb_size_mib = 0;     // code cache size in MiB, LLVM's and the baseline's each (0: defaults)
     bool count_accesses = false;  // count guest loads and stores (-d stats); costs compiled loops a little
     std::string default_firmware_dir;  // where the project's own firmware was built
 };

@@ -41,7 +41,8 @@ struct ExecOptions {
     // on OpenSBI + U-Boot to the prompt (15 rounds each): 1 run 87 ms, 4 runs 76 ms, 16 to
     // 256 runs 72 ms, never 89 ms. Code run a few times is cheaper to interpret than to compile.
     uint32_t warm_runs = 16;
-    uint64_t max_compiled_bytes = 256ull << 20;  // code cache bound: flush everything beyond it
+    uint64_t max_compiled_bytes = 256ull << 20;  // LLVM code cache bound: flush everything beyond it
+    uint64_t baseline_bytes = 64ull << 20;       // the baseline's code buffer: flushed when nearly full
 };
 
 struct ExecStats {

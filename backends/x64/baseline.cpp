@@ -3,6 +3,7 @@
 // are scratch within one op; nothing lives in a register from one op to the next.
 #include "backends/x64/baseline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <deque>
@@ -593,7 +594,8 @@ private:
     size_t k_ = 0;                          // the op being emitted
 };
 
-Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes) : buffer_(buffer_bytes) {
+Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes)
+    : buffer_(buffer_bytes), reserve_(std::min(size_t(1) << 20, buffer_bytes / 4)) {
 #if !defined(__x86_64__)
     throw std::runtime_error("the host is not x86-64");
 #endif

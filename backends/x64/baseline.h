@@ -33,8 +33,9 @@ public:
     // asm_text: the host code, disassembled, when asked for.
     jit::BlockFn compile(const interp::Code& code, const jit::ChainInfo* chain, bool count_hot,
                          std::string* asm_text = nullptr);
-    // Less room left than the largest block may need: flush, then reset().
-    bool nearly_full() const { return buffer_.free_bytes() < kReserve; }
+    // Less room left than a large block may need: flush, then reset(). (A block that still
+    // does not fit gets no baseline code, and is compiled another way.)
+    bool nearly_full() const { return buffer_.free_bytes() < reserve_; }
     // Forgets all code (none of it may be running or referenced any more).
     void reset() { buffer_.reset_to(reserved_); }
     size_t bytes_used() const { return buffer_.used(); }
@@ -42,7 +43,6 @@ public:
     int64_t enter(jit::BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
     BaselineStats stats() const { return stats_; }
 
-    static constexpr size_t kReserve = size_t(4) << 20;
     // Where the fields the code touches live in the CPU state.
     struct Layout {
         uint32_t tlb, pc, insn_count, mem_accesses, exception_pending, exit_word, last_block;
@@ -54,6 +54,7 @@ private:
     int64_t (*enter_)(Vcpu*, jit::BlockFn) = nullptr;
     BaselineStats stats_;
     size_t reserved_ = 0;  // the enter trampoline, kept across resets
+    size_t reserve_;       // room kept free: 1 MiB, or a quarter of a small buffer
     bool perf_map_ = false;  // -perfmap: list every block
 };
 

@@ -80,6 +80,7 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     if (cfg_.baseline == 1 && eo.mode == ExecMode::Interp)
         throw ConfigError{"-accel: baseline=on applies to exec=jit, tiered and lockstep"};
     if (cfg_.warm_runs) eo.warm_runs = cfg_.warm_runs;
+    if (cfg_.tb_size_mib) eo.max_compiled_bytes = eo.baseline_bytes = uint64_t(cfg_.tb_size_mib) << 20;
     eo.baseline = cfg_.baseline < 0 ? eo.mode == ExecMode::Jit || eo.mode == ExecMode::Tiered : cfg_.baseline == 1;
     eo.count_accesses = cfg_.count_accesses;
     exec_ = std::make_unique<Executor>(*cpu_, tbs_, eo);

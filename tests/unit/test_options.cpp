@@ -59,4 +59,6 @@ TEST_CASE("accelerator properties") {
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,baseline=yes"}), ConfigError);
     CHECK(parse_options({"-accel", "tcg,warm=3"}).machine_cfg.warm_runs == 3);
     CHECK_THROWS_AS(parse_options({"-accel", "tcg,warm=0"}), ConfigError);
+    CHECK(parse_options({"-accel", "tcg,tb-size=32"}).machine_cfg.tb_size_mib == 32);
+    CHECK_THROWS_AS(parse_options({"-accel", "tcg,tb-size=0"}), ConfigError);
 }
