@@ -50,7 +50,9 @@ T check(Expected<T> v) {
 }
 
 std::string disassemble_bytes(const uint8_t* p, size_t n) {
-    static LLVMDisasmContextRef dis = LLVMCreateDisasm(sys::getProcessTriple().c_str(), nullptr, 0, nullptr, nullptr);
+    // One per thread: the vCPU (baseline code) and the compiler thread (LLVM's) both print.
+    static thread_local LLVMDisasmContextRef dis =
+        LLVMCreateDisasm(sys::getProcessTriple().c_str(), nullptr, 0, nullptr, nullptr);
     std::string out;
     size_t off = 0;
     while (off < n) {
