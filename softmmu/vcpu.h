@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,13 @@ struct Translation {
 };
 
 class Vcpu;
+
+// Where the fields compiled code reads and writes live in the CPU state, as byte offsets:
+// for the code generators (backends/llvm, backends/x64).
+struct CodeLayout {
+    uint32_t tlb = 0, pc = 0, insn_count = 0, mem_accesses = 0, exception_pending = 0;
+    uint32_t exit_word = 0, last_block = 0, region_entry = 0;
+};
 
 // The per-vCPU indirect branch cache: a guest pc in one mode (translation flags) to its
 // block's code. Compiled code follows jit_fn; the interpreter follows interp_code (a block
@@ -191,6 +199,14 @@ public:
     uint64_t tlb_generation = 0;
 
     static unsigned tlb_index(uint64_t va) { return unsigned(va >> PAGE_BITS) & (TLB_SIZE - 1); }
+
+    // Throws std::logic_error if the exit word is not one aligned 64-bit word.
+    CodeLayout code_layout() const {
+        if (!exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
+        auto off = [this](const void* p) { return uint32_t(static_cast<const char*>(p) - reinterpret_cast<const char*>(this)); };
+        return CodeLayout{off(&tlb[0][0]),    off(&pc),   off(&insn_count), off(&mem_accesses), off(&exception_pending),
+                          off(&kick),         off(&last_block), off(&region_entry)};
+    }
 };
 
 }  // namespace tessera

@@ -159,16 +159,7 @@ Jit::Jit(const Vcpu& cpu, bool count_accesses) : impl_(std::make_unique<Impl>())
         InitializeNativeTargetAsmPrinter();
         InitializeNativeTargetDisassembler();
     });
-    auto base = reinterpret_cast<const char*>(&cpu);
-    impl_->layout.tlb = uint32_t(reinterpret_cast<const char*>(&cpu.tlb[0][0]) - base);
-    impl_->layout.pc = uint32_t(reinterpret_cast<const char*>(&cpu.pc) - base);
-    impl_->layout.insn_count = uint32_t(reinterpret_cast<const char*>(&cpu.insn_count) - base);
-    impl_->layout.mem_accesses = uint32_t(reinterpret_cast<const char*>(&cpu.mem_accesses) - base);
-    impl_->layout.exception_pending = uint32_t(reinterpret_cast<const char*>(&cpu.exception_pending) - base);
-    impl_->layout.exit_word = uint32_t(reinterpret_cast<const char*>(&cpu.kick) - base);
-    impl_->layout.last_block = uint32_t(reinterpret_cast<const char*>(&cpu.last_block) - base);
-    impl_->layout.region_entry = uint32_t(reinterpret_cast<const char*>(&cpu.region_entry) - base);
-    if (!cpu.exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
+    static_cast<CodeLayout&>(impl_->layout) = cpu.code_layout();
 
     auto jtmb = check(orc::JITTargetMachineBuilder::detectHost());
     jtmb.setCodeGenOptLevel(CodeGenOptLevel::Default);

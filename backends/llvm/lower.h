@@ -8,14 +8,13 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "softmmu/vcpu.h"
 
 namespace tessera::jit {
 
 // Where the executor-visible fields live inside the CPU object.
-struct EnvLayout {
-    uint32_t tlb = 0, pc = 0, insn_count = 0, mem_accesses = 0, exception_pending = 0;
+struct EnvLayout : CodeLayout {
     bool count_accesses = false;  // maintain mem_accesses (it costs loops a register)
-    uint32_t exit_word = 0, last_block = 0, region_entry = 0;  // exit requests (Vcpu::exit_pending), the block that returned
     // TLB-miss paths: JIT-made preserve_most trampolines into tessera_jit_{load,store}_slow,
     // so a miss costs the hot path no caller-saved spills (0: call the C functions).
     uint64_t load_slow = 0, store_slow = 0;

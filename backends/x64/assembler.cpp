@@ -55,6 +55,24 @@ void Assembler::op_rr(std::initializer_list<uint8_t> opc, bool w, Reg reg, Reg r
     code.push_back(uint8_t(0xc0 | (reg & 7) << 3 | (rm & 7)));
 }
 
+void Assembler::load_zx(unsigned size, Reg dst, Mem src) {
+    switch (size) {
+    case 1: movzx8(dst, src); break;
+    case 2: movzx16(dst, src); break;
+    case 4: mov(false, dst, src); break;
+    default: mov(true, dst, src); break;
+    }
+}
+
+void Assembler::store_sized(unsigned size, Mem dst, Reg src) {
+    switch (size) {
+    case 1: mov8(dst, src); break;
+    case 2: mov16(dst, src); break;
+    case 4: mov(false, dst, src); break;
+    default: mov(true, dst, src); break;
+    }
+}
+
 void Assembler::mov_imm(Reg dst, uint64_t imm) {
     if (imm <= UINT32_MAX) {  // mov r32, imm32 zero-extends
         rex(false, 0, -1, dst, false);
@@ -75,24 +93,20 @@ void Assembler::mov_imm(Mem dst, int32_t imm) {
     put32(uint32_t(imm));
 }
 
+// The immediate ALU group: 0x83 with a sign-extended byte when the value fits, else 0x81.
 void Assembler::alu(Alu op, bool w, Reg dst, int32_t imm) {
-    if (fits8(imm)) {
-        op_rr({0x83}, w, Reg(op), dst);
-        code.push_back(uint8_t(int8_t(imm)));
-    } else {
-        op_rr({0x81}, w, Reg(op), dst);
-        put32(uint32_t(imm));
-    }
+    op_rr({uint8_t(fits8(imm) ? 0x83 : 0x81)}, w, Reg(op), dst);
+    put_imm8_or_32(imm);
 }
 
 void Assembler::alu(Alu op, bool w, Mem dst, int32_t imm) {
-    if (fits8(imm)) {
-        op_mem({0x83}, w, Reg(op), dst);
-        code.push_back(uint8_t(int8_t(imm)));
-    } else {
-        op_mem({0x81}, w, Reg(op), dst);
-        put32(uint32_t(imm));
-    }
+    op_mem({uint8_t(fits8(imm) ? 0x83 : 0x81)}, w, Reg(op), dst);
+    put_imm8_or_32(imm);
+}
+
+void Assembler::put_imm8_or_32(int32_t imm) {
+    if (fits8(imm)) code.push_back(uint8_t(int8_t(imm)));
+    else put32(uint32_t(imm));
 }
 
 void Assembler::imul(bool w, Reg dst, Reg src, int32_t imm) {

@@ -48,6 +48,9 @@ public:
     void movsx8(Reg dst, Reg src) { op_rr({0x0f, 0xbe}, true, dst, src, true); }
     void movsx16(Reg dst, Reg src) { op_rr({0x0f, 0xbf}, true, dst, src); }
     void movsxd(Reg dst, Reg src) { op_rr({0x63}, true, dst, src); }
+    // size bytes (1, 2, 4 or 8) from memory, zero-extended into dst; and the low size bytes of src to memory.
+    void load_zx(unsigned size, Reg dst, Mem src);
+    void store_sized(unsigned size, Mem dst, Reg src);
     void mov_imm(Reg dst, uint64_t imm);             // shortest form of a 64-bit constant
     void mov_imm(Mem dst, int32_t imm);              // qword [dst] = sign-extended imm
     void lea(Reg dst, Mem src) { op_mem({0x8d}, true, dst, src); }
@@ -93,6 +96,7 @@ private:
     void op_rr(std::initializer_list<uint8_t> opc, bool w, Reg reg, Reg rm, bool byte_regs = false);
     void rel32_to(Label& l);
     void put32(uint32_t v);
+    void put_imm8_or_32(int32_t imm);
     void put64(uint64_t v);
 };
 

@@ -69,7 +69,7 @@ std::string hex(uint64_t v) {
 
 class Gen {
 public:
-    Gen(const Baseline::Layout& lay, const interp::Code& code, const jit::ChainInfo* chain)
+    Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain)
         : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), labels_(code.insns.size() + 1) {}
 
     void run(bool count_hot) {
@@ -206,10 +206,17 @@ private:
         a.jcc(NE, miss);
         a.mov(true, RCX, Mem{R12, base + int32_t(offsetof(TlbEntry, addend)), RAX});
     }
-    // The out-of-line TLB miss: the slow path fn(env, va in rsi, what set_args() puts in
-    // place), then on to join, or to the fault path if it raised.
-    void miss_path(Label& miss, Label& join, const void* fn, std::function<void()> set_args) {
+    // A guest access: the TLB hit check, fast(host address) inline; on a miss, out of line,
+    // the slow path fn(env, va in rsi, what set_args() puts in place), then back to the
+    // join (bound on return), or to the fault path if it raised.
+    void access(const CInsn& c, unsigned size, unsigned tag_field, const std::function<void(Mem)>& fast,
+                const void* fn, std::function<void()> set_args) {
+        Label& miss = kept_.emplace_back();  // referenced by the deferred miss path
+        Label& join = kept_.emplace_back();
         Label& flt = fault();
+        tlb_check(c, size, tag_field, miss);
+        fast(Mem{RSI, 0, RCX});
+        a.bind(join);
         cold_.push_back([this, &miss, &join, &flt, fn, set_args] {
             a.bind(miss);
             a.mov(true, RDI, R12);
@@ -222,45 +229,25 @@ private:
         });
     }
     void load_op(const CInsn& c, unsigned size, bool sign) {
-        Label& miss = kept_.emplace_back();  // referenced by the deferred miss path
-        Label& join = kept_.emplace_back();
-        tlb_check(c, size, offsetof(TlbEntry, tag_read), miss);
-        Mem host{RSI, 0, RCX};
-        switch (size) {
-        case 1: a.movzx8(RAX, host); break;
-        case 2: a.movzx16(RAX, host); break;
-        case 4: a.mov(false, RAX, host); break;
-        default: a.mov(true, RAX, host); break;
-        }
-        a.bind(join);
-        if (sign) sext(RAX, size * 8);
+        uint64_t mmu = uint64_t(c.imm);
+        access(c, size, offsetof(TlbEntry, tag_read), [&](Mem host) { a.load_zx(size, RAX, host); },
+               reinterpret_cast<const void*>(&tessera_jit_load_slow), [this, size, mmu] {
+                   a.mov_imm(RDX, size);
+                   a.mov_imm(RCX, mmu);
+               });
+        if (sign) sext(RAX, size * 8);  // the slow path returns the value zero-extended too
         zext(RAX, c.bits);
         store(c.d, RAX);
-        uint64_t mmu = uint64_t(c.imm);
-        miss_path(miss, join, reinterpret_cast<const void*>(&tessera_jit_load_slow), [this, size, mmu] {
-            a.mov_imm(RDX, size);
-            a.mov_imm(RCX, mmu);
-        });
     }
     void store_op(const CInsn& c, unsigned size) {
-        Label& miss = kept_.emplace_back();
-        Label& join = kept_.emplace_back();
-        load(RDX, c.b);
-        tlb_check(c, size, offsetof(TlbEntry, tag_write), miss);
-        Mem host{RSI, 0, RCX};
-        switch (size) {
-        case 1: a.mov8(host, RDX); break;
-        case 2: a.mov16(host, RDX); break;
-        case 4: a.mov(false, host, RDX); break;
-        default: a.mov(true, host, RDX); break;
-        }
-        a.bind(join);
         uint64_t mmu = uint64_t(c.imm);
-        miss_path(miss, join, reinterpret_cast<const void*>(&tessera_jit_store_slow), [this, size, mmu] {
-            a.mov(true, RCX, RDX);  // the value
-            a.mov_imm(RDX, size);
-            a.mov_imm(R8, mmu);
-        });
+        load(RDX, c.b);
+        access(c, size, offsetof(TlbEntry, tag_write), [&](Mem host) { a.store_sized(size, host, RDX); },
+               reinterpret_cast<const void*>(&tessera_jit_store_slow), [this, size, mmu] {
+                   a.mov(true, RCX, RDX);  // the value
+                   a.mov_imm(RDX, size);
+                   a.mov_imm(R8, mmu);
+               });
     }
 
     // ---- integer ops ----
@@ -354,46 +341,38 @@ private:
         alu_src(CMP, true, RAX, c.b);
         a.jcc(cc, labels_[size_t(c.imm)]);
     }
-    // RV64 W ops: 32-bit op on the low words, result sign-extended.
-    void w_op(const CInsn& c, Alu op) {
+    // RV64 W ops: op() works on eax, which holds the low word of a; the result is sign-extended.
+    void w_form(const CInsn& c, const std::function<void()>& op) {
         load32(RAX, c.a);
-        alu_src(op, false, RAX, c.b);
+        op();
         a.movsxd(RAX, RAX);
         store(c.d, RAX);
+    }
+    void w_op(const CInsn& c, Alu op) {
+        w_form(c, [&] { alu_src(op, false, RAX, c.b); });
     }
     void w_shift(const CInsn& c, Shift s, bool imm) {
-        load32(RAX, c.a);
-        if (imm) a.shift(s, false, RAX, uint8_t(uint64_t(c.imm2) & 31));
-        else {
-            load(RCX, c.b);
-            a.shift_cl(s, false, RAX);
-        }
-        a.movsxd(RAX, RAX);
-        store(c.d, RAX);
+        w_form(c, [&] {
+            if (imm) {
+                a.shift(s, false, RAX, uint8_t(uint64_t(c.imm2) & 31));
+            } else {
+                load(RCX, c.b);
+                a.shift_cl(s, false, RAX);
+            }
+        });
     }
+    // ld_env/st_env move bits/8 bytes (none for I1, as the interpreter's memcpy).
     void env_load(const CInsn& c) {
-        Mem m = env(uint32_t(c.imm));
-        switch (c.bits / 8) {
-        case 0: a.alu(XOR, false, RAX, RAX); break;
-        case 1: a.movzx8(RAX, m); break;
-        case 2: a.movzx16(RAX, m); break;
-        case 4: a.mov(false, RAX, m); break;
-        case 8: a.mov(true, RAX, m); break;
-        default: throw Unsupported{};
-        }
+        unsigned bytes = c.bits / 8;
+        if (bytes) a.load_zx(bytes, RAX, env(uint32_t(c.imm)));
+        else a.alu(XOR, false, RAX, RAX);
         store(c.d, RAX);
     }
     void env_store(const CInsn& c) {
-        Mem m = env(uint32_t(c.imm));
+        unsigned bytes = c.bits / 8;
+        if (!bytes) return;
         load(RAX, c.a);
-        switch (c.bits / 8) {
-        case 0: break;
-        case 1: a.mov8(m, RAX); break;
-        case 2: a.mov16(m, RAX); break;
-        case 4: a.mov(false, m, RAX); break;
-        case 8: a.mov(true, m, RAX); break;
-        default: throw Unsupported{};
-        }
+        a.store_sized(bytes, env(uint32_t(c.imm)), RAX);
     }
     void helper_call(const CInsn& c, bool may_raise) {
         load(RSI, c.a);
@@ -557,24 +536,16 @@ private:
         case BR_GEU: return branch64(c, AE);
         case ADDW: return w_op(c, ADD);
         case SUBW: return w_op(c, SUB);
-        case MULW: {
-            load32(RAX, c.a);
-            if (c.b == zero_) a.alu(XOR, false, RAX, RAX);
-            else a.imul(false, RAX, env(c.b));
-            a.movsxd(RAX, RAX);
-            store(c.d, RAX);
-            return;
-        }
+        case MULW:
+            return w_form(c, [&] {
+                if (c.b == zero_) a.alu(XOR, false, RAX, RAX);
+                else a.imul(false, RAX, env(c.b));
+            });
         case SHLW: return w_shift(c, SHL, false);
         case SHRW: return w_shift(c, SHR, false);
         case SARW: return w_shift(c, SAR, false);
-        case ADDW_RI: {
-            load32(RAX, c.a);
-            a.alu(ADD, false, RAX, int32_t(c.imm2));  // only the low 32 bits of the sum count
-            a.movsxd(RAX, RAX);
-            store(c.d, RAX);
-            return;
-        }
+        case ADDW_RI:  // only the low 32 bits of the sum count
+            return w_form(c, [&] { a.alu(ADD, false, RAX, int32_t(c.imm2)); });
         case SHLW_RI: return w_shift(c, SHL, true);
         case SHRW_RI: return w_shift(c, SHR, true);
         case SARW_RI: return w_shift(c, SAR, true);
@@ -583,7 +554,7 @@ private:
         throw std::logic_error("baseline: bad special kind");
     }
 
-    const Baseline::Layout& lay_;
+    const CodeLayout& lay_;
     const interp::Code& code_;
     const jit::ChainInfo* chain_;
     uint32_t zero_;
@@ -595,14 +566,10 @@ private:
 };
 
 Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes)
-    : buffer_(buffer_bytes), reserve_(std::min(size_t(1) << 20, buffer_bytes / 4)) {
+    : lay_(cpu.code_layout()), buffer_(buffer_bytes), reserve_(std::min(size_t(1) << 20, buffer_bytes / 4)) {
 #if !defined(__x86_64__)
     throw std::runtime_error("the host is not x86-64");
 #endif
-    auto off = [&](const void* p) { return uint32_t(static_cast<const char*>(p) - reinterpret_cast<const char*>(&cpu)); };
-    lay_ = Layout{off(&cpu.tlb[0][0]), off(&cpu.pc), off(&cpu.insn_count), off(&cpu.mem_accesses),
-                  off(&cpu.exception_pending), off(&cpu.kick), off(&cpu.last_block)};
-    if (!cpu.exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
     // enter(env, fn): save what C expects preserved (preserve_none code keeps nothing),
     // env into r12, call fn with the stack aligned as after a call.
     Assembler a;

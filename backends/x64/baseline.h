@@ -43,13 +43,8 @@ public:
     int64_t enter(jit::BlockFn fn, Vcpu* env) const { return enter_(env, fn); }
     BaselineStats stats() const { return stats_; }
 
-    // Where the fields the code touches live in the CPU state.
-    struct Layout {
-        uint32_t tlb, pc, insn_count, mem_accesses, exception_pending, exit_word, last_block;
-    };
-
 private:
-    Layout lay_;
+    CodeLayout lay_;
     CodeBuffer buffer_;
     int64_t (*enter_)(Vcpu*, jit::BlockFn) = nullptr;
     BaselineStats stats_;
