@@ -61,6 +61,8 @@ uint32_t parse_log_items(const std::string& items, bool* stats) {
 
 namespace {
 
+constexpr uint64_t kRamGranule = 4096;
+
 uint64_t parse_size(const std::string& s) {
     char* end = nullptr;
     errno = 0;
@@ -71,9 +73,11 @@ uint64_t parse_size(const std::string& s) {
     if (suffix == "" || suffix == "M" || suffix == "m") mul = 1ull << 20;
     else if (suffix == "G" || suffix == "g") mul = 1ull << 30;
     else if (suffix == "K" || suffix == "k") mul = 1ull << 10;
-    else throw ConfigError{"-m: invalid size '" + s + "'"};
+    else if (suffix == "T" || suffix == "t") mul = 1ull << 40;
+    else throw ConfigError{"-m: invalid size '" + s + "' (a number with K, M, G or T)"};
     if (v > (1ull << 44) / mul) throw ConfigError{"-m: size '" + s + "' is too large"};
-    return v * mul;
+    // Whole pages, as QEMU rounds RAM: no board then has a page that is only partly RAM.
+    return (v * mul + kRamGranule - 1) & ~(kRamGranule - 1);
 }
 
 void parse_accel(const std::string& v, Options& o) {

@@ -1,6 +1,7 @@
 #include "machines/host_events.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -18,19 +19,32 @@ uint64_t host_now_ns() {
 
 namespace {
 termios g_saved_tty;
-bool g_tty_raw = false;
+std::atomic<bool> g_tty_raw{false};
 void restore_tty() {
-    if (g_tty_raw) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);
-    g_tty_raw = false;
+    if (g_tty_raw.exchange(false)) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);
 }
-void restore_tty_on_signal(int sig) {
-    restore_tty();
+// A host crash still gives the terminal back (async-signal-safe: tcsetattr is).
+void restore_tty_and_die(int sig) {
+    if (g_tty_raw.load()) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);
     signal(sig, SIG_DFL);
     raise(sig);
 }
+sigset_t exit_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+    return set;
+}
 }  // namespace
 
-HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) { timer_ = std::thread([this] { timer_loop(); }); }
+HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) {
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t set = exit_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) signal(s, restore_tty_and_die);
+    signals_ = std::thread([this] { signal_loop(); });
+    timer_ = std::thread([this] { timer_loop(); });
+}
 
 HostEvents::~HostEvents() {
     {
@@ -39,8 +53,39 @@ HostEvents::~HostEvents() {
     }
     cv_.notify_all();
     timer_.join();
-    if (stdin_.joinable()) stdin_.detach();  // blocked in poll(); the process is exiting
+    pthread_kill(signals_.native_handle(), SIGTERM);  // it sees stopping_ and returns
+    signals_.join();
+    if (stdin_.joinable()) stdin_.detach();  // blocked in read(); the process is exiting
     restore_tty();
+}
+
+void HostEvents::signal_loop() {
+    sigset_t set = exit_signals();
+    for (bool asked = false;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0) continue;
+        {
+            std::lock_guard<std::mutex> g(mu_);
+            if (stopping_) return;
+        }
+        restore_tty();
+        if (!asked) {
+            asked = true;
+            request_quit(sig);
+            continue;
+        }
+        // A second signal: the run has not ended, so die as asked.
+        signal(sig, SIG_DFL);
+        pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+        raise(sig);
+    }
+}
+
+void HostEvents::request_quit(int sig) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (!quit_.load()) quit_signal_.store(sig);
+    quit_.store(true);
+    kick_now();
 }
 
 void HostEvents::kick_now() {
@@ -107,8 +152,6 @@ void HostEvents::start_stdin() {
         if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
             g_tty_raw = true;
             atexit(restore_tty);
-            signal(SIGTERM, restore_tty_on_signal);
-            signal(SIGHUP, restore_tty_on_signal);
         }
     }
     stdin_ = std::thread([this] { stdin_loop(); });
@@ -125,9 +168,7 @@ void HostEvents::stdin_loop() {
             if (escape) {
                 escape = false;
                 if (b == 'x') {
-                    std::lock_guard<std::mutex> g(mu_);
-                    quit_.store(true);
-                    kick_now();
+                    request_quit();
                     return;
                 }
                 if (b == 1) push_input(1);

@@ -15,6 +15,10 @@ uint64_t host_now_ns();
 
 class HostEvents {
 public:
+    // Takes over SIGINT, SIGTERM and SIGHUP (a thread of its own waits for them: each asks
+    // the vCPU to stop, so the run ends as Ctrl-A x does; a second one kills) and ignores
+    // SIGPIPE (a closed stdout is an error on write, not a death). Construct it before any
+    // other thread starts, so every thread inherits the blocked signals.
     explicit HostEvents(std::atomic<uint32_t>& kick);
     ~HostEvents();
 
@@ -29,10 +33,15 @@ public:
     bool pop_input(uint8_t* byte);
     bool input_pending();
     bool quit_requested() const { return quit_.load(); }
+    // The signal that asked to quit, or 0 (Ctrl-A x, a closed output).
+    int quit_signal() const { return quit_signal_.load(); }
+    // Ends the run as Ctrl-A x does (any thread).
+    void request_quit(int signal = 0);
 
 private:
     void timer_loop();
     void stdin_loop();
+    void signal_loop();
     void push_input(uint8_t b);
     void kick_now();
 
@@ -44,7 +53,8 @@ private:
     uint64_t deadline_ = UINT64_MAX;
     bool stopping_ = false;
     std::atomic<bool> quit_{false};
-    std::thread timer_, stdin_;
+    std::atomic<int> quit_signal_{0};
+    std::thread timer_, stdin_, signals_;
 };
 
 }  // namespace tessera

@@ -1,26 +1,69 @@
 #include "machines/loader.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "machines/machine_config.h"
 
 namespace tessera {
 
-std::vector<uint8_t> read_file(const std::string& path, const char* what) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw ConfigError{std::string("cannot open ") + what + " '" + path + "': " + strerror(errno)};
-    std::vector<uint8_t> data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    if (f.bad()) throw ConfigError{std::string("cannot read ") + what + " '" + path + "'"};
-    if (data.empty()) throw ConfigError{std::string(what) + " '" + path + "' is empty"};
+namespace {
+
+std::string hex(uint64_t v) {
+    char b[32];
+    snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
+    return b;
+}
+
+std::string named(const char* what, const std::string& path) { return std::string(what) + " '" + path + "'"; }
+
+}  // namespace
+
+std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64_t max_bytes) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw ConfigError{"cannot open " + named(what, path) + ": " + strerror(errno)};
+    struct Closer {
+        int fd;
+        ~Closer() { close(fd); }
+    } closer{fd};
+    struct stat st;
+    if (fstat(fd, &st) != 0) throw ConfigError{"cannot read " + named(what, path) + ": " + strerror(errno)};
+    if (S_ISDIR(st.st_mode)) throw ConfigError{named(what, path) + " is a directory"};
+    // A pipe is read up to the limit; devices (/dev/zero) would never end.
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) throw ConfigError{named(what, path) + " is not a regular file"};
+    if (S_ISREG(st.st_mode) && uint64_t(st.st_size) > max_bytes)
+        throw ConfigError{named(what, path) + " (" + std::to_string(st.st_size) + " bytes) is larger than guest memory"};
+    std::vector<uint8_t> data;
+    size_t chunk = S_ISREG(st.st_mode) ? size_t(st.st_size) + 1 : size_t(1) << 20;
+    for (;;) {
+        size_t have = data.size();
+        data.resize(have + chunk);
+        ssize_t n = read(fd, data.data() + have, chunk);
+        data.resize(have + size_t(n > 0 ? n : 0));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw ConfigError{"cannot read " + named(what, path) + ": " + strerror(errno)};
+        if (n == 0) break;
+        if (data.size() > max_bytes) throw ConfigError{named(what, path) + " is larger than guest memory"};
+        chunk = size_t(1) << 20;
+    }
+    if (data.empty()) throw ConfigError{named(what, path) + " is empty"};
     return data;
 }
 
 bool is_elf(const std::vector<uint8_t>& d) { return d.size() >= 4 && memcmp(d.data(), ELFMAG, SELFMAG) == 0; }
+
+void ImageLoader::claim(const char* what, const std::string& path, uint64_t low, uint64_t high) {
+    for (const Placed& p : placed_)
+        if (low < p.high && p.low < high)
+            throw ConfigError{named(what, path) + " at " + hex(low) + "-" + hex(high - 1) + " overlaps " +
+                              named(p.what.c_str(), p.path) + " at " + hex(p.low) + "-" + hex(p.high - 1)};
+    placed_.push_back({what, path, low, high});
+}
 
 namespace {
 
@@ -28,8 +71,11 @@ namespace {
     throw ConfigError{"corrupt ELF file '" + path + "': " + why};
 }
 
+}  // namespace
+
 template <typename Ehdr, typename Phdr>
-LoadedImage load_elf_class(AddressSpace& as, const std::vector<uint8_t>& d, const std::string& path, uint16_t machine) {
+static LoadedImage load_elf_class(AddressSpace& as, ImageLoader& loader, const std::vector<uint8_t>& d,
+                                  const char* what, const std::string& path, uint16_t machine) {
     if (d.size() < sizeof(Ehdr)) corrupt(path, "truncated header");
     Ehdr eh;
     memcpy(&eh, d.data(), sizeof eh);
@@ -44,7 +90,7 @@ LoadedImage load_elf_class(AddressSpace& as, const std::vector<uint8_t>& d, cons
     img.is_elf = true;
     img.entry = eh.e_entry;
     img.low = ~0ull;
-    bool any = false;
+    std::vector<Phdr> loads;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Phdr ph;
         memcpy(&ph, d.data() + eh.e_phoff + i * sizeof(Phdr), sizeof ph);
@@ -52,36 +98,43 @@ LoadedImage load_elf_class(AddressSpace& as, const std::vector<uint8_t>& d, cons
         if (ph.p_filesz > ph.p_memsz) corrupt(path, "segment file size exceeds memory size");
         if (ph.p_offset > d.size() || ph.p_filesz > d.size() - ph.p_offset) corrupt(path, "segment outside the file");
         uint64_t pa = ph.p_paddr;
-        if (!as.host_ptr(pa, ph.p_memsz))
-            throw ConfigError{"ELF file '" + path + "' has a segment at 0x" + ([&] {
-                                  char b[32];
-                                  snprintf(b, sizeof b, "%llx", (unsigned long long)pa);
-                                  return std::string(b);
-                              })() + " outside guest memory"};
-        uint8_t* host = as.host_ptr(pa, ph.p_memsz);
+        Region* r = as.find(pa);
+        if (!r || r->kind != RegionKind::Ram || ph.p_memsz > r->size - (pa - r->base))
+            throw ConfigError{"ELF file '" + path + "' has a segment at " + hex(pa) +
+                              (r && r->kind != RegionKind::Ram ? " in " + r->name + ", not RAM" : " outside guest RAM")};
+        loads.push_back(ph);
+    }
+    if (loads.empty()) corrupt(path, "no loadable segments");
+    // Every segment is checked before any is written.
+    for (const Phdr& ph : loads) loader.claim(what, path, ph.p_paddr, ph.p_paddr + ph.p_memsz);
+    for (const Phdr& ph : loads) {
+        uint8_t* host = as.host_ptr(ph.p_paddr, ph.p_memsz);
         memcpy(host, d.data() + ph.p_offset, ph.p_filesz);
         memset(host + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
-        img.low = std::min<uint64_t>(img.low, pa);
-        img.high = std::max<uint64_t>(img.high, pa + ph.p_memsz);
-        any = true;
+        img.low = std::min<uint64_t>(img.low, ph.p_paddr);
+        img.high = std::max<uint64_t>(img.high, ph.p_paddr + ph.p_memsz);
     }
-    if (!any) corrupt(path, "no loadable segments");
     return img;
 }
 
-}  // namespace
-
-LoadedImage load_elf(AddressSpace& as, const std::vector<uint8_t>& d, const std::string& path, uint16_t machine) {
+LoadedImage ImageLoader::load_elf(const std::vector<uint8_t>& d, const char* what, const std::string& path, uint16_t machine) {
     if (d.size() < EI_NIDENT) corrupt(path, "truncated header");
-    if (d[EI_CLASS] == ELFCLASS64) return load_elf_class<Elf64_Ehdr, Elf64_Phdr>(as, d, path, machine);
-    if (d[EI_CLASS] == ELFCLASS32) return load_elf_class<Elf32_Ehdr, Elf32_Phdr>(as, d, path, machine);
+    if (d[EI_CLASS] == ELFCLASS64) return load_elf_class<Elf64_Ehdr, Elf64_Phdr>(as_, *this, d, what, path, machine);
+    if (d[EI_CLASS] == ELFCLASS32) return load_elf_class<Elf32_Ehdr, Elf32_Phdr>(as_, *this, d, what, path, machine);
     corrupt(path, "unknown ELF class");
 }
 
-LoadedImage load_raw(AddressSpace& as, const std::vector<uint8_t>& d, const std::string& path, uint64_t addr) {
-    if (!as.write_phys(addr, d.data(), d.size()))
-        throw ConfigError{"image '" + path + "' (" + std::to_string(d.size()) + " bytes) does not fit in guest memory"};
+LoadedImage ImageLoader::load_raw(const std::vector<uint8_t>& d, const char* what, const std::string& path, uint64_t addr) {
+    if (!as_.host_ptr(addr, d.size()))
+        throw ConfigError{named(what, path) + " (" + std::to_string(d.size()) + " bytes) does not fit in guest memory at " + hex(addr)};
+    claim(what, path, addr, addr + d.size());
+    as_.write_phys(addr, d.data(), d.size());
     return LoadedImage{addr, addr, addr + d.size(), false};
+}
+
+LoadedImage ImageLoader::load(const std::vector<uint8_t>& d, const char* what, const std::string& path, uint16_t machine,
+                              uint64_t raw_addr) {
+    return is_elf(d) ? load_elf(d, what, path, machine) : load_raw(d, what, path, raw_addr);
 }
 
 }  // namespace tessera

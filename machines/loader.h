@@ -1,4 +1,6 @@
 // Loading guest images into guest-physical memory: ELF64/ELF32 program headers or raw files.
+// An ImageLoader remembers what it placed, so images that would overwrite each other (a
+// kernel over the firmware, an ELF over the reset vector) are refused with one line naming both.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -14,13 +16,33 @@ struct LoadedImage {
     bool is_elf = false;
 };
 
-// Reads a whole file; throws ConfigError naming the file if it cannot.
-std::vector<uint8_t> read_file(const std::string& path, const char* what);
+// Reads a whole file of at most max_bytes; throws ConfigError naming the file if it cannot
+// (missing, a directory, a device, empty, or too large, found before reading it).
+std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64_t max_bytes);
 
 bool is_elf(const std::vector<uint8_t>& data);
-// Loads PT_LOAD segments at their physical addresses. Throws ConfigError for a corrupt
-// file or segments outside guest memory.
-LoadedImage load_elf(AddressSpace& as, const std::vector<uint8_t>& data, const std::string& path, uint16_t machine);
-LoadedImage load_raw(AddressSpace& as, const std::vector<uint8_t>& data, const std::string& path, uint64_t addr);
+
+class ImageLoader {
+public:
+    explicit ImageLoader(AddressSpace& as) : as_(as) {}
+    // Loads PT_LOAD segments at their physical addresses, which must lie in RAM. Throws
+    // ConfigError for a corrupt file, segments outside RAM, or an overlap.
+    LoadedImage load_elf(const std::vector<uint8_t>& data, const char* what, const std::string& path, uint16_t machine);
+    // Copies data to addr (RAM or ROM).
+    LoadedImage load_raw(const std::vector<uint8_t>& data, const char* what, const std::string& path, uint64_t addr);
+    // Either, by the file's contents; raw images go to raw_addr.
+    LoadedImage load(const std::vector<uint8_t>& data, const char* what, const std::string& path, uint16_t machine,
+                     uint64_t raw_addr);
+    // Claims [low, high) for something the board writes itself (reset vector, device tree).
+    void claim(const char* what, const std::string& path, uint64_t low, uint64_t high);
+
+private:
+    struct Placed {
+        std::string what, path;
+        uint64_t low, high;
+    };
+    AddressSpace& as_;
+    std::vector<Placed> placed_;
+};
 
 }  // namespace tessera

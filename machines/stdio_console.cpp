@@ -16,7 +16,11 @@ void StdioConsole::flush() {
     while (done < buf_.size()) {
         ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;  // a closed or broken stdout: the output is lost, as with QEMU
+        if (n < 0 && errno == EPIPE && !closed_) {  // nobody reads: end the run, as `head` expects
+            closed_ = true;
+            if (on_closed_) on_closed_();
+        }
+        if (n <= 0) break;  // the output is lost
         done += size_t(n);
     }
     buf_.clear();

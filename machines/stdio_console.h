@@ -2,6 +2,7 @@
 // guest a system call per character and woke the reader (a terminal, a pipe) for each,
 // which on a boot to U-Boot's prompt was 2000 syscalls and wakeups.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "machines/devices/uart16550.h"
@@ -10,7 +11,8 @@ namespace tessera {
 
 class StdioConsole : public CharBackend {
 public:
-    explicit StdioConsole(int fd) : fd_(fd) {}
+    // on_closed: the reader went away (EPIPE); called once, on the writing thread.
+    explicit StdioConsole(int fd, std::function<void()> on_closed = {}) : fd_(fd), on_closed_(std::move(on_closed)) {}
     ~StdioConsole() override { flush(); }
     // Buffered until a newline, a full buffer, or flush().
     void write(uint8_t byte) override;
@@ -21,6 +23,8 @@ public:
 private:
     static constexpr size_t kMax = 4096;
     int fd_;
+    std::function<void()> on_closed_;
+    bool closed_ = false;
     std::string buf_;
 };
 

@@ -9,6 +9,17 @@
 
 namespace tessera {
 
+PageFlags::PageFlags(uint64_t pages) : n_(pages) {
+    if (!pages) return;
+    void* p = mmap(nullptr, pages, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error("cannot allocate code-page flags for " + std::to_string(pages) + " pages");
+    flags_ = static_cast<uint8_t*>(p);
+}
+
+PageFlags::~PageFlags() {
+    if (flags_) munmap(flags_, n_);
+}
+
 AddressSpace::AddressSpace() = default;
 
 AddressSpace::~AddressSpace() {
@@ -33,15 +44,18 @@ static uint8_t* map_zeroed(uint64_t size, const std::string& name) {
     return static_cast<uint8_t*>(p);
 }
 
+// One flag per page the region touches, its last partial page included.
+static uint64_t pages_touched(uint64_t size) { return (size + PAGE_SIZE - 1) >> PAGE_BITS; }
+
 Region& AddressSpace::add_ram(const std::string& name, uint64_t base, uint64_t size) {
     auto r = std::make_unique<Region>(Region{name, RegionKind::Ram, base, size, map_zeroed(size, name), nullptr, {}});
-    r->code_pages.assign(size >> PAGE_BITS, 0);
+    r->code_pages = PageFlags(pages_touched(size));
     return add(std::move(r));
 }
 
 Region& AddressSpace::add_rom(const std::string& name, uint64_t base, uint64_t size) {
     auto r = std::make_unique<Region>(Region{name, RegionKind::Rom, base, size, map_zeroed(size, name), nullptr, {}});
-    r->code_pages.assign((size + PAGE_SIZE - 1) >> PAGE_BITS, 0);
+    r->code_pages = PageFlags(pages_touched(size));
     return add(std::move(r));
 }
 
@@ -100,27 +114,32 @@ bool AddressSpace::store(uint64_t pa, unsigned size, uint64_t val) {
 
 void AddressSpace::notify_write(Region& r, uint64_t pa, unsigned size) {
     uint64_t first = (pa - r.base) >> PAGE_BITS, last = (pa + size - 1 - r.base) >> PAGE_BITS;
-    for (uint64_t p = first; p <= last && p < r.code_pages.size(); p++) {
-        if (r.code_pages[p]) {
-            r.code_pages[p] = 0;
+    for (uint64_t p = first; p <= last; p++) {
+        uint8_t* c = r.code_pages.at(p);
+        if (c && *c) {
+            *c = 0;
             if (on_code_write) on_code_write(r.base + (p << PAGE_BITS));
         }
     }
 }
 
-void AddressSpace::mark_code(uint64_t pa) {
+uint8_t* AddressSpace::code_flag(uint64_t pa) {
     Region* r = find(pa);
-    if (!r || r->code_pages.empty()) return;
-    uint8_t& c = r->code_pages[(pa - r->base) >> PAGE_BITS];
-    if (!c) {
-        c = 1;
+    if (!r) return nullptr;
+    return r->code_pages.at((pa - r->base) >> PAGE_BITS);
+}
+
+void AddressSpace::mark_code(uint64_t pa) {
+    uint8_t* c = code_flag(pa);
+    if (c && !*c) {
+        *c = 1;
         if (on_code_mark) on_code_mark(pa & PAGE_MASK);
     }
 }
 
 bool AddressSpace::is_code(uint64_t pa) {
-    Region* r = find(pa);
-    return r && !r->code_pages.empty() && r->code_pages[(pa - r->base) >> PAGE_BITS];
+    uint8_t* c = code_flag(pa);
+    return c && *c;
 }
 
 }  // namespace tessera

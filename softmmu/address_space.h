@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "softmmu/device.h"
@@ -16,13 +17,37 @@ constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
 
 enum class RegionKind { Ram, Rom, Mmio };
 
+// One byte per guest page, zero until set. Backed by anonymous memory that the host only
+// allocates where a flag is written, so a 1 TiB guest costs nothing until it runs code.
+class PageFlags {
+public:
+    PageFlags() = default;
+    explicit PageFlags(uint64_t pages);
+    ~PageFlags();
+    PageFlags(const PageFlags&) = delete;
+    PageFlags& operator=(const PageFlags&) = delete;
+    PageFlags(PageFlags&& o) noexcept : flags_(o.flags_), n_(o.n_) { o.flags_ = nullptr, o.n_ = 0; }
+    PageFlags& operator=(PageFlags&& o) noexcept {
+        std::swap(flags_, o.flags_);
+        std::swap(n_, o.n_);
+        return *this;
+    }
+    uint64_t size() const { return n_; }
+    // nullptr past the end: every index a guest address produced is checked here.
+    uint8_t* at(uint64_t page) { return page < n_ ? flags_ + page : nullptr; }
+
+private:
+    uint8_t* flags_ = nullptr;
+    uint64_t n_ = 0;
+};
+
 struct Region {
     std::string name;
     RegionKind kind;
     uint64_t base, size;
     uint8_t* host = nullptr;  // RAM/ROM backing
     Device* dev = nullptr;    // MMIO
-    std::vector<uint8_t> code_pages;  // RAM/ROM: 1 where translated code lives
+    PageFlags code_pages;  // RAM/ROM, every page it touches: 1 where translated code lives
     bool contains(uint64_t pa) const { return pa - base < size; }
 };
 
@@ -68,6 +93,8 @@ public:
 
 private:
     Region& add(std::unique_ptr<Region> r);
+    // pa's entry in its region's code_pages, or nullptr (no region, MMIO, out of range).
+    uint8_t* code_flag(uint64_t pa);
     std::vector<std::unique_ptr<Region>> regions_;
     Region* last_ = nullptr;
 };

@@ -34,6 +34,16 @@ bool Vcpu::store_phys(uint64_t pa, unsigned size, uint64_t val) {
     return as.store(pa, size, val);
 }
 
+void Vcpu::refuse_access(uint64_t va, uint64_t pa, Access acc, const char* why) {
+    static const char* const kind[] = {"load", "store", "instruction fetch"};
+    if (!quiet_faults) {
+        Region* r = as.find(pa);
+        GUEST_ERROR("%s at 0x%llx (physical 0x%llx%s%s) refused: %s\n", kind[unsigned(acc)], (unsigned long long)va,
+                    (unsigned long long)pa, r ? ", " : "", r ? r->name.c_str() : "", why);
+    }
+    raise_bus_fault(va, acc);
+}
+
 bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
     tlb_misses++;
     if (acc != Access::Fetch) data_tlb_misses++;
@@ -43,7 +53,7 @@ bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
     uint64_t page_va = va & PAGE_MASK, page_pa = t.pa & PAGE_MASK;
     Region* r = as.find(page_pa);
     if (!r) {
-        raise_bus_fault(va, acc);
+        refuse_access(va, t.pa, acc, "nothing is mapped there");
         return false;
     }
     TlbEntry& e = tlb[idx][tlb_index(va)];
@@ -131,7 +141,7 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
             ok = acc == Access::Store ? c.as.store(pa, size, *val) : c.as.load(pa, size, val);
         }
         if (!ok) {
-            c.raise_bus_fault(va, acc);
+            c.refuse_access(va, pa, acc, "nothing is mapped there");
             return false;
         }
         return true;
@@ -220,8 +230,10 @@ const uint8_t* Vcpu::code_ptr(uint64_t va, unsigned idx) {
     uint64_t pa;
     if (!code_phys(va, idx, &pa)) return nullptr;
     Region* r = as.find(pa);
-    if (!r || !r->host) {
-        raise_bus_fault(va, Access::Fetch);  // executing from a device is not supported
+    // Executing from a device is not supported; a parcel must lie wholly in RAM or ROM
+    // (a region may end inside a page).
+    if (!r || !r->host || r->size - (pa - r->base) < 2) {
+        refuse_access(va, pa, Access::Fetch, r && r->dev ? "code cannot run from a device" : "nothing is mapped there");
         return nullptr;
     }
     return r->host + (pa - r->base);

@@ -119,6 +119,9 @@ public:
     // Translating ahead of execution (jit mode): the block must not read a second page,
     // whose page walk could set accessed bits for code that never runs.
     bool fetch_ahead = false;
+    // Faults raised now are probes (a block's later instructions, translation ahead,
+    // disassembly): they are raised again if the guest really gets there, so not logged.
+    bool quiet_faults = false;
     AddressSpace& as;
 
     // --- implemented by each ISA ---
@@ -127,6 +130,9 @@ public:
     virtual bool translate(uint64_t va, Access acc, unsigned idx, Translation* out) = 0;
     // A physical access hit nothing (or was refused by the platform): record an access fault.
     virtual void raise_bus_fault(uint64_t va, Access acc) = 0;
+    // The platform refused an access (nothing at pa, a device cannot run code): logged under
+    // -d guest_errors, then raised as the ISA's access fault.
+    void refuse_access(uint64_t va, uint64_t pa, Access acc, const char* why);
     // A physical store the ISA makes on its own (page-table A/D bits): logged under lockstep
     // so it can be undone like any other store. Returns false if nothing backs pa.
     bool store_phys(uint64_t pa, unsigned size, uint64_t val);

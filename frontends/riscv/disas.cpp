@@ -25,7 +25,10 @@ LLVMDisasmContextRef context() {
 
 unsigned RiscvCpu::disas(uint64_t addr, char* out, size_t outlen) {
     out[0] = 0;
+    bool was_quiet = quiet_faults;
+    quiet_faults = true;  // looking, not running
     const uint8_t* p = code_ptr(addr, priv);
+    quiet_faults = was_quiet;
     if (!p) {
         exception_pending = false;
         snprintf(out, outlen, "<unmapped>");

@@ -18,7 +18,14 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
     unsigned fetch_idx = flags & tbf::PRIV_MASK;
     uint64_t pc_cur = start;
     unsigned n = 0;
+    struct Loud {
+        bool& quiet;
+        ~Loud() { quiet = false; }
+    } loud_after{quiet_faults};
     for (;;) {
+        // Only the first instruction's fault is the guest's now; a later one ends the block
+        // and is raised (and logged) when a block starts there.
+        quiet_faults = fetch_ahead || n > 0;
         const uint8_t* p = code_ptr(pc_cur, fetch_idx);
         if (!p) {
             if (n == 0) return false;
@@ -30,26 +37,25 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
         memcpy(&lo, p, 2);
         uint32_t insn = lo;
         if ((lo & 3) == 3) {
-            uint16_t hi;
-            if ((pc_cur & ~PAGE_MASK) == PAGE_SIZE - 2) {  // straddles into the next page
-                if (fetch_ahead) {
-                    if (n == 0) return false;
-                    c.exit_to(pc_cur, 0);
-                    break;
-                }
-                uint64_t pa2;
-                const uint8_t* p2 = code_ptr(pc_cur + 2, fetch_idx);
-                if (!p2 || !code_phys(pc_cur + 2, fetch_idx, &pa2)) {
-                    if (n == 0) return false;
-                    exception_pending = false;
-                    c.exit_to(pc_cur, 0);
-                    break;
-                }
-                *page2 = pa2 & PAGE_MASK;
-                memcpy(&hi, p2, 2);
-            } else {
-                memcpy(&hi, p + 2, 2);
+            bool straddles = (pc_cur & ~PAGE_MASK) == PAGE_SIZE - 2;
+            if (straddles && fetch_ahead) {
+                if (n == 0) return false;
+                c.exit_to(pc_cur, 0);
+                break;
             }
+            // The upper parcel is fetched on its own: it may lie on the next page, or past
+            // the end of a region that ends inside this page.
+            uint64_t pa2;
+            const uint8_t* p2 = code_ptr(pc_cur + 2, fetch_idx);
+            if (!p2 || (straddles && !code_phys(pc_cur + 2, fetch_idx, &pa2))) {
+                if (n == 0) return false;
+                exception_pending = false;
+                c.exit_to(pc_cur, 0);
+                break;
+            }
+            if (straddles) *page2 = pa2 & PAGE_MASK;
+            uint16_t hi;
+            memcpy(&hi, p2, 2);
             insn |= uint32_t(hi) << 16;
         }
         c.pc = pc_cur;

@@ -1,8 +1,4 @@
 // riscv64-virt: wiring, image loading as QEMU's virt does it, and the run loop.
-extern "C" {
-#include <libfdt.h>
-}
-
 #include "machines/riscv64-virt/virt_board.h"
 
 #include <elf.h>
@@ -10,6 +6,7 @@ extern "C" {
 
 #include <cstdio>
 
+#include "machines/fdt.h"
 #include "machines/loader.h"
 #include "machines/stdio_console.h"
 #include "machines/riscv64-virt/virt_memmap.h"
@@ -38,7 +35,7 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     }
     cpu_ = std::make_unique<riscv::RiscvCpu>(as_, 0);
     events_ = std::make_unique<HostEvents>(cpu_->kick);
-    console_ = std::make_unique<StdioConsole>(STDOUT_FILENO);
+    console_ = std::make_unique<StdioConsole>(STDOUT_FILENO, [this] { events_->request_quit(); });
 
     IrqLine meip{cpu_.get(), riscv::IRQ_MEI}, seip{cpu_.get(), riscv::IRQ_SEI};
     IrqLine msip{cpu_.get(), riscv::IRQ_MSI}, mtip{cpu_.get(), riscv::IRQ_MTI};
@@ -93,6 +90,22 @@ RiscvVirt::~RiscvVirt() = default;
 
 void RiscvVirt::load_images() {
     const uint64_t dram = virt::entry(Dev::Dram).base;
+    const uint64_t mrom = virt::entry(Dev::Mrom).base;
+    // No image may be bigger than RAM; a larger file is refused before it is read.
+    const uint64_t max_image = cfg_.ram_size;
+    ImageLoader loader(as_);
+    // MROM: the reset vector passes a0 = hart id, a1 = DTB, a2 = fw_dynamic info.
+    const uint32_t reset_vec[] = {
+        0x00000297,  // auipc t0, 0
+        0x02828613,  // addi  a2, t0, 40
+        0xf1402573,  // csrr  a0, mhartid
+        0x0202b583,  // ld    a1, 32(t0)
+        0x0182b283,  // ld    t0, 24(t0)
+        0x00028067,  // jr    t0
+    };
+    constexpr uint64_t kResetBytes = sizeof reset_vec + 8 * sizeof(uint64_t);
+    loader.claim("the board's reset vector", virt::entry(Dev::Mrom).name, mrom, mrom + kResetBytes);
+
     uint64_t start = dram;  // where the reset vector jumps
     uint64_t fw_end = dram;
     bool have_fw = cfg_.bios != "none";
@@ -103,17 +116,15 @@ void RiscvVirt::load_images() {
             throw ConfigError{"default firmware '" + bios + "' not found: build it, or give -bios FILE or -bios none"};
     }
     if (have_fw) {
-        auto data = read_file(bios, "firmware");
-        LoadedImage img = is_elf(data) ? load_elf(as_, data, bios, EM_RISCV) : load_raw(as_, data, bios, dram);
+        LoadedImage img = loader.load(read_file(bios, "firmware", max_image), "firmware", bios, EM_RISCV, dram);
         start = img.entry;
         fw_end = img.high;
     }
     uint64_t kernel_entry = 0, kernel_end = fw_end;
     if (!cfg_.kernel.empty()) {
-        auto data = read_file(cfg_.kernel, "kernel");
         // After firmware, a raw kernel goes to the next 2 MiB boundary, as on QEMU.
         uint64_t raw_addr = have_fw ? align_up(fw_end, 2 * kMiB) : dram;
-        LoadedImage img = is_elf(data) ? load_elf(as_, data, cfg_.kernel, EM_RISCV) : load_raw(as_, data, cfg_.kernel, raw_addr);
+        LoadedImage img = loader.load(read_file(cfg_.kernel, "kernel", max_image), "kernel", cfg_.kernel, EM_RISCV, raw_addr);
         kernel_entry = img.entry;
         kernel_end = img.high;
         if (!have_fw) start = kernel_entry;
@@ -122,49 +133,35 @@ void RiscvVirt::load_images() {
     }
     uint64_t initrd_start = 0, initrd_end = 0;
     if (!cfg_.initrd.empty()) {
-        auto data = read_file(cfg_.initrd, "initrd");
+        auto data = read_file(cfg_.initrd, "initrd", max_image);
         initrd_start = align_up(std::max(kernel_end, dram + std::min<uint64_t>(cfg_.ram_size / 2, 256 * kMiB)), PAGE_SIZE);
-        load_raw(as_, data, cfg_.initrd, initrd_start);
+        loader.load_raw(data, "initrd", cfg_.initrd, initrd_start);
         initrd_end = initrd_start + data.size();
     }
 
     if (!cfg_.dtb.empty()) {
-        auto data = read_file(cfg_.dtb, "device tree");
-        if (data.size() < sizeof(fdt_header) || fdt_check_header(data.data()) != 0 || fdt_totalsize(data.data()) > data.size())
-            throw ConfigError{"'" + cfg_.dtb + "' is not a valid device tree blob"};
-        fdt_ = std::vector<uint8_t>(data.size() + 4096);
-        if (fdt_open_into(data.data(), fdt_.data(), int(fdt_.size())) != 0)
-            throw ConfigError{"'" + cfg_.dtb + "' is not a valid device tree blob"};
-        int chosen = fdt_path_offset(fdt_.data(), "/chosen");
-        if (chosen < 0) chosen = fdt_add_subnode(fdt_.data(), 0, "chosen");
-        if (chosen >= 0 && !cfg_.append.empty()) fdt_setprop_string(fdt_.data(), chosen, "bootargs", cfg_.append.c_str());
-        if (chosen >= 0 && initrd_end) {
-            fdt_setprop_u64(fdt_.data(), chosen, "linux,initrd-start", initrd_start);
-            fdt_setprop_u64(fdt_.data(), chosen, "linux,initrd-end", initrd_end);
+        FdtEditor tree(read_file(cfg_.dtb, "device tree", max_image), cfg_.dtb);
+        tree.node("/chosen");
+        if (!cfg_.append.empty()) tree.set_string("/chosen", "bootargs", cfg_.append);
+        if (initrd_end) {
+            tree.set_u64("/chosen", "linux,initrd-start", initrd_start);
+            tree.set_u64("/chosen", "linux,initrd-end", initrd_end);
         }
-        fdt_pack(fdt_.data());
-        fdt_.resize(fdt_totalsize(fdt_.data()));
+        fdt_ = tree.finish();
     } else {
         fdt_ = build_fdt(initrd_start, initrd_end);
     }
     // The device tree goes at the top of the first 3 GiB of RAM, 2 MiB aligned, as on QEMU.
     uint64_t top = dram + std::min<uint64_t>(cfg_.ram_size, 3ull << 30);
+    if (fdt_.size() > top - dram) throw ConfigError{"the device tree (" + std::to_string(fdt_.size()) + " bytes) does not fit in RAM"};
     uint64_t fdt_addr = align_down(top - fdt_.size(), 2 * kMiB);
-    if (!as_.write_phys(fdt_addr, fdt_.data(), fdt_.size())) throw ConfigError{"device tree does not fit in RAM"};
+    if (fdt_addr < dram) throw ConfigError{"the device tree (" + std::to_string(fdt_.size()) + " bytes) does not fit in RAM"};
+    loader.load_raw(fdt_, "device tree", cfg_.dtb.empty() ? "generated" : cfg_.dtb, fdt_addr);
 
-    // MROM: the reset vector passes a0 = hart id, a1 = DTB, a2 = fw_dynamic info.
-    const uint32_t reset_vec[] = {
-        0x00000297,  // auipc t0, 0
-        0x02828613,  // addi  a2, t0, 40
-        0xf1402573,  // csrr  a0, mhartid
-        0x0202b583,  // ld    a1, 32(t0)
-        0x0182b283,  // ld    t0, 24(t0)
-        0x00028067,  // jr    t0
-    };
-    const uint64_t mrom = virt::entry(Dev::Mrom).base;
     const uint64_t words[] = {start, fdt_addr,
                               // fw_dynamic_info: magic, version, next_addr, next_mode (S), options, boot_hart
                               kFwDynamicMagic, 2, kernel_entry, 1, 0, 0};
+    static_assert(sizeof reset_vec + sizeof words == kResetBytes);
     as_.write_phys(mrom, reset_vec, sizeof reset_vec);
     as_.write_phys(mrom + sizeof reset_vec, words, sizeof words);
 }
@@ -199,7 +196,11 @@ int RiscvVirt::run_loop() {
         exec_->run();
         console_->flush();  // bounds output latency: every interrupt, WFI, or request lands here
         if (cpu_->kick.exchange(0)) service();
-        if (events_->quit_requested()) return 0;
+        if (events_->quit_requested()) {
+            // As QEMU: a terminating signal ends the run with a line and status 0.
+            if (int sig = events_->quit_signal()) fprintf(stderr, "tessera: terminating on signal %d\n", sig);
+            return 0;
+        }
         if (exec_->diverged()) return 3;
         if (cpu_->stop_requested) {
             cpu_->stop_requested = false;
