@@ -25,6 +25,9 @@ enum class ExecMode { Interp, Jit, Tiered, Lockstep };
 const char* exec_mode_name(ExecMode m);
 bool parse_exec_mode(const std::string& s, ExecMode* out);
 
+// A quarter of the host's mapping limit, at the mappings an LLVM module takes.
+uint64_t default_max_compiled_batches();
+
 struct ExecOptions {
     ExecMode mode = ExecMode::Interp;
     uint32_t hot_threshold = 64;        // tiered: executions before a block is compiled, at least...
@@ -42,6 +45,9 @@ struct ExecOptions {
     // 256 runs 72 ms, never 89 ms. Code run a few times is cheaper to interpret than to compile.
     uint32_t warm_runs = 16;
     uint64_t max_compiled_bytes = 256ull << 20;  // LLVM code cache bound: flush everything beyond it
+    // LLVM modules alive at once: each holds a few host mappings, and a process has a limited
+    // number (vm.max_map_count). Beyond it, everything is flushed too.
+    uint64_t max_compiled_batches = default_max_compiled_batches();
     uint64_t baseline_bytes = 64ull << 20;       // the baseline's code buffer: flushed when nearly full
 };
 
@@ -77,7 +83,7 @@ private:
     bool compile_baseline(TB* tb);  // false: the block needs LLVM
     jit::Jit& own_jit();            // created on first use
     int64_t enter(jit::BlockFn fn);
-    uint64_t llvm_code_bytes() const;
+    bool llvm_cache_full() const;
     uint32_t hot_count(const TB& tb) const;
     uint32_t first_count(const TB& tb) const;
     bool warm_up(TB* tb);
@@ -97,7 +103,6 @@ private:
     std::unique_ptr<BackgroundCompiler> compiler_;  // tiered: hot code; jit: successors ahead
     uint64_t ahead_used_ = 0;  // jit: blocks whose code came from the second thread
     std::unique_ptr<Lockstep> lockstep_;
-    uint64_t bytes_at_flush_ = 0;
     uint64_t epoch_ = 0;  // bumped by flush(): compile results from before it are dropped
     // Virtual-pc lookup cache in front of the block table; dropped when mappings change.
     struct JumpEntry {

@@ -41,6 +41,9 @@ struct TB {
     std::atomic<jit::BlockFn> jit_fn{nullptr};
     jit::CompiledBlock compiled;
     jit::Jit* jit_owner = nullptr;
+    // An invalidated block's code, IR and links go as soon as nothing can be running it
+    // (between blocks); the TB itself stays until the next flush, as pointers to it remain.
+    void drop_code();
     ~TB();
 };
 

@@ -5,6 +5,20 @@
 
 namespace tessera {
 
+void TB::drop_code() {
+    if (jit_owner) jit_owner->release(compiled);
+    jit_owner = nullptr;
+    compiled = jit::CompiledBlock{};  // and its kept IR and assembly text
+    jit_fn.store(nullptr, std::memory_order_relaxed);
+    std::vector<std::pair<TB*, int>>().swap(incoming);
+    for (unsigned s = 0; s < ir::kChainSlots; s++) {
+        chain[s] = nullptr;
+        jit_chain[s] = nullptr;
+    }
+    code.reset();
+    ir = ir::Block{};
+}
+
 TB::~TB() {
     if (jit_owner) jit_owner->release(compiled);
 }
@@ -27,6 +41,7 @@ void TbCache::invalidate_page(uint64_t page) {
         t->valid = false;
         invalidated++;
         dead_++;
+        dead_code_.push_back(t);
         auto m = map_.find(t->key);
         if (m != map_.end() && m->second == t) map_.erase(m);
         for (auto [src, slot] : t->incoming) {
@@ -57,7 +72,13 @@ void TbCache::unlink_interp(TB* dst) {
         if (src->chain[slot] == dst && src->code) src->code->next[slot] = nullptr;
 }
 
+void TbCache::reclaim_dead_code() {
+    for (TB* t : dead_code_) t->drop_code();
+    dead_code_.clear();
+}
+
 void TbCache::flush() {
+    dead_code_.clear();
     map_.clear();
     by_page_.clear();
     all_.clear();

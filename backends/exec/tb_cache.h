@@ -31,6 +31,8 @@ public:
     // dst just got JIT code: interpreted predecessors must stop running its interpreter code.
     static void unlink_interp(TB* dst);
     void flush();
+    // Frees the code of blocks invalidated since the last call. Between blocks only.
+    void reclaim_dead_code();
     size_t size() const { return map_.size(); }
     uint64_t translated = 0, invalidated = 0;
     // Invalid blocks still allocated (freed by the next flush).
@@ -42,6 +44,7 @@ private:
     std::unordered_map<TbKey, TB*, TbKeyHash> map_;
     std::unordered_map<uint64_t, std::vector<TB*>> by_page_;
     std::vector<std::unique_ptr<TB>> all_;
+    std::vector<TB*> dead_code_;  // invalidated, code not yet freed
     uint64_t dead_ = 0;
 };
 

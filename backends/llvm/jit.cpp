@@ -91,7 +91,9 @@ struct Jit::Impl {
     std::unique_ptr<orc::LLJIT> jit;
     EnvLayout layout;
     std::atomic<uint64_t> compiled{0}, bytes{0}, ns{0}, freed{0}, next_id{0};
+    std::atomic<uint64_t> live_bytes{0}, live_batches{0};
     std::mutex release_mu;  // the vCPU and the compile thread both release code
+    unsigned removed_since_sweep = 0;  // under release_mu
 };
 
 static thread_local std::string* t_last_object = nullptr;  // the object of the compile on this thread
@@ -251,6 +253,7 @@ namespace {
 struct SharedCode {
     orc::ResourceTrackerSP rt;
     size_t users = 0;
+    uint64_t bytes = 0;
 };
 }  // namespace
 
@@ -303,6 +306,9 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
         users += out[k].entries.size();
     }
     shared->users = users;
+    shared->bytes = bytes;
+    impl_->live_bytes += bytes;
+    impl_->live_batches++;
     SharedCode* handle = shared.release();
     for (size_t k = 0; k < regions.size(); k++) {
         out[k].fn = fns[k];
@@ -339,11 +345,19 @@ void Jit::release(CompiledBlock& cb) {
     std::lock_guard<std::mutex> g(impl_->release_mu);
     if (--shared->users) return;
     check(shared->rt->remove());
+    impl_->live_bytes -= shared->bytes;
+    impl_->live_batches--;
     delete shared;
+    // The removed symbols' names stay interned until the pool is swept.
+    if (++impl_->removed_since_sweep >= 1024) {
+        impl_->removed_since_sweep = 0;
+        impl_->jit->getExecutionSession().getSymbolStringPool()->clearDeadEntries();
+    }
 }
 
 JitStats Jit::stats() const {
-    return JitStats{impl_->compiled.load(), impl_->bytes.load(), impl_->ns.load(), impl_->freed.load()};
+    return JitStats{impl_->compiled.load(), impl_->bytes.load(),        impl_->ns.load(),
+                    impl_->freed.load(),    impl_->live_bytes.load(), impl_->live_batches.load()};
 }
 
 }  // namespace tessera::jit

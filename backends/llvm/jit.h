@@ -43,6 +43,8 @@ struct ChainInfo {
 
 struct JitStats {
     uint64_t blocks_compiled = 0, code_bytes = 0, compile_ns = 0, freed = 0;
+    // What is still allocated: object bytes, and LLVM modules (each costs host mappings).
+    uint64_t live_bytes = 0, live_batches = 0;
 };
 
 // Host machine code as text, one instruction per line (-d out_asm).

@@ -45,7 +45,8 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
     uart_ = std::make_unique<Uart16550>(console_.get(), IrqLine{plic_.get(), virt::kUart0Irq});
     test_ = std::make_unique<SifiveTest>(
         [this](int status) {
-            exit_status_ = status;
+            // The first request powers off: the rest of the block must not change the status.
+            if (!exit_requested_) exit_status_ = status;
             exit_requested_ = true;
             cpu_->stop_requested = true;
         },
