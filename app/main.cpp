@@ -8,6 +8,7 @@
 
 #include "app/options.h"
 #include "backends/llvm/jit.h"
+#include "machines/loader.h"
 #include "machines/riscv64-virt/virt_board.h"
 #include "util/log.h"
 
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
         o.machine_cfg.exec = o.exec;
         o.machine_cfg.count_accesses = o.stats;  // for the TLB hit rate
         RiscvVirt board(o.machine_cfg);
+        if (!o.machine_cfg.dumpdtb.empty()) {
+            write_file_atomically(o.machine_cfg.dumpdtb, board.fdt(), "device tree");
+            return 0;
+        }
         int status = board.run();
         if (o.stats) board.print_stats(log_file());
         fflush(log_file());

@@ -8,7 +8,9 @@ namespace tessera {
 
 const char* usage_text() {
     return "usage: tessera [options]\n"
-           "  -M, -machine NAME   board: riscv64-virt (also: virt, with a RISC-V -cpu or none)\n"
+           "  -M, -machine NAME[,dumpdtb=FILE]\n"
+           "                      board: riscv64-virt (also: virt, with a RISC-V -cpu or none);\n"
+           "                      dumpdtb writes the board's device tree to FILE and exits\n"
            "  -cpu NAME           rv64 (the default for riscv64-virt)\n"
            "  -m SIZE             RAM size, e.g. 128M or 2G (default 128M)\n"
            "  -bios FILE|none     firmware (default: Tessera's own firmware)\n"
@@ -126,6 +128,19 @@ void parse_accel(const std::string& v, Options& o) {
     }
 }
 
+// -M NAME[,dumpdtb=FILE]
+void parse_machine(const std::string& v, Options& o) {
+    size_t comma = v.find(',');
+    o.machine = v.substr(0, comma);
+    while (comma != std::string::npos) {
+        size_t next = v.find(',', comma + 1);
+        std::string prop = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
+        comma = next;
+        if (prop.rfind("dumpdtb=", 0) == 0 && prop.size() > 8) o.machine_cfg.dumpdtb = prop.substr(8);
+        else throw ConfigError{"-M: unknown machine property '" + prop + "' (available: dumpdtb=FILE)"};
+    }
+}
+
 }  // namespace
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -139,7 +154,7 @@ Options parse_options(const std::vector<std::string>& args) {
         };
         if (a == "-h" || a == "-help") o.show_help = true;
         else if (a == "-version") o.show_version = true;
-        else if (a == "-M" || a == "-machine") o.machine = value();
+        else if (a == "-M" || a == "-machine") parse_machine(value(), o);
         else if (a == "-cpu") o.cpu = value();
         else if (a == "-m") o.machine_cfg.ram_size = parse_size(value());
         else if (a == "-bios") o.machine_cfg.bios = value();

@@ -55,6 +55,26 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64
     return data;
 }
 
+void write_file_atomically(const std::string& path, const std::vector<uint8_t>& data, const char* what) {
+    std::string tmp = path + ".tmp-" + std::to_string(getpid());
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw ConfigError{"cannot create " + named(what, path) + ": " + strerror(errno)};
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += size_t(n);
+    }
+    int err = done == data.size() ? 0 : errno ? errno : EIO;
+    if (close(fd) != 0 && !err) err = errno;
+    if (!err && rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+    if (err) {
+        unlink(tmp.c_str());
+        throw ConfigError{"cannot write " + named(what, path) + ": " + strerror(err)};
+    }
+}
+
 bool is_elf(const std::vector<uint8_t>& d) { return d.size() >= 4 && memcmp(d.data(), ELFMAG, SELFMAG) == 0; }
 
 void ImageLoader::claim(const char* what, const std::string& path, uint64_t low, uint64_t high) {

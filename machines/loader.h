@@ -20,6 +20,10 @@ struct LoadedImage {
 // (missing, a directory, a device, empty, or too large, found before reading it).
 std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64_t max_bytes);
 
+// Writes data to a temporary file beside path, then renames it: path is either complete or
+// untouched. Throws ConfigError naming the file.
+void write_file_atomically(const std::string& path, const std::vector<uint8_t>& data, const char* what);
+
 bool is_elf(const std::vector<uint8_t>& data);
 
 class ImageLoader {

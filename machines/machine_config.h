@@ -19,6 +19,7 @@ struct MachineConfig {
     uint32_t tb_size_mib = 0;     // code cache size in MiB, LLVM's and the baseline's each (0: defaults)
     bool count_accesses = false;  // count guest loads and stores (-d stats); costs compiled loops a little
     std::string default_firmware_dir;  // where the project's own firmware was built
+    std::string dumpdtb;          // -M ...,dumpdtb=FILE: write the device tree there and exit
 };
 
 // A user-facing configuration or input error: one line, non-zero exit.

@@ -423,7 +423,7 @@ void Executor::run() {
     bool interp_links = opts_.mode == ExecMode::Interp || opts_.mode == ExecMode::Tiered;
     for (;;) {
         // Slow path: everything that can only change between blocks or on request.
-        if (cpu_.kick.load(std::memory_order_relaxed) || cpu_.stop_requested) return;
+        if (cpu_.kick.load(std::memory_order_relaxed) || cpu_.stop_requested || out_of_blocks()) return;
         cpu_.code_changed = false;  // the lookup below sees invalidated blocks anyway
         if (cpu_.irq_check) {
             cpu_.irq_check = false;
@@ -466,7 +466,7 @@ void Executor::run() {
             slot = execute(tb);
             if (slot < 0 || slot >= int(ir::kChainSlots)) break;
             TB* next = tb->chain[slot];
-            if (!next || exit_requested()) break;
+            if (!next || exit_requested() || out_of_blocks()) break;
             // Compiled code returned although a chain exists: the successor got its code
             // after the link was made. Patch the compiled exit for next time.
             if (jit_links && !tb->jit_chain[slot] && next->jit_fn.load(std::memory_order_relaxed))

@@ -49,6 +49,9 @@ struct ExecOptions {
     // number (vm.max_map_count). Beyond it, everything is flushed too.
     uint64_t max_compiled_batches = default_max_compiled_batches();
     uint64_t baseline_bytes = 64ull << 20;       // the baseline's code buffer: flushed when nearly full
+    // run() returns after the loop has run this many blocks (0: no limit). Blocks chained by
+    // compiled code are not counted, so it bounds interp and lockstep runs (fuzzing).
+    uint64_t max_blocks = 0;
 };
 
 struct ExecStats {
@@ -93,6 +96,7 @@ private:
     void clear_ibc();
     void remember_indirect(uint64_t pc, uint32_t flags, TB* tb);
     bool exit_requested() const;
+    bool out_of_blocks() const { return opts_.max_blocks && stats.blocks_executed >= opts_.max_blocks; }
 
     Vcpu& cpu_;
     TbCache& cache_;

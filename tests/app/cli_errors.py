@@ -28,6 +28,20 @@ valid_phdr = struct.pack("<IIQQQQQQ", 1, 5, 0, 0x80000000, 0x80000000, 0x10, 0x1
 valid_elf = write("valid.elf", ehdr.replace(struct.pack("<Q", 0x1000), struct.pack("<Q", 0x80000000), 1) + valid_phdr + bytes(16))
 not_dtb = write("not.dtb", b"this is not a device tree")
 
+
+def make_elf(name, addr, code):
+    """An ELF64 RISC-V executable with one segment of `code` at `addr`, entered there."""
+    h = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9) + struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, addr, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+    ph = struct.pack("<IIQQQQQQ", 1, 5, 120, addr, addr, len(code), len(code), 0x1000)
+    return write(name, h + ph + code)
+
+
+# li t0, 0x5555; lui t1, 0x100; sw t0, 0(t1); j . -- exits with status 0 through sifive_test
+exit_code = struct.pack("<5I", 0x000052B7, 0x55528293, 0x00100337, 0x00532023, 0x0000006F)
+exit_elf = make_elf("exit.elf", 0x80000000, exit_code)
+exit_elf2 = make_elf("exit2.elf", 0x80000000, exit_code)
+mrom_elf = make_elf("mrom.elf", 0x1000, exit_code)
+
 cases = [
     (["-bios", "none", "-kernel", garbage_elf], "garbage.elf"),
     (["-bios", "none", "-kernel", outside_elf], "outside.elf"),
@@ -43,13 +57,69 @@ cases = [
     (["-bios", "none"], "-kernel"),
     (["-d", "nonsense"], "nonsense"),
     (["-accel", "tcg,exec=interp,baseline=on", "-bios", "none", "-kernel", valid_elf], "baseline"),
+    # Found by probing (issue 9): refused at once, with the file named.
+    (["-bios", "none", "-kernel", "/dev/zero"], "/dev/zero"),
+    (["-bios", "none", "-kernel", tmp], tmp + "' is a directory"),
+    (["-bios", "none", "-initrd", tmp, "-kernel", exit_elf], tmp + "' is a directory"),
+    (["-bios", "none", "-kernel", mrom_elf], "mrom.elf' has a segment at 0x1000 in mrom"),
+    (["-bios", exit_elf, "-kernel", exit_elf2], ["exit2.elf", "overlaps", "exit.elf"]),
+    (["-m", "2X"], "2X"),
+    (["-M", "riscv64-virt,frob=1"], "frob=1"),
+    (["-M", "riscv64-virt,dumpdtb=" + tmp + "/no/such/dir/x.dtb", "-bios", "none", "-kernel", exit_elf], "x.dtb"),
 ]
 failed = 0
-for args, culprit in cases:
+for args, culprits in cases:
     r = subprocess.run([tessera, "-nographic"] + args, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     lines = [l for l in r.stderr.splitlines() if l.strip()]
-    ok = r.returncode != 0 and len(lines) == 1 and culprit in lines[0] and r.stdout == ""
-    print(("ok   " if ok else "FAIL ") + " ".join(args) + " -> " + repr(r.stderr.strip()) + f" (exit {r.returncode})")
+    culprits = [culprits] if isinstance(culprits, str) else culprits
+    ok = r.returncode != 0 and len(lines) == 1 and all(c in lines[0] for c in culprits) and r.stdout == ""
+    print(("ok   " if ok else "FAIL ") + " ".join(args)[:200] + " -> " + repr(r.stderr.strip()) + f" (exit {r.returncode})")
     failed += not ok
-print(f"{len(cases) - failed} passed, {failed} failed")
+total = len(cases)
+leftovers = [f for f in os.listdir(tmp) if ".tmp-" in f]
+if leftovers:
+    print("FAIL half-written files left behind: " + ", ".join(leftovers))
+    failed += 1
+
+
+def check(name, ok, detail=""):
+    global failed, total
+    total += 1
+    failed += not ok
+    print(("ok   " if ok else "FAIL ") + name + (" -> " + detail if detail else ""))
+
+
+def run(args):
+    return subprocess.run([tessera, "-nographic"] + args, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def bootargs(dtb):
+    r = subprocess.run(["fdtget", "-t", "s", dtb, "/chosen", "bootargs"], capture_output=True)
+    return r.stdout.decode().rstrip("\n") if r.returncode == 0 else None
+
+
+# Inputs that used to be refused or mangled, and must work.
+r = run(["-m", "1T", "-bios", "none", "-kernel", exit_elf])
+check("-m 1T boots", r.returncode == 0, f"exit {r.returncode} {r.stderr!r}")
+r = run(["-m", "16385K", "-bios", "none", "-kernel", exit_elf])
+check("-m 16385K boots", r.returncode == 0, f"exit {r.returncode} {r.stderr!r}")
+# -append of 100 KB: the generated tree grows to hold it (it was a fixed 64 KiB).
+long_append = " ".join(f"arg{i}=v{i}" for i in range(12000))[:100_000]
+big = os.path.join(tmp, "big.dtb")
+r = run(["-M", "riscv64-virt,dumpdtb=" + big, "-bios", "none", "-kernel", exit_elf, "-append", long_append])
+check("-append 100 KB in the generated tree", r.returncode == 0 and bootargs(big) == long_append,
+      f"exit {r.returncode} {r.stderr[:200]!r}")
+# -dtb with an -append over 4 KB: bootargs used to be dropped silently.
+base = os.path.join(tmp, "base.dtb")
+run(["-M", "riscv64-virt,dumpdtb=" + base, "-bios", "none", "-kernel", exit_elf])
+edited = os.path.join(tmp, "edited.dtb")
+r = run(["-M", "riscv64-virt,dumpdtb=" + edited, "-bios", "none", "-kernel", exit_elf, "-dtb", base,
+         "-append", long_append[:6000]])
+check("-dtb keeps a 6 KB -append", r.returncode == 0 and bootargs(edited) == long_append[:6000],
+      f"exit {r.returncode} {r.stderr[:200]!r}")
+r = run(["-M", "riscv64-virt,dumpdtb=" + edited, "-bios", "none", "-kernel", exit_elf, "-dtb", base,
+         "-append", long_append])
+check("-dtb keeps a 100 KB -append", r.returncode == 0 and bootargs(edited) == long_append,
+      f"exit {r.returncode} {r.stderr[:200]!r}")
+print(f"{total - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

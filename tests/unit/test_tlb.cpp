@@ -100,3 +100,35 @@ TEST_CASE("address space rejects overlapping regions and unbacked accesses") {
     CHECK(!as.store(0x800ffffe, 4, 0));  // runs off the end of RAM
     CHECK(as.host_ptr(0x800ffffe, 4) == nullptr);
 }
+
+TEST_CASE("a region that ends inside a page: its last page is tracked, nothing past it is") {
+    AddressSpace as;
+    constexpr uint64_t kEnd = 0x80000000 + 16 * 1024 + 1024;  // -m 16385K before rounding
+    as.add_ram("ram", 0x80000000, kEnd - 0x80000000);
+    test::FakeCpu cpu(as);
+    std::vector<uint64_t> written;
+    as.on_code_write = [&](uint64_t page) { written.push_back(page); };
+    as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
+    as.mark_code(kEnd - 4);  // the last, partial page
+    CHECK(as.is_code(kEnd - 4));
+    CHECK(as.is_code(kEnd & PAGE_MASK));
+    CHECK(!as.is_code(kEnd));            // past the region: no flag, no out-of-bounds read
+    as.mark_code(kEnd + 8);              // and no write either
+    CHECK(!as.is_code(kEnd + 8));
+    // A store to that page goes through the checked path and is reported.
+    cpu.store_slow(kEnd - 8, 4, 0x13, 0);
+    REQUIRE(written.size() == 1);
+    CHECK(written[0] == (kEnd & PAGE_MASK));
+    CHECK(!as.is_code(kEnd - 4));
+    // Beyond the region's end the same page is not memory: the access faults.
+    cpu.store_slow(kEnd + 16, 4, 1, 0);
+    CHECK(cpu.exception_pending);
+}
+
+TEST_CASE("a ROM that ends inside a page tracks code on its last page") {
+    AddressSpace as;
+    as.add_rom("rom", 0x1000, 0x1800);
+    as.mark_code(0x2700);
+    CHECK(as.is_code(0x2700));
+    CHECK(!as.is_code(0x2800));
+}
