@@ -171,6 +171,7 @@ void Executor::flush() {
 }
 
 void Executor::compile_now(TB* tb) {
+    llvm_grew_ = true;
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
     // Lockstep compares block by block: its compiled code always returns to the loop.
     jit::ChainInfo chain = chain_info(tb);
@@ -321,6 +322,7 @@ TB* Executor::lookup() {
 }
 
 void Executor::install_compiled() {
+    llvm_grew_ = true;
     for (auto& r : compiler_->take_done()) {
         if (r.dropped) {  // stale in the queue: members still running turn hot again
             if (r.epoch != epoch_) continue;  // flushed meanwhile: the members are gone
@@ -440,7 +442,10 @@ void Executor::run() {
         }
         cache_.reclaim_dead_code();  // nothing runs now: invalidated blocks' code can go
         // Bounded code caches, in every mode: start over; code is compiled again as it runs.
-        if (llvm_cache_full() || cache_.dead() > std::max<uint64_t>(kMinDeadBlocks, cache_.size()) || (baseline_ && baseline_->nearly_full())) {
+        bool llvm_full = llvm_grew_ && llvm_cache_full();
+        llvm_grew_ = false;
+        if (llvm_full || cache_.dead() > std::max<uint64_t>(kMinDeadBlocks, cache_.size()) ||
+            (baseline_ && baseline_->nearly_full())) {
             flush();
             last = nullptr;
         }

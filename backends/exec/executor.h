@@ -107,6 +107,7 @@ private:
     std::unique_ptr<BackgroundCompiler> compiler_;  // tiered: hot code; jit: successors ahead
     uint64_t ahead_used_ = 0;  // jit: blocks whose code came from the second thread
     std::unique_ptr<Lockstep> lockstep_;
+    bool llvm_grew_ = false;  // LLVM code was added since the cache bound was last checked
     uint64_t epoch_ = 0;  // bumped by flush(): compile results from before it are dropped
     // Virtual-pc lookup cache in front of the block table; dropped when mappings change.
     struct JumpEntry {

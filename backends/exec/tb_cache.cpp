@@ -72,7 +72,7 @@ void TbCache::unlink_interp(TB* dst) {
         if (src->chain[slot] == dst && src->code) src->code->next[slot] = nullptr;
 }
 
-void TbCache::reclaim_dead_code() {
+void TbCache::drop_dead_code() {
     for (TB* t : dead_code_) t->drop_code();
     dead_code_.clear();
 }

@@ -32,7 +32,9 @@ public:
     static void unlink_interp(TB* dst);
     void flush();
     // Frees the code of blocks invalidated since the last call. Between blocks only.
-    void reclaim_dead_code();
+    void reclaim_dead_code() {
+        if (!dead_code_.empty()) drop_dead_code();
+    }
     size_t size() const { return map_.size(); }
     uint64_t translated = 0, invalidated = 0;
     // Invalid blocks still allocated (freed by the next flush).
@@ -41,6 +43,7 @@ public:
     uint64_t generation = 0;
 
 private:
+    void drop_dead_code();
     std::unordered_map<TbKey, TB*, TbKeyHash> map_;
     std::unordered_map<uint64_t, std::vector<TB*>> by_page_;
     std::vector<std::unique_ptr<TB>> all_;

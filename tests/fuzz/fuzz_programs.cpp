@@ -3,9 +3,11 @@
 // ends inside a page, a ROM and a scratch device beside it, registers pointing into the code
 // so random stores rewrite it. Any divergence aborts; ASan catches the rest.
 //
-// Input: byte 0 picks the configuration (bit 0 baseline, bits 1-2 RAM size, bit 3 ROM and
-// device), byte 1 how many registers point into the program; the rest is the program,
-// copied to the start of RAM (and to the ROM).
+// Input: byte 0 picks the configuration (bits 1-2 RAM size, bit 3 ROM and device, bits 4-6
+// all set: LLVM's code, else the baseline's), byte 1 how many registers point into the program; the rest is the program,
+// copied to the start of RAM (and to the ROM). Traps go to a handler at the end of RAM that
+// skips the trapping instruction; a run ends after 48 blocks.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +27,13 @@ constexpr uint64_t kRam = 0x80000000, kRom = 0x1000, kDev = 0x10000000;
 constexpr uint64_t kRamSizes[] = {16 * 1024 + 1024, 64 * 1024, (1 << 20) + 6, 8 * 1024 + 2};
 constexpr uint64_t kRomSize = 0x1800;  // ends inside its second page
 constexpr uint64_t kMaxProgram = 8192;
+// The trap handler, at the end of RAM: skips the instruction that trapped (2 or 4 bytes, by
+// its low bits) and returns, so a random program runs on past its illegal instructions.
+// csrr t6,mepc; lhu t5,0(t6); andi t5,t5,3; addi t6,t6,2; li t4,3; bne t5,t4,1f;
+// addi t6,t6,2; 1: csrw mepc,t6; mret
+constexpr uint32_t kSkipHandler[] = {0x34102ff3, 0x000fdf03, 0x003f7f13, 0x002f8f93, 0x00300e93,
+                                     0x01df1463, 0x002f8f93, 0x341f9073, 0x30200073};
+constexpr uint64_t kHandlerBytes = sizeof kSkipHandler;
 
 // A device with a few registers: reads return what was written (and the offset elsewhere).
 struct Scratch : Device {
@@ -70,7 +79,10 @@ struct Machine {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 6) return 0;
     static std::map<uint8_t, std::unique_ptr<Machine>> machines;
-    uint8_t cfg = data[0] & 15;
+    // LLVM compiles take milliseconds (more under ASan), the baseline's microseconds: one
+    // input in eight checks LLVM's code, the rest the baseline's.
+    bool llvm = (data[0] & 0x70) == 0x70;
+    uint8_t cfg = uint8_t((data[0] & 14) | (llvm ? 0 : 1));
     auto& slot = machines[cfg];
     if (!slot) slot = std::make_unique<Machine>(cfg);
     Machine& m = *slot;
@@ -79,16 +91,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size -= 2;
 
     m.exec->flush();
+    m.exec->stats = ExecStats{};  // max_blocks counts from here
     memset(m.as.host_ptr(kRam, m.ram_size), 0, m.ram_size);
-    size_t n = std::min<size_t>({size, kMaxProgram, m.ram_size});
+    uint64_t handler = (kRam + m.ram_size - kHandlerBytes - 8) & ~uint64_t(3);
+    size_t n = std::min<size_t>({size, kMaxProgram, handler - kRam});
     m.as.write_phys(kRam, data, n);
+    m.as.write_phys(handler, kSkipHandler, kHandlerBytes);
     if (cfg & 8) {
         memset(m.as.host_ptr(kRom, kRomSize), 0, kRomSize);
         m.as.write_phys(kRom, data, std::min<size_t>(n, kRomSize));
     }
     m.cpu->reset(kRam);
     m.cpu->mstatus_ |= riscv::mstatus::FS;  // let FP instructions run
-    m.cpu->mtvec = kRam;                     // traps restart the program
+    m.cpu->mtvec = handler;                  // traps skip the instruction
     // Registers into the program (and the last bytes of RAM), so stores rewrite code.
     for (unsigned r = 0; r < pointers; r++) {
         uint64_t at = r & 1 ? kRam + ((r * 131) % n) : kRam + m.ram_size - 8 * (r + 1);
