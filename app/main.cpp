@@ -8,8 +8,9 @@
 
 #include "app/options.h"
 #include "backends/llvm/jit.h"
+#include "app/accelerators.h"
+#include "machines/board.h"
 #include "machines/loader.h"
-#include "machines/riscv64-virt/virt_board.h"
 #include "util/log.h"
 
 #ifndef TESSERA_VERSION
@@ -38,6 +39,13 @@ int main(int argc, char** argv) {
             printf("Tessera emulator version %s\n", TESSERA_VERSION);
             return 0;
         }
+        if (o.machine_help || o.cpu_help || o.accel_help) {
+            fputs(o.machine_help ? boards_help().c_str()
+                  : o.cpu_help   ? cpus_help(find_board(o.machine, "")).c_str()
+                                 : accels_help().c_str(),
+                  stdout);
+            return 0;
+        }
         if (!o.log_items.empty()) g_log_mask = parse_log_items(o.log_items, &o.stats);
         if (!o.log_file.empty()) {
             FILE* f = fopen(o.log_file.c_str(), "w");
@@ -45,16 +53,16 @@ int main(int argc, char** argv) {
             log_set_file(f);
         }
         if (o.perf_map) jit::enable_perf_map();
-        o.machine_cfg.default_firmware_dir = exe_dir() + "/firmware/riscv64";
-        o.machine_cfg.exec = o.exec;
-        o.machine_cfg.count_accesses = o.stats;  // for the TLB hit rate
-        RiscvVirt board(o.machine_cfg);
+        o.machine_cfg.firmware_dir = exe_dir() + "/firmware";
+        o.accel.count_accesses = o.stats;  // for the TLB hit rate
+        std::unique_ptr<Accelerator> accel = find_accel(o.accel.name).create(o.accel);
+        std::unique_ptr<Machine> board = find_board(o.machine, o.machine_cfg.cpu).create(o.machine_cfg, std::move(accel));
         if (!o.machine_cfg.dumpdtb.empty()) {
-            write_file_atomically(o.machine_cfg.dumpdtb, board.fdt(), "device tree");
+            write_file_atomically(o.machine_cfg.dumpdtb, board->device_tree(), "device tree");
             return 0;
         }
-        int status = board.run();
-        if (o.stats) board.print_stats(log_file());
+        int status = board->run();
+        if (o.stats) board->print_stats(log_file());
         fflush(log_file());
         return status;
     } catch (const ConfigError& e) {

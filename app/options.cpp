@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "app/accelerators.h"
+#include "machines/board.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -9,9 +11,9 @@ namespace tessera {
 const char* usage_text() {
     return "usage: tessera [options]\n"
            "  -M, -machine NAME[,dumpdtb=FILE]\n"
-           "                      board: riscv64-virt (also: virt, with a RISC-V -cpu or none);\n"
+           "                      board (-M help lists them; virt picks one by -cpu);\n"
            "                      dumpdtb writes the board's device tree to FILE and exits\n"
-           "  -cpu NAME           rv64 (the default for riscv64-virt)\n"
+           "  -cpu NAME           a CPU model of the board (-cpu help lists them)\n"
            "  -m SIZE             RAM size, e.g. 128M or 2G (default 128M)\n"
            "  -bios FILE|none     firmware (default: Tessera's own firmware)\n"
            "  -kernel FILE        kernel or bare-metal program (ELF or raw)\n"
@@ -20,18 +22,9 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
-           "  -accel tcg[,exec=interp|jit|tiered|lockstep][,threshold=N][,warm=N][,region=N]\n"
-           "            [,baseline=on|off][,ahead=on|off][,tb-size=MiB]\n"
-           "                      execution engine (default tiered: interpreter first, baseline\n"
-           "                      x86-64 code after warm=N runs (default 16), LLVM for hot code;\n"
-           "                      threshold: runs before LLVM compiles a block, default 64 and\n"
-           "                      100000 guest instructions in it; region: blocks LLVM compiles\n"
-           "                      together, default 8; baseline: jit and tiered use the baseline\n"
-           "                      code generator (default on; jit compiles every block with it\n"
-           "                      before it runs), lockstep checks it instead of LLVM (default\n"
-           "                      off); ahead: jit without baseline compiles blocks' successors\n"
-           "                      on a second thread, default on; tb-size: code cache size,\n"
-           "                      LLVM's (default 256) and the baseline's (default 64) each)\n"
+           "  -accel NAME[,PROP=VALUE...]\n"
+           "                      accelerator and its properties (default tcg,exec=tiered;\n"
+           "                      -accel help lists them)\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
@@ -82,49 +75,22 @@ uint64_t parse_size(const std::string& s) {
     return (v * mul + kRamGranule - 1) & ~(kRamGranule - 1);
 }
 
+// -accel NAME[,PROP=VALUE...]: split here, checked by the accelerator that takes them.
 void parse_accel(const std::string& v, Options& o) {
     size_t comma = v.find(',');
-    std::string name = v.substr(0, comma);
-    if (name != "tcg") throw ConfigError{"-accel: unsupported accelerator '" + name + "' (available: tcg)"};
+    o.accel.name = v.substr(0, comma);
+    if (o.accel.name == "help") {
+        o.accel_help = true;
+        return;
+    }
+    find_accel(o.accel.name);  // throws for an unknown one
+    o.accel.props.clear();
     while (comma != std::string::npos) {
         size_t next = v.find(',', comma + 1);
         std::string prop = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
         comma = next;
-        if (prop.rfind("exec=", 0) == 0) {
-            o.exec = prop.substr(5);
-            if (o.exec != "interp" && o.exec != "jit" && o.exec != "tiered" && o.exec != "lockstep")
-                throw ConfigError{"-accel: unknown exec mode '" + o.exec + "' (available: interp, jit, tiered, lockstep)"};
-        } else if (prop.rfind("threshold=", 0) == 0) {
-            char* end = nullptr;
-            unsigned long n = strtoul(prop.c_str() + 10, &end, 10);
-            if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: threshold must be 1..1000000, not '" + prop.substr(10) + "'"};
-            o.machine_cfg.hot_threshold = uint32_t(n);
-        } else if (prop.rfind("tb-size=", 0) == 0) {  // QEMU's name: the code cache in MiB
-            char* end = nullptr;
-            unsigned long n = strtoul(prop.c_str() + 8, &end, 10);
-            if (*end || n == 0 || n > 4096) throw ConfigError{"-accel: tb-size must be 1..4096 (MiB), not '" + prop.substr(8) + "'"};
-            o.machine_cfg.tb_size_mib = uint32_t(n);
-        } else if (prop.rfind("warm=", 0) == 0) {
-            char* end = nullptr;
-            unsigned long n = strtoul(prop.c_str() + 5, &end, 10);
-            if (*end || n == 0 || n > 1000000) throw ConfigError{"-accel: warm must be 1..1000000, not '" + prop.substr(5) + "'"};
-            o.machine_cfg.warm_runs = uint32_t(n);
-        } else if (prop.rfind("region=", 0) == 0) {
-            char* end = nullptr;
-            unsigned long n = strtoul(prop.c_str() + 7, &end, 10);
-            if (*end || n == 0 || n > 64) throw ConfigError{"-accel: region must be 1..64, not '" + prop.substr(7) + "'"};
-            o.machine_cfg.region_blocks = uint32_t(n);
-        } else if (prop == "ahead=on" || prop == "ahead=off") {
-            o.machine_cfg.compile_ahead = prop == "ahead=on";
-        } else if (prop == "baseline=on" || prop == "baseline=off") {
-            o.machine_cfg.baseline = prop == "baseline=on";
-        } else if (prop.rfind("baseline=", 0) == 0) {
-            throw ConfigError{"-accel: baseline must be on or off, not '" + prop.substr(9) + "'"};
-        } else if (prop.rfind("ahead=", 0) == 0) {
-            throw ConfigError{"-accel: ahead must be on or off, not '" + prop.substr(6) + "'"};
-        } else {
-            throw ConfigError{"-accel: unknown property '" + prop + "'"};
-        }
+        size_t eq = prop.find('=');
+        o.accel.props.emplace_back(prop.substr(0, eq), eq == std::string::npos ? "" : prop.substr(eq + 1));
     }
 }
 
@@ -132,11 +98,13 @@ void parse_accel(const std::string& v, Options& o) {
 void parse_machine(const std::string& v, Options& o) {
     size_t comma = v.find(',');
     o.machine = v.substr(0, comma);
+    if (o.machine == "help") o.machine_help = true;
     while (comma != std::string::npos) {
         size_t next = v.find(',', comma + 1);
         std::string prop = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
         comma = next;
         if (prop.rfind("dumpdtb=", 0) == 0 && prop.size() > 8) o.machine_cfg.dumpdtb = prop.substr(8);
+        else if (prop == "help") o.machine_help = true;
         else throw ConfigError{"-M: unknown machine property '" + prop + "' (available: dumpdtb=FILE)"};
     }
 }
@@ -155,7 +123,7 @@ Options parse_options(const std::vector<std::string>& args) {
         if (a == "-h" || a == "-help") o.show_help = true;
         else if (a == "-version") o.show_version = true;
         else if (a == "-M" || a == "-machine") parse_machine(value(), o);
-        else if (a == "-cpu") o.cpu = value();
+        else if (a == "-cpu") o.machine_cfg.cpu = value();
         else if (a == "-m") o.machine_cfg.ram_size = parse_size(value());
         else if (a == "-bios") o.machine_cfg.bios = value();
         else if (a == "-kernel") o.machine_cfg.kernel = value();
@@ -180,16 +148,13 @@ Options parse_options(const std::vector<std::string>& args) {
             if (v != "none") throw ConfigError{"-display: only 'none' is supported so far"};
         } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
+    if (o.machine_help || o.accel_help) return o;
     // QEMU spells the board `virt` and picks the ISA from the binary; Tessera is one binary
-    // for all guests, so `virt` means RISC-V unless a non-RISC-V -cpu says otherwise.
-    if (o.machine == "virt") {
-        if (!o.cpu.empty() && o.cpu.rfind("rv64", 0) != 0)
-            throw ConfigError{"-M virt: CPU '" + o.cpu + "' is not available (RISC-V: rv64)"};
-        o.machine = "riscv64-virt";
-    }
-    if (o.machine != "riscv64-virt") throw ConfigError{"-M: unknown machine '" + o.machine + "' (available: riscv64-virt)"};
-    if (!o.cpu.empty() && o.cpu.rfind("rv64", 0) != 0)
-        throw ConfigError{"-cpu: '" + o.cpu + "' is not available on riscv64-virt (available: rv64)"};
+    // for all guests, so the CPU model picks the board behind an alias.
+    const BoardInfo& board = find_board(o.machine, o.machine_cfg.cpu == "help" ? "" : o.machine_cfg.cpu);
+    o.machine = board.name;
+    if (o.machine_cfg.cpu == "help") o.cpu_help = true;
+    else o.machine_cfg.cpu = board_cpu(board, o.machine_cfg.cpu);
     return o;
 }
 

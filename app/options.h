@@ -3,17 +3,19 @@
 #include <string>
 #include <vector>
 
+#include "core/accel.h"
 #include "machines/machine_config.h"
 
 namespace tessera {
 
 struct Options {
-    std::string machine = "riscv64-virt";
-    std::string cpu;
-    std::string exec = "tiered";
+    std::string machine = "riscv64-virt";  // a registered board's name (machines/board.h), aliases resolved
     std::string log_items, log_file;
     bool show_help = false, show_version = false, stats = false, perf_map = false;
-    MachineConfig machine_cfg;
+    // -M help, -cpu help, -accel help: list what exists and exit.
+    bool machine_help = false, cpu_help = false, accel_help = false;
+    MachineConfig machine_cfg;  // machine_cfg.cpu: the board's model, resolved
+    AccelConfig accel;
 };
 
 // Throws ConfigError with a one-line message for anything it does not accept.

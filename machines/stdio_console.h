@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "machines/devices/uart16550.h"
+#include "machines/host_io.h"
 
 namespace tessera {
 

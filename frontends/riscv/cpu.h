@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "machines/irq.h"
+#include "core/irq.h"
 #include "softmmu/vcpu.h"
 
 namespace tessera::riscv {

@@ -4,12 +4,13 @@
 #include <functional>
 #include <vector>
 
-#include "machines/irq.h"
+#include "core/irq.h"
+#include "machines/host_io.h"
 #include "softmmu/device.h"
 
 namespace tessera {
 
-class Clint : public Device {
+class Clint : public Device, public Clocked {
 public:
     static constexpr uint64_t kRegionSize = 0x10000;
     static constexpr uint64_t kMsipBase = 0x0, kMtimecmpBase = 0x4000, kMtime = 0xbff8;
@@ -30,8 +31,8 @@ public:
 
     uint64_t mtime() const;
     // Re-evaluate MTIP against the current time; the board calls this when its timer fires.
-    void update();
-    uint64_t next_deadline_ns() const;
+    void update() override;
+    uint64_t next_deadline_ns() const override;
 
 private:
     void set_mtime(uint64_t value);

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "machines/irq.h"
+#include "core/irq.h"
 #include "softmmu/device.h"
 
 namespace tessera {

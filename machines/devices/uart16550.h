@@ -2,21 +2,13 @@
 #pragma once
 #include <cstdint>
 
-#include "machines/irq.h"
+#include "core/irq.h"
+#include "machines/host_io.h"
 #include "softmmu/device.h"
 
 namespace tessera {
 
-// Where transmitted bytes go (stdio, a file, a socket...).
-class CharBackend {
-public:
-    virtual ~CharBackend() = default;
-    virtual void write(uint8_t byte) = 0;
-    // The guest has stopped transmitting for now: a buffering backend writes out.
-    virtual void flush() {}
-};
-
-class Uart16550 : public Device {
+class Uart16550 : public Device, public SerialInput {
 public:
     static constexpr uint64_t kRegionSize = 0x100;
     static constexpr unsigned kFifoSize = 16;
@@ -30,8 +22,8 @@ public:
     void reset() override;
 
     // Input side, called by the board on the vCPU thread.
-    bool can_receive() const;
-    void receive(uint8_t byte);
+    bool can_receive() const override;
+    void receive(uint8_t byte) override;
 
     bool irq_level() const { return irq_level_; }
     uint16_t divisor() const { return static_cast<uint16_t>(dll_ | (dlm_ << 8)); }

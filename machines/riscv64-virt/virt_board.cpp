@@ -1,4 +1,4 @@
-// riscv64-virt: wiring, image loading as QEMU's virt does it, and the run loop.
+// riscv64-virt: wiring and image loading as QEMU's virt does it.
 #include "machines/riscv64-virt/virt_board.h"
 
 #include <elf.h>
@@ -8,7 +8,6 @@
 
 #include "machines/fdt.h"
 #include "machines/loader.h"
-#include "machines/stdio_console.h"
 #include "machines/riscv64-virt/virt_memmap.h"
 #include "util/log.h"
 
@@ -26,34 +25,22 @@ uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 
 }  // namespace
 
-RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
+RiscvVirt::RiscvVirt(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel) : Machine(cfg, std::move(accel)) {
     if (cfg_.ram_size < 16 * kMiB || cfg_.ram_size > (1ull << 40))
         throw ConfigError{"-m: RAM size must be between 16M and 1T"};
     for (const auto& e : virt::kMemMap) {
         if (e.dev == Dev::Mrom) as_.add_rom(e.name, e.base, e.size);
         if (e.dev == Dev::Dram) as_.add_ram(e.name, e.base, cfg_.ram_size);
     }
-    cpu_ = std::make_unique<riscv::RiscvCpu>(as_, 0);
-    events_ = std::make_unique<HostEvents>(cpu_->kick);
-    console_ = std::make_unique<StdioConsole>(STDOUT_FILENO, [this] { events_->request_quit(); });
+    cpu_ = &own_cpu(std::make_unique<riscv::RiscvCpu>(as_, 0));
 
-    IrqLine meip{cpu_.get(), riscv::IRQ_MEI}, seip{cpu_.get(), riscv::IRQ_SEI};
-    IrqLine msip{cpu_.get(), riscv::IRQ_MSI}, mtip{cpu_.get(), riscv::IRQ_MTI};
+    IrqLine meip{cpu_, riscv::IRQ_MEI}, seip{cpu_, riscv::IRQ_SEI};
+    IrqLine msip{cpu_, riscv::IRQ_MSI}, mtip{cpu_, riscv::IRQ_MTI};
     plic_ = std::make_unique<Plic>(1, std::vector<IrqLine>{meip, seip});
     clint_ = std::make_unique<Clint>(host_now_ns, 1, virt::kTimebaseHz, std::vector<IrqLine>{msip},
-                                     std::vector<IrqLine>{mtip}, [this](uint64_t d) { events_->arm(d); });
-    uart_ = std::make_unique<Uart16550>(console_.get(), IrqLine{plic_.get(), virt::kUart0Irq});
-    test_ = std::make_unique<SifiveTest>(
-        [this](int status) {
-            // The first request powers off: the rest of the block must not change the status.
-            if (!exit_requested_) exit_status_ = status;
-            exit_requested_ = true;
-            cpu_->stop_requested = true;
-        },
-        [this] {
-            reset_requested_ = true;
-            cpu_->stop_requested = true;
-        });
+                                     std::vector<IrqLine>{mtip}, [this](uint64_t d) { arm_timer(d); });
+    uart_ = std::make_unique<Uart16550>(&console(), IrqLine{plic_.get(), virt::kUart0Irq});
+    test_ = std::make_unique<SifiveTest>([this](int status) { request_poweroff(status); }, [this] { request_reset(); });
     for (const auto& e : virt::kMemMap) {
         Device* d = nullptr;
         switch (e.dev) {
@@ -66,28 +53,26 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg) : cfg_(cfg) {
         if (d) as_.add_mmio(e.name, e.base, e.size, d);
     }
     cpu_->read_time = [this] { return clint_->mtime(); };
-
-    ExecOptions eo;
-    if (!parse_exec_mode(cfg_.exec, &eo.mode)) throw ConfigError{"unknown exec mode '" + cfg_.exec + "'"};
-    if (cfg_.hot_threshold) {  // given explicitly: exactly that many runs
-        eo.hot_threshold = cfg_.hot_threshold;
-        eo.hot_insns = 0;
-    }
-    if (cfg_.region_blocks) eo.region_blocks = cfg_.region_blocks;
-    eo.compile_ahead = cfg_.compile_ahead;
-    if (cfg_.baseline == 1 && eo.mode == ExecMode::Interp)
-        throw ConfigError{"-accel: baseline=on applies to exec=jit, tiered and lockstep"};
-    if (cfg_.warm_runs) eo.warm_runs = cfg_.warm_runs;
-    if (cfg_.tb_size_mib) eo.max_compiled_bytes = eo.baseline_bytes = uint64_t(cfg_.tb_size_mib) << 20;
-    eo.baseline = cfg_.baseline < 0 ? eo.mode == ExecMode::Jit || eo.mode == ExecMode::Tiered : cfg_.baseline == 1;
-    eo.count_accesses = cfg_.count_accesses;
-    exec_ = std::make_unique<Executor>(*cpu_, tbs_, eo);
-    as_.on_code_write = [this](uint64_t page) { tbs_.invalidate_page(page); };
-    as_.on_code_mark = [this](uint64_t page) { cpu_->tlb_protect_code(page); };
+    set_serial(uart_.get());
+    add_clock(clint_.get());
+    start_cpus();
     load_images();
 }
 
 RiscvVirt::~RiscvVirt() = default;
+
+const BoardInfo& riscv64_virt_board() {
+    static const BoardInfo info{
+        "riscv64-virt",
+        "RISC-V VirtIO board, QEMU's virt memory map: CLINT, PLIC, NS16550A, sifive_test",
+        "virt",
+        {{"rv64", "RV64GC (IMAFDC, Zicsr, Zifencei), M/S/U modes, Sv39/Sv48, PMP"}},
+        "riscv64/tessera-fw-riscv64.elf",
+        [](const MachineConfig& cfg, std::unique_ptr<Accelerator> accel) -> std::unique_ptr<Machine> {
+            return std::make_unique<RiscvVirt>(cfg, std::move(accel));
+        }};
+    return info;
+}
 
 void RiscvVirt::load_images() {
     const uint64_t dram = virt::entry(Dev::Dram).base;
@@ -112,7 +97,7 @@ void RiscvVirt::load_images() {
     bool have_fw = cfg_.bios != "none";
     std::string bios = cfg_.bios;
     if (bios.empty()) {
-        bios = cfg_.default_firmware_dir + "/tessera-fw-riscv64.elf";
+        bios = cfg_.firmware_dir + "/" + riscv64_virt_board().default_firmware;
         if (access(bios.c_str(), R_OK) != 0)
             throw ConfigError{"default firmware '" + bios + "' not found: build it, or give -bios FILE or -bios none"};
     }
@@ -167,57 +152,12 @@ void RiscvVirt::load_images() {
     as_.write_phys(mrom + sizeof reset_vec, words, sizeof words);
 }
 
-void RiscvVirt::reset() {
-    exec_->flush();
+void RiscvVirt::reset_board() {
     cpu_->reset(virt::entry(Dev::Mrom).base);
     clint_->reset();
     plic_->reset();
     uart_->reset();
     load_images();  // ROM and loaded images are restored, as QEMU's ROM reset does
 }
-
-void RiscvVirt::service() {
-    uint8_t b;
-    while (uart_->can_receive() && events_->pop_input(&b)) uart_->receive(b);
-    clint_->update();
-    // Input left over (the FIFO was full): look again soon.
-    if (events_->input_pending()) events_->arm(host_now_ns() + 1'000'000);
-    else if (clint_->next_deadline_ns() != UINT64_MAX) events_->arm(clint_->next_deadline_ns());
-}
-
-int RiscvVirt::run() {
-    int status = run_loop();
-    console_->flush();  // before anything else (stats, a reset message) reaches the terminal
-    return status;
-}
-
-int RiscvVirt::run_loop() {
-    if (cfg_.serial_stdio) events_->start_stdin();
-    for (;;) {
-        exec_->run();
-        console_->flush();  // bounds output latency: every interrupt, WFI, or request lands here
-        if (cpu_->kick.exchange(0)) service();
-        if (events_->quit_requested()) {
-            // As QEMU: a terminating signal ends the run with a line and status 0.
-            if (int sig = events_->quit_signal()) fprintf(stderr, "tessera: terminating on signal %d\n", sig);
-            return 0;
-        }
-        if (exec_->diverged()) return 3;
-        if (cpu_->stop_requested) {
-            cpu_->stop_requested = false;
-            if (exit_requested_) return exit_status_;
-            if (reset_requested_) {
-                reset_requested_ = false;
-                reset();
-                continue;
-            }
-        }
-        if (cpu_->halted()) {
-            events_->wait();  // WFI: sleep until input or the timer deadline kicks us
-        }
-    }
-}
-
-void RiscvVirt::print_stats(FILE* out) { exec_->print_stats(out); }
 
 }  // namespace tessera

@@ -121,5 +121,10 @@ r = run(["-M", "riscv64-virt,dumpdtb=" + edited, "-bios", "none", "-kernel", exi
          "-append", long_append])
 check("-dtb keeps a 100 KB -append", r.returncode == 0 and bootargs(edited) == long_append,
       f"exit {r.returncode} {r.stderr[:200]!r}")
+# What exists is listed, with status 0.
+for args, expect in ((["-M", "help"], "riscv64-virt"), (["-cpu", "help"], "rv64"), (["-accel", "help"], "exec=interp"),
+                     (["-M", "virt", "-cpu", "help"], "rv64")):
+    r = run(args)
+    check(" ".join(args), r.returncode == 0 and expect in r.stdout.decode(), f"exit {r.returncode} {r.stdout[:100]!r}")
 print(f"{total - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

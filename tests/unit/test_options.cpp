@@ -1,7 +1,10 @@
 // Command-line parsing: QEMU's spellings accepted, everything else one clear error.
 #include <doctest/doctest.h>
 
+#include "app/accelerators.h"
 #include "app/options.h"
+#include "backends/exec/tcg_accel.h"
+#include "machines/board.h"
 #include "util/log.h"
 
 using namespace tessera;
@@ -41,24 +44,42 @@ TEST_CASE("bad options are errors with a message naming them") {
 }
 
 TEST_CASE("accelerator properties") {
+    auto tcg = [](std::vector<std::string> args) { return TcgAccel::parse(parse_options(args).accel); };
     Options o = parse_options({"-accel", "tcg,exec=tiered,threshold=16"});
-    CHECK(o.exec == "tiered");
-    CHECK(o.machine_cfg.hot_threshold == 16);
-    CHECK(parse_options({}).exec == "tiered");
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,threshold=0"}), ConfigError);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,exec=warp"}), ConfigError);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,turbo=on"}), ConfigError);
-    CHECK(parse_options({"-accel", "tcg,region=8"}).machine_cfg.region_blocks == 8);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,region=0"}), ConfigError);
-    CHECK(parse_options({}).machine_cfg.compile_ahead);
-    CHECK(!parse_options({"-accel", "tcg,exec=jit,ahead=off"}).machine_cfg.compile_ahead);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,ahead=maybe"}), ConfigError);
-    CHECK(parse_options({}).machine_cfg.baseline == -1);  // the mode decides
-    CHECK(parse_options({"-accel", "tcg,exec=jit,baseline=off"}).machine_cfg.baseline == 0);
-    CHECK(parse_options({"-accel", "tcg,exec=lockstep,baseline=on"}).machine_cfg.baseline == 1);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,baseline=yes"}), ConfigError);
-    CHECK(parse_options({"-accel", "tcg,warm=3"}).machine_cfg.warm_runs == 3);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,warm=0"}), ConfigError);
-    CHECK(parse_options({"-accel", "tcg,tb-size=32"}).machine_cfg.tb_size_mib == 32);
-    CHECK_THROWS_AS(parse_options({"-accel", "tcg,tb-size=0"}), ConfigError);
+    CHECK(o.accel.name == "tcg");
+    ExecOptions eo = TcgAccel::parse(o.accel);
+    CHECK(eo.mode == ExecMode::Tiered);
+    CHECK(eo.hot_threshold == 16);
+    CHECK(eo.hot_insns == 0);  // given explicitly: exactly that many runs
+    CHECK(tcg({}).mode == ExecMode::Tiered);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,threshold=0"}), ConfigError);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,exec=warp"}), ConfigError);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,turbo=on"}), ConfigError);
+    CHECK(tcg({"-accel", "tcg,region=8"}).region_blocks == 8);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,region=0"}), ConfigError);
+    CHECK(tcg({}).compile_ahead);
+    CHECK(!tcg({"-accel", "tcg,exec=jit,ahead=off"}).compile_ahead);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,ahead=maybe"}), ConfigError);
+    CHECK(tcg({}).baseline);  // tiered: on
+    CHECK(!tcg({"-accel", "tcg,exec=lockstep"}).baseline);
+    CHECK(!tcg({"-accel", "tcg,exec=jit,baseline=off"}).baseline);
+    CHECK(tcg({"-accel", "tcg,exec=lockstep,baseline=on"}).baseline);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,exec=interp,baseline=on"}), ConfigError);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,baseline=yes"}), ConfigError);
+    CHECK(tcg({"-accel", "tcg,warm=3"}).warm_runs == 3);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,warm=0"}), ConfigError);
+    CHECK(tcg({"-accel", "tcg,tb-size=32"}).max_compiled_bytes == 32ull << 20);
+    CHECK_THROWS_AS(tcg({"-accel", "tcg,tb-size=0"}), ConfigError);
+}
+
+TEST_CASE("help for boards, CPUs and accelerators") {
+    CHECK(parse_options({"-M", "help"}).machine_help);
+    CHECK(parse_options({"-accel", "help"}).accel_help);
+    Options o = parse_options({"-M", "virt", "-cpu", "help"});
+    CHECK(o.cpu_help);
+    CHECK(o.machine == "riscv64-virt");
+    CHECK(boards_help().find("riscv64-virt") != std::string::npos);
+    CHECK(cpus_help(find_board("riscv64-virt", "")).find("rv64") != std::string::npos);
+    CHECK(accels_help().find("tb-size=MiB") != std::string::npos);
+    CHECK(parse_options({"-M", "virt"}).machine_cfg.cpu == "rv64");  // the board's default model
 }

@@ -1,0 +1,79 @@
+// What every board repeats: the address space, the CPUs handed to an accelerator, the run
+// loop, host events (console input, timer deadlines, signals), the console, and poweroff and
+// reset requests that devices and CPUs raise (sifive_test today; PSCI and the x86 reset port
+// next). A board derives from Machine, lays out its memory map and devices, and fills in the
+// hooks below; machines/board.h registers it by name.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "core/accel.h"
+#include "machines/host_events.h"
+#include "machines/host_io.h"
+#include "machines/machine_config.h"
+#include "softmmu/address_space.h"
+#include "softmmu/vcpu.h"
+
+namespace tessera {
+
+class Machine {
+public:
+    Machine(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel);
+    virtual ~Machine();
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    // Runs the guest until it powers off or the user quits; returns the exit status.
+    int run();
+    // Asked by a device or a CPU; the vCPU leaves its block and the loop acts on it. The
+    // first poweroff wins: the rest of the block cannot change the status.
+    void request_poweroff(int status);
+    void request_reset();
+
+    AddressSpace& address_space() { return as_; }
+    // The device tree the guest gets (empty if the board has none).
+    virtual const std::vector<uint8_t>& device_tree() const;
+    void print_stats(FILE* out) { accel_->print_stats(out); }
+
+protected:
+    // Board hooks. reset_board: CPUs and devices to their power-on state, images loaded again.
+    virtual void reset_board() = 0;
+
+    // Wiring, from the board's constructor. The Machine owns the CPUs (they outlive the
+    // accelerator's vCPUs); start_cpus() hands them and the memory map, now complete, to the
+    // accelerator.
+    template <typename Cpu>
+    Cpu& own_cpu(std::unique_ptr<Cpu> cpu) {
+        Cpu& c = *cpu;
+        cpus_.push_back(std::move(cpu));
+        return c;
+    }
+    void start_cpus();
+    void set_serial(SerialInput* port) { serial_ = port; }
+    void add_clock(Clocked* device) { clocks_.push_back(device); }
+    CharBackend& console() { return *console_; }
+    // Arms the host timer (devices whose deadline changed between services call this).
+    void arm_timer(uint64_t deadline_ns);
+
+    MachineConfig cfg_;
+    AddressSpace as_;
+
+private:
+    int loop();
+    void service();
+    void reset();
+
+    // Destroyed in reverse: the accelerator's vCPUs, then host events, then the CPUs.
+    std::vector<std::unique_ptr<Vcpu>> cpus_;
+    std::unique_ptr<CharBackend> console_;
+    std::unique_ptr<HostEvents> events_;  // kicks the first CPU
+    std::unique_ptr<Accelerator> accel_;
+    SerialInput* serial_ = nullptr;
+    std::vector<Clocked*> clocks_;
+    int exit_status_ = 0;
+    bool exit_requested_ = false, reset_requested_ = false;
+};
+
+}  // namespace tessera
