@@ -7,8 +7,18 @@
 
 namespace tessera::ir {
 
+namespace {
+constexpr uint8_t sig_dsts(const char* sig) { return sig[0] == ':' ? 0 : 1; }
+constexpr uint8_t sig_srcs(const char* sig) {
+    while (*sig != ':') sig++;
+    uint8_t n = 0;
+    for (sig++; *sig; sig++) n++;
+    return n;
+}
+}  // namespace
+
 static const OpInfo kOps[] = {
-#define X(name, nd, ns, fl) {#name, nd, ns, fl},
+#define X(name, sig, fl) {#name, sig, sig_dsts(sig), sig_srcs(sig), fl},
 #include "ir/ops.def"
 #undef X
 };
@@ -41,46 +51,66 @@ const char* cond_name(Cond c) {
     return n[size_t(c)];
 }
 
-static bool is_int(Type t) { return t == Type::I8 || t == Type::I16 || t == Type::I32 || t == Type::I64; }
+
+namespace {
+// Does an operand of type t fit signature letter c, for an instruction of type insn?
+bool fits(char c, Type t, Type insn) {
+    switch (c) {
+    case 'T': return t == insn;
+    case 'I':
+    case 'i': return type_implemented(t);
+    case 'A': return t == Type::I64;
+    }
+    return false;
+}
+}  // namespace
+
+std::string unimplemented_type(const Block& b) {
+    for (size_t t = 0; t < b.temps.size(); t++)
+        if (!type_implemented(b.temps[t])) return "temp " + std::to_string(t) + " has type " + type_name(b.temps[t]);
+    for (size_t n = 0; n < b.insns.size(); n++)
+        if (!type_implemented(b.insns[n].type))
+            return "insn " + std::to_string(n) + " has type " + type_name(b.insns[n].type);
+    return {};
+}
 
 std::string verify(const Block& b) {
-    char buf[160];
+    char buf[200];
     auto fail = [&](size_t idx, const char* what) {
         snprintf(buf, sizeof buf, "insn %zu (%s): %s", idx, op_info(b.insns[idx].op).name, what);
         return std::string(buf);
     };
     if (b.insns.empty()) return "empty block";
+    if (std::string bad = unimplemented_type(b); !bad.empty()) return bad + ", which the executors do not implement";
     std::set<int64_t> defined;
     std::set<int64_t> used;
     for (size_t n = 0; n < b.insns.size(); n++) {
         const Insn& i = b.insns[n];
+        if (size_t(i.op) >= size_t(Op::COUNT)) return "unknown op";
         const OpInfo& info = op_info(i.op);
         if (info.ndst && (i.dst >= b.temps.size())) return fail(n, "missing destination temp");
         if (!info.ndst && i.dst != NO_TEMP) return fail(n, "unexpected destination");
-        unsigned nsrc = info.nsrc;
+        if (info.ndst && !fits(info.sig[0], b.temps[i.dst], i.type)) return fail(n, "destination type differs from op type");
+        const char* src_sig = info.sig + info.ndst + 1;
         for (unsigned s = 0; s < 4; s++) {
             bool present = i.src[s] != NO_TEMP;
-            if (s < nsrc && !present && i.op != Op::call) return fail(n, "missing source operand");
-            if (s >= nsrc && present) return fail(n, "too many source operands");
+            bool optional = s < info.nsrc && src_sig[s] == 'i';
+            if (s < info.nsrc && !present && !optional) return fail(n, "missing source operand");
+            if (s >= info.nsrc && present) return fail(n, "too many source operands");
             if (present && i.src[s] >= b.temps.size()) return fail(n, "source is not a temp");
+            if (present && !fits(src_sig[s], b.temps[i.src[s]], i.type)) {
+                snprintf(buf, sizeof buf, "insn %zu (%s): source %u has type %s, the signature %s wants %c", n, info.name, s,
+                         type_name(b.temps[i.src[s]]), info.sig, src_sig[s]);
+                return buf;
+            }
         }
-        if (info.ndst && b.temps[i.dst] != i.type) return fail(n, "destination type differs from op type");
         switch (i.op) {
         case Op::sext:
         case Op::zext:
             if (i.imm <= 0 || i.imm > 64 || unsigned(i.imm) > type_bits(i.type)) return fail(n, "bad extension width");
             break;
-        case Op::select:
-            if (b.temps[i.src[1]] != i.type || b.temps[i.src[2]] != i.type) return fail(n, "operand type mismatch");
-            break;
-        case Op::shl:
-        case Op::shr:
-        case Op::sar:
-            if (b.temps[i.src[0]] != i.type) return fail(n, "operand type mismatch");
-            break;
         case Op::ld:
         case Op::st:
-            if (b.temps[i.src[0]] != Type::I64) return fail(n, "address must be i64");
             if (memop_bytes(i.aux) * 8 > type_bits(i.type)) return fail(n, "access wider than its value");
             break;
         case Op::call:
@@ -94,12 +124,8 @@ std::string verify(const Block& b) {
             if (uint64_t(i.imm) >= b.labels) return fail(n, "branch to undeclared label");
             used.insert(i.imm);
             break;
-        default:
-            if (info.flags & OPF_PURE)
-                for (unsigned s = 0; s < nsrc; s++)
-                    if (b.temps[i.src[s]] != i.type) return fail(n, "operand type mismatch");
+        default: break;
         }
-        if ((info.flags & OPF_PURE) && !is_int(i.type)) return fail(n, "arithmetic on a non-integer type");
     }
     for (int64_t l : used)
         if (!defined.count(l)) return "branch to a label that is never placed";

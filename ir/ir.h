@@ -22,7 +22,7 @@ enum OpFlags : uint32_t {
 };
 
 enum class Op : uint8_t {
-#define X(name, nd, ns, fl) name,
+#define X(name, sig, fl) name,
 #include "ir/ops.def"
 #undef X
     COUNT
@@ -30,10 +30,18 @@ enum class Op : uint8_t {
 
 struct OpInfo {
     const char* name;
+    const char* sig;  // "D:SSSS" from ops.def: what the verifier checks each operand against
     uint8_t ndst, nsrc;
     uint32_t flags;
 };
 const OpInfo& op_info(Op op);
+// The types every executor (interpreter, baseline, LLVM) implements; the verifier rejects
+// the others, and the executors refuse them rather than guess.
+inline bool type_implemented(Type t) { return t == Type::I8 || t == Type::I16 || t == Type::I32 || t == Type::I64; }
+struct Block;
+// The first temp or instruction of b whose type no executor implements: "" if none. Executors
+// call it before they lay out slots of 8 bytes (a v128 would not fit).
+std::string unimplemented_type(const Block& b);
 
 enum class Cond : uint8_t { EQ, NE, LT, GE, LTU, GEU, LE, GT, LEU, GTU, ALWAYS };
 const char* cond_name(Cond c);

@@ -245,7 +245,19 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
         if (ahead) cpu_.exception_pending = was_pending;  // it may never run: nothing to report
         return nullptr;
     }
+    // Lockstep is the checking mode: every block's IR is verified against the op table too,
+    // as the frontend made it and as the optimiser left it.
+    auto check = [&](const char* stage) {
+        if (opts_.mode != ExecMode::Lockstep) return;
+        std::string err = ir::verify(tb->ir);
+        if (err.empty()) return;
+        char where[64];
+        snprintf(where, sizeof where, " IR for pc 0x%" PRIx64 ": ", pc);
+        throw std::logic_error(std::string("invalid ") + stage + where + err + "\n" + ir::print(tb->ir));
+    };
+    check("translated");
     ir::optimize(tb->ir);
+    check("optimised");
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
     tb->guest_insns = tb->ir.guest_insns;
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));

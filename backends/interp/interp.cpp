@@ -35,7 +35,7 @@ int run(const Code& code, Vcpu& cpu, bool follow_chains) { return exec(&code, &c
 
 static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_chains) {
     static const void* const op_labels[] = {
-#define X(name, nd, ns, fl) &&L_##name,
+#define X(name, sig, fl) &&L_##name,
 #include "ir/ops.def"
 #undef X
     };

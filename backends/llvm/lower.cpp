@@ -130,7 +130,7 @@ public:
             for (const ir::Insn& i : blk_->insns) {
                 cur_ = &i;
                 switch (i.op) {
-#define X(name, nd, ns, fl)  \
+#define X(name, sig, fl)  \
     case Op::name:           \
         lower_##name(i);     \
         break;
@@ -587,6 +587,8 @@ private:
 
 void lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env, Module& m,
                   const std::string& name, const std::vector<ChainInfo>* chains) {
+    for (const ir::Block* b : blocks)
+        if (std::string bad = ir::unimplemented_type(*b); !bad.empty()) throw std::logic_error("LLVM lowering: " + bad);
     Lowering(blocks, env, m.getContext(), m, name, chains).run();
 }
 

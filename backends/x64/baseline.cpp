@@ -495,7 +495,7 @@ private:
     void emit(const CInsn& c) {
         if (c.kind < interp::kKindSpecial) {
             switch (Op(c.kind)) {
-#define X(name, nd, ns, fl) \
+#define X(name, sig, fl) \
     case Op::name: op_##name(c); return;
 #include "ir/ops.def"
 #undef X

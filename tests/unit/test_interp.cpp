@@ -304,3 +304,14 @@ TEST_CASE("an indirect exit continues through the branch cache only in the same 
     }
     cpu.ibc = nullptr;
 }
+
+// Regression (issue 10): a v128 ld_env/st_env used to be laid out in an 8-byte frame slot and
+// copied 16 bytes into it (a stack overflow under ASan). The executors now refuse such a block.
+TEST_CASE("the interpreter refuses types it does not implement instead of overrunning a slot") {
+    Rig r;
+    Temp v = r.b.ld_env(Type::V128, r.cpu.reg_off(0));
+    r.b.st_env(v, r.cpu.reg_off(2));
+    r.b.exit_tb(0x2000, 0);
+    CHECK(verify(r.blk) != "");
+    CHECK_THROWS_AS(interp::compile(r.blk, interp::frame_offset(r.cpu)), std::logic_error);
+}

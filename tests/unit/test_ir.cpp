@@ -72,3 +72,58 @@ TEST_CASE("eval_cond honours width and signedness") {
     CHECK(eval_cond(Cond::LTU, 0, 0xffffffff, 32));
     CHECK(eval_cond(Cond::GEU, 0x1'0000'0000, 1, 32) == false);  // upper bits ignored: 0 >= 1 false
 }
+
+TEST_CASE("the verifier's operand rules come from the signatures in ops.def") {
+    CHECK(std::string(op_info(Op::add).sig) == "T:TT");
+    CHECK(op_info(Op::st).ndst == 0);
+    CHECK(op_info(Op::st).nsrc == 2);
+    CHECK(op_info(Op::call).nsrc == 4);
+    SUBCASE("a store's value has the instruction's type") {
+        Block blk;
+        Builder b(blk);
+        Temp addr = b.movi(Type::I64, 0x1000);
+        Temp v = b.movi(Type::I32, 1);
+        b.st(addr, v, MO_32, 0);
+        b.exit_tb(0, 0);
+        CHECK(verify(blk) == "");
+        blk.insns[2].type = Type::I64;  // claims i64, stores an i32 temp
+        CHECK(verify(blk).find("source 1") != std::string::npos);
+    }
+    SUBCASE("an address is i64") {
+        Block blk;
+        Builder b(blk);
+        Temp addr = b.movi(Type::I32, 0x1000);
+        b.ld(Type::I64, addr, MO_64, 0);
+        b.exit_tb(0, 0);
+        CHECK(verify(blk).find("wants A") != std::string::npos);
+    }
+    SUBCASE("a conditional branch compares two values of its type") {
+        Block blk;
+        Builder b(blk);
+        Temp a = b.movi(Type::I64, 1);
+        Temp c = b.movi(Type::I32, 1);
+        Label l = b.new_label();
+        b.brcond(Cond::EQ, a, a, l);
+        blk.insns.back().src[1] = c.id;
+        b.label(l);
+        b.exit_tb(0, 0);
+        CHECK(verify(blk).find("source 1") != std::string::npos);
+    }
+}
+
+// Regression (issue 10): a v128 ld_env/st_env passed the verifier and the interpreter copied
+// 16 bytes into an 8-byte frame slot. Types no executor implements are now rejected by the
+// verifier, and the executors refuse them instead of writing past a slot.
+TEST_CASE("declared types the executors do not implement are rejected") {
+    for (Type t : {Type::V128, Type::I128, Type::F32, Type::F64, Type::I1}) {
+        CAPTURE(type_name(t));
+        Block blk;
+        Builder b(blk);
+        Temp v = b.ld_env(t, 64);
+        b.st_env(v, 128);
+        b.exit_tb(0, 0);
+        CHECK(verify(blk).find("not implement") != std::string::npos);
+        CHECK(unimplemented_type(blk) != "");
+    }
+    for (Type t : {Type::I8, Type::I16, Type::I32, Type::I64}) CHECK(type_implemented(t));
+}
