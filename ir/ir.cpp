@@ -65,7 +65,7 @@ bool fits(char c, Type t, Type insn) {
 }
 }  // namespace
 
-std::string unimplemented_type(const Block& b) {
+std::string unsupported_type(const Block& b) {
     for (size_t t = 0; t < b.temps.size(); t++)
         if (!type_implemented(b.temps[t])) return "temp " + std::to_string(t) + " has type " + type_name(b.temps[t]);
     for (size_t n = 0; n < b.insns.size(); n++)
@@ -81,7 +81,7 @@ std::string verify(const Block& b) {
         return std::string(buf);
     };
     if (b.insns.empty()) return "empty block";
-    if (std::string bad = unimplemented_type(b); !bad.empty()) return bad + ", which the executors do not implement";
+    if (std::string bad = unsupported_type(b); !bad.empty()) return bad + ", which the executors do not implement";
     std::set<int64_t> defined;
     std::set<int64_t> used;
     for (size_t n = 0; n < b.insns.size(); n++) {

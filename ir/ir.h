@@ -41,7 +41,7 @@ inline bool type_implemented(Type t) { return t == Type::I8 || t == Type::I16 ||
 struct Block;
 // The first temp or instruction of b whose type no executor implements: "" if none. Executors
 // call it before they lay out slots of 8 bytes (a v128 would not fit).
-std::string unimplemented_type(const Block& b);
+std::string unsupported_type(const Block& b);
 
 enum class Cond : uint8_t { EQ, NE, LT, GE, LTU, GEU, LE, GT, LEU, GTU, ALWAYS };
 const char* cond_name(Cond c);

@@ -158,7 +158,7 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     const Tables& t = tables();
     const size_t nt = b.temps.size();
     if (nt + 1 > Vcpu::kInterpFrameSlots) throw std::logic_error("interp: block has more temps than the frame");
-    if (std::string bad = ir::unimplemented_type(b); !bad.empty()) throw std::logic_error("interp: " + bad);
+    if (std::string bad = ir::unsupported_type(b); !bad.empty()) throw std::logic_error("interp: " + bad);
     const uint32_t zero_off = frame_off + 8 * (Vcpu::kInterpFrameSlots - 1);
     code->guest_insns = b.guest_insns;
 

@@ -588,7 +588,7 @@ private:
 void lower_region(const std::vector<const ir::Block*>& blocks, const EnvLayout& env, Module& m,
                   const std::string& name, const std::vector<ChainInfo>* chains) {
     for (const ir::Block* b : blocks)
-        if (std::string bad = ir::unimplemented_type(*b); !bad.empty()) throw std::logic_error("LLVM lowering: " + bad);
+        if (std::string bad = ir::unsupported_type(*b); !bad.empty()) throw std::logic_error("LLVM lowering: " + bad);
     Lowering(blocks, env, m.getContext(), m, name, chains).run();
 }
 

@@ -123,7 +123,7 @@ TEST_CASE("declared types the executors do not implement are rejected") {
         b.st_env(v, 128);
         b.exit_tb(0, 0);
         CHECK(verify(blk).find("not implement") != std::string::npos);
-        CHECK(unimplemented_type(blk) != "");
+        CHECK(unsupported_type(blk) != "");
     }
     for (Type t : {Type::I8, Type::I16, Type::I32, Type::I64}) CHECK(type_implemented(t));
 }
