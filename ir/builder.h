@@ -33,6 +33,12 @@ public:
     Temp sar(Temp a, Temp b) { return binop(Op::sar, a, b); }
     Temp neg(Temp a) { return unop(Op::neg, a); }
     Temp not_(Temp a) { return unop(Op::not_, a); }
+    // divs, divu, rems or remu with the ISA's result for a zero divisor.
+    Temp div(Op op, Temp a, Temp b, DivZero zero) {
+        Temp d = binop(op, a, b);
+        b_.insns.back().aux = zero;
+        return d;
+    }
     Temp binop(Op op, Temp a, Temp b) {
         Temp d = temp(type_of(a));
         emit(op, type_of(a), d, {a, b});

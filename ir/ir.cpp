@@ -116,6 +116,12 @@ std::string verify(const Block& b) {
         case Op::call:
             if (!i.imm) return fail(n, "call without helper");
             break;
+        case Op::divs:
+        case Op::divu:
+        case Op::rems:
+        case Op::remu:
+            if (i.aux != DIV0_ONES && i.aux != DIV0_ZERO) return fail(n, "unknown division-by-zero policy");
+            break;
         case Op::label:
             if (uint64_t(i.imm) >= b.labels || !defined.insert(i.imm).second) return fail(n, "label undeclared or defined twice");
             break;
@@ -177,6 +183,10 @@ std::string print_insn(const Block& b, const Insn& i) {
     case Op::call: line.put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;
     case Op::exit_tb: line.put(" 0x%" PRIx64 " slot %u", uint64_t(i.imm), i.aux); break;
     case Op::exit_ind: if (i.aux) line.put(" mode-change"); break;
+    case Op::divs:
+    case Op::divu:
+        if (i.aux == DIV0_ZERO) line.put(" x/0=0");
+        break;
     default: break;
     }
     return buf;

@@ -68,6 +68,13 @@ inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
 // ld_env/st_env aux flag: the field is a guest register that helpers never read or write.
 constexpr uint8_t ENV_REG = 1;
 
+// divs/divu/rems/remu aux: what a zero divisor gives. The remainder by zero is the dividend
+// either way, and MIN / -1 wraps to MIN; x86 raises #DE in its frontend before dividing.
+enum DivZero : uint8_t {
+    DIV0_ONES = 0,  // quotient all ones (RISC-V)
+    DIV0_ZERO = 1,  // quotient zero (AArch64 SDIV/UDIV)
+};
+
 // Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2.
 enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4 };
 inline unsigned memop_bytes(uint8_t mo) { return 1u << (mo & MO_SIZE); }

@@ -16,15 +16,16 @@ inline uint64_t sx(uint64_t v, unsigned bits) {
 inline uint64_t type_mask(unsigned bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
 
 // Total division and high multiplication as ops.def defines them (shared with backends/x64).
-inline uint64_t do_div(Op op, uint64_t a, uint64_t b, unsigned bits) {
+inline uint64_t do_div(Op op, uint64_t a, uint64_t b, unsigned bits, uint8_t zero_policy) {
     uint64_t m = type_mask(bits);
+    uint64_t by_zero = zero_policy == ir::DIV0_ZERO ? 0 : m;
     int64_t sa = int64_t(sx(a, bits)), sb = int64_t(sx(b, bits));
     uint64_t ua = a & m, ub = b & m;
     switch (op) {
-    case Op::divu: return ub ? ua / ub : m;
+    case Op::divu: return ub ? ua / ub : by_zero;
     case Op::remu: return ub ? ua % ub : ua;
     case Op::divs:
-        if (!sb) return m;
+        if (!sb) return by_zero;
         if (sb == -1) return uint64_t(-uint64_t(sa)) & m;  // MIN / -1 wraps to MIN
         return uint64_t(sa / sb) & m;
     default:  // rems

@@ -272,7 +272,8 @@ private:
         Value* safe_b = B.CreateSelect(unsafe, cst(t, 1), b);  // MIN/1 = MIN and MIN%1 = 0, as required
         Value* r = sign ? (rem ? B.CreateSRem(a, safe_b) : B.CreateSDiv(a, safe_b))
                         : (rem ? B.CreateURem(a, safe_b) : B.CreateUDiv(a, safe_b));
-        return B.CreateSelect(zero, rem ? a : ConstantInt::getAllOnesValue(t), r);
+        Value* by_zero = rem ? a : i.aux == ir::DIV0_ZERO ? cst(t, 0) : ConstantInt::getAllOnesValue(t);
+        return B.CreateSelect(zero, by_zero, r);
     }
     Value* compare(ir::Cond c, Value* a, Value* b) {
         switch (c) {

@@ -32,10 +32,11 @@ static_assert(sizeof(IbcEntry) == 32 && offsetof(IbcEntry, flags) == 8 && offset
 namespace {
 
 // mulh and division: rare enough for a call (op, a, b, bits).
-uint64_t arith(uint64_t op, uint64_t a, uint64_t b, uint64_t bits) {
-    Op o = Op(op);
+// op_aux: the op in the low byte, the instruction's aux (the division-by-zero policy) above.
+uint64_t arith(uint64_t op_aux, uint64_t a, uint64_t b, uint64_t bits) {
+    Op o = Op(op_aux & 0xff);
     if (o == Op::mulhs || o == Op::mulhu || o == Op::mulhsu) return do_mulh(o, a, b, unsigned(bits));
-    return do_div(o, a, b, unsigned(bits));
+    return do_div(o, a, b, unsigned(bits), uint8_t(op_aux >> 8));
 }
 
 struct Unsupported {};
@@ -307,7 +308,7 @@ private:
     void call_arith(const CInsn& c, Op op) {
         load(RSI, c.a);
         load(RDX, c.b);
-        a.mov_imm(RDI, uint64_t(op));
+        a.mov_imm(RDI, uint64_t(op) | uint64_t(c.aux) << 8);
         a.mov_imm(RCX, c.bits);
         a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&arith)));
         a.call(RAX);

@@ -144,6 +144,7 @@ bool trans_mul(Ctx& c, const Args& a) { return rr(c, a, Op::mul); }
 bool trans_mulh(Ctx& c, const Args& a) { return rr(c, a, Op::mulhs); }
 bool trans_mulhsu(Ctx& c, const Args& a) { return rr(c, a, Op::mulhsu); }
 bool trans_mulhu(Ctx& c, const Args& a) { return rr(c, a, Op::mulhu); }
+// RISC-V divides by zero to all ones: DIV0_ONES, the ops' default.
 bool trans_div(Ctx& c, const Args& a) { return rr(c, a, Op::divs); }
 bool trans_divu(Ctx& c, const Args& a) { return rr(c, a, Op::divu); }
 bool trans_rem(Ctx& c, const Args& a) { return rr(c, a, Op::rems); }

@@ -315,3 +315,16 @@ TEST_CASE("the interpreter refuses types it does not implement instead of overru
     CHECK(verify(r.blk) != "");
     CHECK_THROWS_AS(interp::compile(r.blk, interp::frame_offset(r.cpu)), std::logic_error);
 }
+
+TEST_CASE("division by zero follows the instruction's policy") {
+    for (uint8_t zero : {DIV0_ONES, DIV0_ZERO})
+        for (Op op : {Op::divs, Op::divu, Op::rems, Op::remu}) {
+            Rig r;
+            r.cpu.regs[1] = 0x1234;
+            Temp a = r.b.ld_env(Type::I64, r.cpu.reg_off(1));
+            r.result(r.b.div(op, a, r.b.movi(Type::I64, 0), DivZero(zero)));
+            r.run();
+            bool rem = op == Op::rems || op == Op::remu;
+            CHECK(r.cpu.regs[0] == (rem ? 0x1234 : zero == DIV0_ZERO ? 0 : ~0ull));
+        }
+}

@@ -35,10 +35,12 @@ struct Variant {
     Type type;
     int64_t imm = 0;
     Cond cond = Cond::ALWAYS;
+    uint8_t aux = 0;
     std::string name() const {
         std::string s = std::string(op_info(op).name) + "." + type_name(type);
         if (op == Op::setcond) s += std::string(" ") + cond_name(cond);
         if (op == Op::sext || op == Op::zext) s += " " + std::to_string(imm);
+        if (aux) s += " aux " + std::to_string(aux);
         return s;
     }
 };
@@ -52,6 +54,8 @@ std::vector<Variant> variants() {
         for (Type t : kTypes) {
             if (op == Op::setcond) {
                 for (Cond c : kConds) out.push_back({op, t, 0, c});
+            } else if (op == Op::divs || op == Op::divu || op == Op::rems || op == Op::remu) {
+                for (uint8_t zero : {DIV0_ONES, DIV0_ZERO}) out.push_back({op, t, 0, Cond::ALWAYS, zero});
             } else if (op == Op::sext || op == Op::zext) {
                 for (int64_t w : {1, 7, 8, 16, 31, 32, 63})
                     if (w <= int64_t(type_bits(t))) out.push_back({op, t, w});
@@ -76,6 +80,7 @@ Block build(const Variant& v, const test::FakeCpu& cpu, uint64_t movi_value) {
     in.op = v.op;
     in.type = v.type;
     in.cond = v.cond;
+    in.aux = v.aux;
     in.imm = v.op == Op::movi ? int64_t(movi_value) : v.imm;
     for (unsigned s = 0; s < info.nsrc; s++) {
         Type st = srcs[s] == 'A' ? Type::I64 : v.type;  // 'I' operands at the op's own type
