@@ -33,6 +33,7 @@ public:
     Temp sar(Temp a, Temp b) { return binop(Op::sar, a, b); }
     Temp neg(Temp a) { return unop(Op::neg, a); }
     Temp not_(Temp a) { return unop(Op::not_, a); }
+    void fence(uint8_t kinds) { emit(Op::fence, Type::I64, Temp{}, {}).aux = kinds; }
     // divs, divu, rems or remu with the ISA's result for a zero divisor.
     Temp div(Op op, Temp a, Temp b, DivZero zero) {
         Temp d = binop(op, a, b);

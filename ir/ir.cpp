@@ -122,6 +122,9 @@ std::string verify(const Block& b) {
         case Op::remu:
             if (i.aux != DIV0_ONES && i.aux != DIV0_ZERO) return fail(n, "unknown division-by-zero policy");
             break;
+        case Op::fence:
+            if (!i.aux || (i.aux & ~FENCE_ALL)) return fail(n, "a fence orders nothing or something unknown");
+            break;
         case Op::label:
             if (uint64_t(i.imm) >= b.labels || !defined.insert(i.imm).second) return fail(n, "label undeclared or defined twice");
             break;
@@ -186,6 +189,10 @@ std::string print_insn(const Block& b, const Insn& i) {
     case Op::divs:
     case Op::divu:
         if (i.aux == DIV0_ZERO) line.put(" x/0=0");
+        break;
+    case Op::fence:
+        line.put(" %s%s%s%s", i.aux & FENCE_LD_LD ? " ld-ld" : "", i.aux & FENCE_LD_ST ? " ld-st" : "",
+                 i.aux & FENCE_ST_LD ? " st-ld" : "", i.aux & FENCE_ST_ST ? " st-st" : "");
         break;
     default: break;
     }

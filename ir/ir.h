@@ -75,6 +75,15 @@ enum DivZero : uint8_t {
     DIV0_ZERO = 1,  // quotient zero (AArch64 SDIV/UDIV)
 };
 
+// fence aux: which earlier accesses must be ordered before which later ones.
+enum FenceKind : uint8_t {
+    FENCE_LD_LD = 1,
+    FENCE_LD_ST = 2,
+    FENCE_ST_LD = 4,  // the one a TSO host (x86) must enforce itself
+    FENCE_ST_ST = 8,
+    FENCE_ALL = 15,
+};
+
 // Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2.
 enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4 };
 inline unsigned memop_bytes(uint8_t mo) { return 1u << (mo & MO_SIZE); }

@@ -1,6 +1,7 @@
 // Internal to the interpreter: the extra handlers beyond the op table, shared by the
 // compiler (compile.cpp, which picks handlers) and the dispatch loop (interp.cpp).
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "backends/interp/interp.h"
@@ -33,6 +34,12 @@ inline uint64_t do_div(Op op, uint64_t a, uint64_t b, unsigned bits, uint8_t zer
         if (sb == -1) return 0;
         return uint64_t(sa % sb) & m;
     }
+}
+
+// A fence as the host needs it: only a store-load ordering costs a full barrier on x86.
+inline void host_fence(uint8_t kinds) {
+    if (kinds & ir::FENCE_ST_LD) std::atomic_thread_fence(std::memory_order_seq_cst);
+    else std::atomic_thread_fence(std::memory_order_acq_rel);
 }
 
 inline uint64_t do_mulh(Op op, uint64_t a, uint64_t b, unsigned bits) {

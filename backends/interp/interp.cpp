@@ -124,6 +124,7 @@ L_ld_env: {
 L_st_env: memcpy(env + ip->imm, &A, ip->bits / 8); NEXT();
 S_ld_env64: memcpy(&D, env + ip->imm, 8); NEXT();
 S_st_env64: memcpy(env + ip->imm, &A, 8); NEXT();
+L_fence: host_fence(ip->aux); NEXT();
 L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or dropped by compile()
 
     // Guest loads and stores: the TLB hit check inline, everything else in the slow path.

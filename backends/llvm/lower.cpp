@@ -468,6 +468,9 @@ public:
         B.CreateCondBr(compare(i.cond, get(i.src[0]), get(i.src[1])), labels_[size_t(i.imm)], next);
         B.SetInsertPoint(next);
     }
+    void lower_fence(const ir::Insn& i) {
+        B.CreateFence(i.aux & ir::FENCE_ST_LD ? AtomicOrdering::SequentiallyConsistent : AtomicOrdering::AcquireRelease);
+    }
     void lower_insn_start(const ir::Insn& i) {
         guest_++;
         guest_pc_ = uint64_t(i.imm);

@@ -84,6 +84,7 @@ public:
     void jmp(Reg r) { op_rr({0xff}, false, Reg(4), r); }
     void call(Reg r) { op_rr({0xff}, false, Reg(2), r); }
     void ret() { code.push_back(0xc3); }
+    void mfence() { code.insert(code.end(), {0x0f, 0xae, 0xf0}); }
     void bind(Label& l);
     // True when every label used was bound (an unbound one would jump to garbage).
     static bool bound(const Label& l) { return l.pos >= 0 || l.fixups.empty(); }

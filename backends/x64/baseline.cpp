@@ -446,6 +446,10 @@ public:
     void op_st(const CInsn&) { throw std::logic_error("baseline: unplanned st"); }
     void op_label(const CInsn&) { throw std::logic_error("baseline: label in a plan"); }
     void op_insn_start(const CInsn&) { throw std::logic_error("baseline: insn_start in a plan"); }
+    // x86 keeps every order but store-load by itself (TSO).
+    void op_fence(const CInsn& c) {
+        if (c.aux & ir::FENCE_ST_LD) a.mfence();
+    }
     void op_call(const CInsn& c) { helper_call(c, false); }
     void op_br(const CInsn& c) { a.jmp(labels_[size_t(c.imm)]); }
     void op_brcond(const CInsn& c) {

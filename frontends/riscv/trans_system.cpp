@@ -21,7 +21,17 @@ void Ctx::set_f(unsigned r, Temp v) {
     b.st_env(v, env_off(cpu, cpu.f[r]), true);
 }
 
-bool trans_fence(Ctx&, const Args&) { return true; }  // one hart, sequentially consistent
+// fence pred, succ: bits 27-24 and 23-20 are I, O, R, W. Device accesses are synchronous here,
+// so only the R and W orderings become an IR fence (fence.tso: all but store-load).
+bool trans_fence(Ctx& c, const Args&) {
+    unsigned pred = (c.insn >> 24) & 15, succ = (c.insn >> 20) & 15, fm = c.insn >> 28;
+    bool pr = pred & 2, pw = pred & 1, sr = succ & 2, sw = succ & 1;
+    uint8_t kinds = uint8_t((pr && sr ? ir::FENCE_LD_LD : 0) | (pr && sw ? ir::FENCE_LD_ST : 0) |
+                            (pw && sr ? ir::FENCE_ST_LD : 0) | (pw && sw ? ir::FENCE_ST_ST : 0));
+    if (fm == 8) kinds &= uint8_t(~ir::FENCE_ST_LD);
+    if (kinds) c.b.fence(kinds);
+    return true;
+}
 bool trans_fence_i(Ctx& c, const Args&) {
     // Stores to code pages already invalidated their blocks; what follows this fence in
     // the current block may be stale, so continue from a fresh lookup.

@@ -147,4 +147,43 @@ TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at ev
     MESSAGE("op-table differential: " << variants().size() << " op variants, " << checked << " input sets");
 }
 
+TEST_CASE("op table: a fence runs in every executor and orders nothing away") {
+    AddressSpace as;
+    as.add_ram("ram", 0x80000000, 1 << 16);
+    test::FakeCpu cpu{as};
+    jit::Jit llvm(cpu);
+    x64::Baseline baseline(cpu, 1 << 20);
+    for (uint8_t kinds : {uint8_t(FENCE_ALL), uint8_t(FENCE_LD_LD), uint8_t(FENCE_ST_LD), uint8_t(FENCE_LD_ST | FENCE_ST_ST)}) {
+        Block blk;
+        blk.guest_pc = 0x1000;
+        Builder b{blk};
+        b.insn_start(0x1000);
+        Temp a = b.ld_env(Type::I64, cpu.reg_off(0));
+        b.st_env(a, cpu.reg_off(1));
+        b.fence(kinds);
+        b.st_env(b.add(b.ld_env(Type::I64, cpu.reg_off(1)), b.movi(Type::I64, 1)), cpu.reg_off(2));
+        b.exit_tb(0x2000, 0);
+        REQUIRE(verify(blk) == "");
+        CHECK(print(blk).find("fence") != std::string::npos);
+        auto code = interp::compile(blk, interp::frame_offset(cpu));
+        jit::BlockFn x = baseline.compile(*code, nullptr, false);
+        jit::CompiledBlock l = llvm.compile(blk, false, false);
+        for (int e = 0; e < 3; e++) {
+            cpu.regs[0] = 41;
+            cpu.regs[1] = cpu.regs[2] = 0;
+            if (e == 0) interp::run(*code, cpu);
+            else if (e == 1) baseline.enter(x, &cpu);
+            else llvm.enter(l.fn, &cpu);
+            CHECK(cpu.regs[1] == 41);
+            CHECK(cpu.regs[2] == 42);
+        }
+        llvm.release(l);
+    }
+    Block bad;
+    Builder b{bad};
+    b.fence(0);
+    b.exit_tb(0, 0);
+    CHECK(verify(bad).find("fence") != std::string::npos);
+}
+
 #endif

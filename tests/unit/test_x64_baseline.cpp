@@ -69,6 +69,7 @@ TEST_CASE("x64 assembler: encodings read back as intended") {
     CHECK(one([](Assembler& a) { a.cmp8(Mem{R12, 163880}, 0); }) == "cmpb $0, 163880(%r12)");
     CHECK(one([](Assembler& a) { a.push(R12); }) == "pushq %r12");
     CHECK(one([](Assembler& a) { a.pop(RBX); }) == "popq %rbx");
+    CHECK(one([](Assembler& a) { a.mfence(); }) == "mfence");
     CHECK(one([](Assembler& a) { a.jmp(RAX); }) == "jmpq *%rax");
     CHECK(one([](Assembler& a) { a.call(RSI); }) == "callq *%rsi");
     // Labels: a forward and a backward jump land on the bound positions.
