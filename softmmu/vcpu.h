@@ -114,8 +114,12 @@ public:
                at(&stop_requested) == 5 && at(&code_ready) == 6 && at(&code_changed) == 7;
     }
     bool exception_pending = false;
-    const IbcEntry* ibc = nullptr;  // set by the executor; index (pc >> 1) & ibc_mask
+    const IbcEntry* ibc = nullptr;  // set by the executor; index (pc >> insn_align_bits) & ibc_mask
     uint32_t ibc_mask = 0;
+    // A fact of the ISA, set by the frontend: instructions start at multiples of
+    // 2^insn_align_bits (RISC-V with C: 1; A64: 2; x86: 0). The block lookup caches hash
+    // pc >> insn_align_bits, so neighbouring instructions take neighbouring slots.
+    uint8_t insn_align_bits = 0;
     // Translating ahead of execution (jit mode): the block must not read a second page,
     // whose page walk could set accessed bits for code that never runs.
     bool fetch_ahead = false;

@@ -116,7 +116,7 @@ void Executor::clear_ibc() {
 }
 
 void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
-    jit::IbcEntry& e = ibc_[(pc >> 1) & (IBC_SIZE - 1)];
+    jit::IbcEntry& e = ibc_[(pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
     if (opts_.mode == ExecMode::Lockstep) return;  // every block returns to the loop there
     jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
     if (fn) {
@@ -154,7 +154,7 @@ void Executor::enqueue_region(TB* head) {
 }
 
 jit::ChainInfo Executor::chain_info(TB* tb) {
-    return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, tb->key.flags, tb, &tb->valid};
+    return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, cpu_.insn_align_bits, tb->key.flags, tb, &tb->valid};
 }
 
 bool Executor::exit_requested() const {
@@ -208,7 +208,7 @@ uint32_t Executor::first_count(const TB& tb) const {
 bool Executor::warm_up(TB* tb) {
     if (!compile_baseline(tb)) return false;
     TbCache::unlink_interp(tb);
-    jit::IbcEntry& e = ibc_[(tb->pc >> 1) & (IBC_SIZE - 1)];
+    jit::IbcEntry& e = ibc_[(tb->pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
     if (e.interp_code == tb->code.get()) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
     tb->code->entries = 0;
     tb->code->hot = hot_count(*tb);
@@ -319,7 +319,7 @@ TB* Executor::lookup() {
     stats.lookups++;
     uint32_t flags = cpu_.tb_flags();
     uint64_t pc = cpu_.pc;
-    JumpEntry& je = jc_[(pc >> 1) & (JC_SIZE - 1)];
+    JumpEntry& je = jc_[(pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
     if (je.pc == pc && je.flags == flags && je.tb->valid) {
         remember_indirect(pc, flags, je.tb);
         return je.tb;
@@ -370,7 +370,7 @@ void Executor::install_compiled() {
             jit::BlockFn old = m->jit_fn.load(std::memory_order_relaxed);  // baseline code, if any
             m->jit_fn.store(m->compiled.fn, std::memory_order_release);
             TbCache::unlink_interp(m);
-            jit::IbcEntry& e = ibc_[(m->pc >> 1) & (IBC_SIZE - 1)];
+            jit::IbcEntry& e = ibc_[(m->pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
             if (e.interp_code == m->code.get()) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};  // now compiled
             if (old) {  // code chaining to the baseline code, or caching it, moves on to LLVM's
                 for (auto [src, slot] : m->incoming)

@@ -537,7 +537,7 @@ public:
         retire(uint64_t(guest_ + 1), mem_seen_);
         if (chain_ && chain_->ibc && !i.aux) {
             // Indirect branch cache: same mode, so only the pc needs to match.
-            Value* idx = B.CreateAnd(B.CreateLShr(target, 1), cst(i64, chain_->ibc_mask));
+            Value* idx = B.CreateAnd(B.CreateLShr(target, chain_->ibc_shift), cst(i64, chain_->ibc_mask));
             Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
             Value* epc = B.CreateLoad(i64, e);
             Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));

@@ -479,7 +479,7 @@ public:
         if (chain_ && chain_->ibc && !c.aux) {  // the indirect branch cache, same mode only
             Label back;
             a.mov(true, RAX, RSI);
-            a.shift(SHR, true, RAX, 1);
+            if (chain_->ibc_shift) a.shift(SHR, true, RAX, chain_->ibc_shift);
             a.alu(AND, false, RAX, int32_t(chain_->ibc_mask));
             a.shift(SHL, true, RAX, 5);
             a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(chain_->ibc)));

@@ -7,7 +7,10 @@
 
 namespace tessera::riscv {
 
-RiscvCpu::RiscvCpu(AddressSpace& as, uint64_t hartid) : Vcpu(as), mhartid(hartid) { reset(0x1000); }
+RiscvCpu::RiscvCpu(AddressSpace& as, uint64_t hartid) : Vcpu(as), mhartid(hartid) {
+    insn_align_bits = 1;  // C: 16-bit instructions
+    reset(0x1000);
+}
 
 void RiscvCpu::reset(uint64_t start) {
     for (auto& r : x) r = 0;

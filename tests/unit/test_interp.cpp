@@ -275,7 +275,7 @@ TEST_CASE("an indirect exit continues through the branch cache only in the same 
     cpu.ibc = cache;
     cpu.ibc_mask = 3;
     cpu.regs[1] = 0x2000;
-    IbcEntry& slot = cache[(0x2000 >> 1) & 3];
+    IbcEntry& slot = cache[(0x2000 >> cpu.insn_align_bits) & 3];
 
     SUBCASE("no entry: back to the executor") {
         CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
@@ -301,6 +301,15 @@ TEST_CASE("an indirect exit continues through the branch cache only in the same 
         CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
         CHECK(cpu.regs[2] == 0);
         CHECK(cpu.regs[0] == 3);
+    }
+    SUBCASE("the slot is the pc over the ISA's instruction alignment") {
+        cpu.regs[1] = 0x2004;
+        cpu.insn_align_bits = 1;  // 0x2004 hashes to slot 2
+        cache[1] = IbcEntry{0x2004, 5, nullptr, cb.get()};
+        CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
+        cpu.insn_align_bits = 2;  // A64-like: slot 1
+        CHECK(interp::run(*ca, cpu, true) == 0);
+        CHECK(cpu.regs[2] == 7);
     }
     cpu.ibc = nullptr;
 }
