@@ -112,6 +112,7 @@ std::string verify(const Block& b) {
         case Op::ld:
         case Op::st:
             if (memop_bytes(i.aux) * 8 > type_bits(i.type)) return fail(n, "access wider than its value");
+            if (i.aux & ~MO_ALL) return fail(n, "unknown memory-op bits");
             break;
         case Op::call:
             if (!i.imm) return fail(n, "call without helper");
@@ -182,7 +183,10 @@ std::string print_insn(const Block& b, const Insn& i) {
     case Op::ld_env:
     case Op::st_env: line.put(" env+%" PRId64 "%s", i.imm, i.aux & ENV_REG ? " reg" : ""); break;
     case Op::ld:
-    case Op::st: line.put(" %s%u mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8, i.imm); break;
+    case Op::st:
+        line.put(" %s%u%s mmu%" PRId64, (i.aux & MO_SIGN) ? "s" : "u", memop_bytes(i.aux) * 8,
+                 (i.aux & MO_ALIGN) ? " align" : "", i.imm);
+        break;
     case Op::call: line.put(" %s", reinterpret_cast<const Helper*>(i.imm)->name); break;
     case Op::exit_tb: line.put(" 0x%" PRIx64 " slot %u", uint64_t(i.imm), i.aux); break;
     case Op::exit_ind: if (i.aux) line.put(" mode-change"); break;

@@ -84,8 +84,10 @@ enum FenceKind : uint8_t {
     FENCE_ALL = 15,
 };
 
-// Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2.
-enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4 };
+// Memory-op descriptor: log2 size in bits 0-1, sign-extend in bit 2, must be naturally aligned
+// in bit 3 (a misaligned address raises the ISA's misalignment fault; without the flag the
+// access is made, split across pages if need be).
+enum MemOp : uint8_t { MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3, MO_SIGN = 4, MO_ALIGN = 8, MO_ALL = 15 };
 inline unsigned memop_bytes(uint8_t mo) { return 1u << (mo & MO_SIZE); }
 
 // Helper calls: fn(env, a, b, c, d). Effects are declared so backends know what to

@@ -174,6 +174,13 @@ bool Vcpu::probe_store(uint64_t va, unsigned idx) {
 }
 
 uint64_t Vcpu::load_slow(uint64_t va, unsigned size, unsigned idx) {
+    if (idx & SLOW_ALIGNED) {
+        idx &= ~SLOW_ALIGNED;
+        if (va & (size - 1)) {
+            raise_misaligned(va, Access::Load);
+            return 0;
+        }
+    }
     uint64_t v = 0;
     if ((va & ~PAGE_MASK) + size <= PAGE_SIZE) {
         access_one(*this, va, size, idx, Access::Load, &v);
@@ -189,6 +196,13 @@ uint64_t Vcpu::load_slow(uint64_t va, unsigned size, unsigned idx) {
 }
 
 void Vcpu::store_slow(uint64_t va, unsigned size, uint64_t val, unsigned idx) {
+    if (idx & SLOW_ALIGNED) {
+        idx &= ~SLOW_ALIGNED;
+        if (va & (size - 1)) {
+            raise_misaligned(va, Access::Store);
+            return;
+        }
+    }
     if ((va & ~PAGE_MASK) + size <= PAGE_SIZE) {
         access_one(*this, va, size, idx, Access::Store, &val);
         return;

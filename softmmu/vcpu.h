@@ -59,6 +59,10 @@ struct Translation {
 
 class Vcpu;
 
+// ORed into the mmu index passed to the slow paths: the access must be naturally aligned.
+constexpr unsigned SLOW_ALIGNED = 1u << 8;
+inline unsigned slow_idx(unsigned mmu_idx, uint8_t memop) { return mmu_idx | (memop & ir::MO_ALIGN ? SLOW_ALIGNED : 0); }
+
 // Where the fields compiled code reads and writes live in the CPU state, as byte offsets:
 // for the code generators (backends/llvm, backends/x64).
 struct CodeLayout {
@@ -179,6 +183,9 @@ public:
     bool tlb_fill(uint64_t va, Access acc, unsigned idx);
     // Ensure va is writable (filling the TLB); false with a pending store fault otherwise.
     bool probe_store(uint64_t va, unsigned idx);
+    // idx: the mmu index, with SLOW_ALIGNED ORed in for an access that must be aligned
+    // (slow_idx()). The executors' fast paths take only aligned accesses, so the check lives
+    // here alone.
     uint64_t load_slow(uint64_t va, unsigned size, unsigned idx);
     void store_slow(uint64_t va, unsigned size, uint64_t val, unsigned idx);
     // Physical address of instruction bytes at va; false with a pending fault otherwise.

@@ -138,7 +138,7 @@ L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or drop
             memcpy(&x, reinterpret_cast<const void*>(va + te.addend), size);          \
             v = uint64_t(x);                                                          \
         } else {                                                                      \
-            v = cpu->load_slow(va, size, unsigned(ip->imm));                          \
+            v = cpu->load_slow(va, size, slow_idx(unsigned(ip->imm), ip->aux));       \
             if (cpu->exception_pending) goto fault;                                   \
         }                                                                             \
         D = ext & ip->mask;                                                           \
@@ -160,7 +160,7 @@ L_ld: L_st: L_label: L_insn_start: __builtin_unreachable();  // replaced or drop
             T x = T(B);                                                                \
             memcpy(reinterpret_cast<void*>(va + te.addend), &x, size);                 \
         } else {                                                                       \
-            cpu->store_slow(va, size, B, unsigned(ip->imm));                           \
+            cpu->store_slow(va, size, B, slow_idx(unsigned(ip->imm), ip->aux));        \
             if (cpu->exception_pending) goto fault;                                    \
         }                                                                              \
         NEXT();                                                                        \

@@ -409,7 +409,7 @@ public:
             return v;
         });
         Value* slow = call_slow(slow_load_ty(), lay_.load_slow, reinterpret_cast<const void*>(&tessera_jit_load_slow),
-                                {env_, va, cst(i64, size), cst(i64, uint64_t(i.imm))});
+                                {env_, va, cst(i64, size), cst(i64, slow_idx(unsigned(i.imm), i.aux))});
         check_exception();
         fast.push_back({B.CreateTrunc(slow, n), B.GetInsertBlock()});
         B.CreateBr(join);
@@ -436,7 +436,7 @@ public:
         });
         Value* wide = val->getType() == i64 ? val : B.CreateZExt(val, i64);
         call_slow(slow_store_ty(), lay_.store_slow, reinterpret_cast<const void*>(&tessera_jit_store_slow),
-                  {env_, va, cst(i64, size), wide, cst(i64, uint64_t(i.imm))});
+                  {env_, va, cst(i64, size), wide, cst(i64, slow_idx(unsigned(i.imm), i.aux))});
         check_exception();
         B.CreateBr(join);
         B.SetInsertPoint(join);

@@ -230,7 +230,7 @@ private:
         });
     }
     void load_op(const CInsn& c, unsigned size, bool sign) {
-        uint64_t mmu = uint64_t(c.imm);
+        uint64_t mmu = slow_idx(unsigned(c.imm), c.aux);  // the slow path checks alignment
         access(c, size, offsetof(TlbEntry, tag_read), [&](Mem host) { a.load_zx(size, RAX, host); },
                reinterpret_cast<const void*>(&tessera_jit_load_slow), [this, size, mmu] {
                    a.mov_imm(RDX, size);
@@ -241,7 +241,7 @@ private:
         store(c.d, RAX);
     }
     void store_op(const CInsn& c, unsigned size) {
-        uint64_t mmu = uint64_t(c.imm);
+        uint64_t mmu = slow_idx(unsigned(c.imm), c.aux);  // the slow path checks alignment
         load(RDX, c.b);
         access(c, size, offsetof(TlbEntry, tag_write), [&](Mem host) { a.store_sized(size, host, RDX); },
                reinterpret_cast<const void*>(&tessera_jit_store_slow), [this, size, mmu] {

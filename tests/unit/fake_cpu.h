@@ -31,7 +31,11 @@ public:
         fault_va = va;
         exception_pending = true;
     }
-    void raise_misaligned(uint64_t va, Access acc) override { raise_bus_fault(va, acc); }
+    int misaligned = 0;
+    void raise_misaligned(uint64_t va, Access acc) override {
+        misaligned++;
+        raise_bus_fault(va, acc);
+    }
     uint32_t tb_flags() override { return 0; }
     unsigned fetch_mmu_idx() override { return 0; }
     bool fetch_walks_page_tables(unsigned) override { return false; }

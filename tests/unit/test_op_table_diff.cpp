@@ -186,4 +186,61 @@ TEST_CASE("op table: a fence runs in every executor and orders nothing away") {
     CHECK(verify(bad).find("fence") != std::string::npos);
 }
 
+TEST_CASE("memory ops: MO_ALIGN faults a misaligned access in every executor, before any effect") {
+    AddressSpace as;
+    as.add_ram("ram", 0x80000000, 1 << 16);
+    test::FakeCpu cpu{as};
+    jit::Jit llvm(cpu);
+    x64::Baseline baseline(cpu, 1 << 20);
+    for (bool store : {false, true})
+        for (uint8_t mo : {uint8_t(MO_32), uint8_t(MO_32 | MO_ALIGN), uint8_t(MO_64 | MO_ALIGN), uint8_t(MO_16 | MO_SIGN | MO_ALIGN)})
+            for (uint64_t addr : {0x80000100ull, 0x80000102ull, 0x80000101ull, 0x80000ffeull}) {
+                CAPTURE(store);
+                CAPTURE(int(mo));
+                CAPTURE(addr);
+                Block blk;
+                blk.guest_pc = 0x1000;
+                Builder b{blk};
+                b.insn_start(0x1000);
+                Temp va = b.ld_env(Type::I64, cpu.reg_off(0));
+                if (store) b.st(va, b.ld_env(Type::I64, cpu.reg_off(1)), mo, 0);
+                else b.st_env(b.ld(Type::I64, va, mo, 0), cpu.reg_off(2));
+                b.exit_tb(0x2000, 0);
+                REQUIRE(verify(blk) == "");
+                auto code = interp::compile(blk, interp::frame_offset(cpu));
+                jit::BlockFn x = baseline.compile(*code, nullptr, false);
+                jit::CompiledBlock l = llvm.compile(blk, false, false);
+                unsigned bytes = memop_bytes(mo);
+                bool faults = (mo & MO_ALIGN) && (addr & (bytes - 1));
+                for (int e = 0; e < 3; e++) {
+                    CAPTURE(e);
+                    uint8_t pattern[16];
+                    for (unsigned k = 0; k < 16; k++) pattern[k] = uint8_t(0xa0 + k);
+                    as.write_phys(addr & ~7ull, pattern, 16);
+                    cpu.regs[0] = addr;
+                    cpu.regs[1] = 0x1122334455667788ull;
+                    cpu.regs[2] = 0;
+                    cpu.exception_pending = false;
+                    cpu.misaligned = 0;
+                    if (e == 0) interp::run(*code, cpu);
+                    else if (e == 1) baseline.enter(x, &cpu);
+                    else llvm.enter(l.fn, &cpu);
+                    CHECK(cpu.misaligned == (faults ? 1 : 0));
+                    CHECK(cpu.exception_pending == faults);
+                    uint8_t after[16];
+                    as.read_phys(addr & ~7ull, after, 16);
+                    if (faults) {
+                        CHECK(memcmp(after, pattern, 16) == 0);  // precise: nothing written
+                        CHECK(cpu.regs[2] == 0);
+                    } else if (!store) {
+                        uint64_t want = 0;
+                        memcpy(&want, pattern + (addr & 7), bytes);
+                        if ((mo & MO_SIGN) && bytes < 8) want = uint64_t(int64_t(want << (64 - 8 * bytes)) >> (64 - 8 * bytes));
+                        CHECK(cpu.regs[2] == want);
+                    }
+                }
+                llvm.release(l);
+            }
+}
+
 #endif
