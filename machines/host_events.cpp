@@ -23,11 +23,24 @@ std::atomic<bool> g_tty_raw{false};
 void restore_tty() {
     if (g_tty_raw.exchange(false)) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);
 }
-// A host crash still gives the terminal back (async-signal-safe: tcsetattr is).
+// A host crash still gives the terminal back (async-signal-safe: tcsetattr is), then goes to
+// whatever handled the signal before (the default action, or a sanitizer's report).
+constexpr int kCrashSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+struct sigaction g_previous[32];
 void restore_tty_and_die(int sig) {
     if (g_tty_raw.load()) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);
-    signal(sig, SIG_DFL);
+    sigaction(sig, &g_previous[sig], nullptr);
     raise(sig);
+}
+void restore_tty_on_crash() {
+    static bool installed = false;
+    if (installed) return;
+    installed = true;
+    struct sigaction sa = {};
+    sa.sa_handler = restore_tty_and_die;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    for (int s : kCrashSignals) sigaction(s, &sa, &g_previous[s]);
 }
 sigset_t exit_signals() {
     sigset_t set;
@@ -41,7 +54,6 @@ HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) {
     signal(SIGPIPE, SIG_IGN);
     sigset_t set = exit_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) signal(s, restore_tty_and_die);
     signals_ = std::thread([this] { signal_loop(); });
     timer_ = std::thread([this] { timer_loop(); });
 }
@@ -152,6 +164,7 @@ void HostEvents::start_stdin() {
         if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
             g_tty_raw = true;
             atexit(restore_tty);
+            restore_tty_on_crash();
         }
     }
     stdin_ = std::thread([this] { stdin_loop(); });

@@ -4,8 +4,8 @@
 usage: terminal_modes.py TESSERA CHATTER_ELF
 
 Tessera runs with a pseudo-terminal as stdin (it switches it to raw mode); then it is ended
-by SIGINT, SIGTERM, SIGHUP, Ctrl-A x, or its stdout pipe closing (SIGPIPE), and the
-terminal's modes must equal those from before. It must exit with status 0, not die of a
+by SIGINT, SIGTERM, SIGHUP, Ctrl-A x, its stdout pipe closing (SIGPIPE), or a crash signal,
+and the terminal's modes must equal those from before. It must exit with status 0, not die of a
 signal; a second SIGINT while the first is handled must not leave the terminal raw either."""
 import os
 import signal
@@ -105,6 +105,21 @@ wait_raw(slave, p)
 twice(p, master)
 p.wait(timeout=30)
 check("SIGINT twice: terminal modes restored", termios.tcgetattr(slave) == before)
+os.close(slave)
+os.close(master)
+
+# A host crash (here a SIGSEGV from outside) still gives the terminal back before dying of it.
+master, slave = os.openpty()
+before = termios.tcgetattr(slave)
+threading.Thread(target=drain, args=(master,), daemon=True).start()
+p = subprocess.Popen([tessera, "-M", "riscv64-virt", "-nographic"], stdin=slave, stdout=slave,
+                     stderr=subprocess.DEVNULL, start_new_session=True,
+                     preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_CORE, (0, 0)))
+wait_raw(slave, p)
+p.send_signal(signal.SIGSEGV)
+p.wait(timeout=30)
+check("SIGSEGV: dies of it", p.returncode == -signal.SIGSEGV, f"exit {p.returncode}")
+check("SIGSEGV: terminal modes restored", termios.tcgetattr(slave) == before)
 os.close(slave)
 os.close(master)
 
