@@ -15,15 +15,10 @@ import sys
 import tempfile
 import time
 
+from checks import check, finish
+
 tessera, guests, accel = sys.argv[1], sys.argv[2], sys.argv[3]
 seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 12.0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global failed
-    failed += not ok
-    print(("ok   " if ok else "FAIL ") + name + (": " + detail if detail else ""), flush=True)
 
 
 def sample(pid):
@@ -76,5 +71,4 @@ with tempfile.NamedTemporaryFile(suffix=".log") as log:
     check("fetch_device: -d guest_errors logs the refused fetch",
           "instruction fetch at 0x10000000" in text and "refused" in text, repr(text[:300]))
 
-print("passed" if not failed else f"{failed} failed")
-sys.exit(1 if failed else 0)
+finish()

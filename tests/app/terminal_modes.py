@@ -15,14 +15,9 @@ import termios
 import threading
 import time
 
+from checks import check, finish
+
 tessera, chatter = sys.argv[1], sys.argv[2]
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global failed
-    failed += not ok
-    print(("ok   " if ok else "FAIL ") + name + (": " + detail if detail else ""), flush=True)
 
 
 def drain(fd):
@@ -129,5 +124,4 @@ r = subprocess.run(["bash", "-c", f"'{tessera}' -M riscv64-virt -nographic -bios
 out = r.stdout.decode()
 check("tessera ... | head -1", out == "line 0\nstatus 0\n", repr(out))
 
-print("passed" if not failed else f"{failed} failed")
-sys.exit(1 if failed else 0)
+finish()

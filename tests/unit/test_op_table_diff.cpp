@@ -94,14 +94,43 @@ Block build(const Variant& v, const test::FakeCpu& cpu, uint64_t movi_value) {
     return blk;
 }
 
+// The three executors on one fake CPU: a block compiled by each, run by any.
+struct Executors {
+    AddressSpace as;
+    test::FakeCpu cpu{as};
+    jit::Jit llvm{cpu};
+    x64::Baseline baseline{cpu, 8 << 20};
+    Executors() { as.add_ram("ram", 0x80000000, 1 << 16); }
+    struct Compiled {
+        std::unique_ptr<interp::Code> code;
+        jit::BlockFn baseline = nullptr;
+        jit::CompiledBlock llvm;
+    };
+    Compiled compile(const Block& blk) {
+        Compiled c;
+        c.code = interp::compile(blk, interp::frame_offset(cpu));
+        c.baseline = baseline.compile(*c.code, nullptr, false);
+        REQUIRE(reinterpret_cast<const void*>(c.baseline) != nullptr);
+        c.llvm = llvm.compile(blk, false, false);
+        return c;
+    }
+    // e: 0 the interpreter, 1 the baseline, 2 LLVM.
+    void run(const Compiled& c, int e) {
+        if (e == 0) interp::run(*c.code, cpu);
+        else if (e == 1) baseline.enter(c.baseline, &cpu);
+        else llvm.enter(c.llvm.fn, &cpu);
+    }
+    void release(Compiled& c) {
+        llvm.release(c.llvm);
+        if (baseline.nearly_full()) baseline.reset();
+    }
+};
+
 }  // namespace
 
 TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at every type") {
-    AddressSpace as;
-    as.add_ram("ram", 0x80000000, 1 << 16);
-    test::FakeCpu cpu{as};
-    jit::Jit llvm(cpu);
-    x64::Baseline baseline(cpu, 8 << 20);
+    Executors ex;
+    test::FakeCpu& cpu = ex.cpu;
     size_t checked = 0;
     for (const Variant& v : variants()) {
         CAPTURE(v.name());
@@ -111,10 +140,7 @@ TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at ev
         for (uint64_t c : constants) {
             Block blk = build(v, cpu, c);
             REQUIRE(verify(blk) == "");
-            auto code = interp::compile(blk, interp::frame_offset(cpu));
-            jit::BlockFn x = baseline.compile(*code, nullptr, false);
-            REQUIRE(reinterpret_cast<const void*>(x) != nullptr);
-            jit::CompiledBlock l = llvm.compile(blk, false, false);
+            Executors::Compiled compiled = ex.compile(blk);
             // Inputs: every pair of edge values for two operands (the third, select's, cycles).
             size_t n = info.nsrc == 0 ? 1 : std::size(kEdges);
             size_t m = info.nsrc < 2 ? 1 : std::size(kEdges);
@@ -126,9 +152,7 @@ TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at ev
                         memcpy(cpu.regs, in, sizeof in);
                         cpu.regs[3] = 0xdeadbeef;
                         cpu.exception_pending = false;
-                        if (e == 0) interp::run(*code, cpu);
-                        else if (e == 1) baseline.enter(x, &cpu);
-                        else llvm.enter(l.fn, &cpu);
+                        ex.run(compiled, e);
                         out[e] = cpu.regs[3];
                     }
                     if (out[0] != out[1] || out[0] != out[2]) {
@@ -139,20 +163,16 @@ TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at ev
                     }
                     checked++;
                 }
-            llvm.release(l);
+            ex.release(compiled);
         }
-        if (baseline.nearly_full()) baseline.reset();
     }
     CHECK(checked > 20000);
     MESSAGE("op-table differential: " << variants().size() << " op variants, " << checked << " input sets");
 }
 
 TEST_CASE("op table: a fence runs in every executor and orders nothing away") {
-    AddressSpace as;
-    as.add_ram("ram", 0x80000000, 1 << 16);
-    test::FakeCpu cpu{as};
-    jit::Jit llvm(cpu);
-    x64::Baseline baseline(cpu, 1 << 20);
+    Executors ex;
+    test::FakeCpu& cpu = ex.cpu;
     for (uint8_t kinds : {uint8_t(FENCE_ALL), uint8_t(FENCE_LD_LD), uint8_t(FENCE_ST_LD), uint8_t(FENCE_LD_ST | FENCE_ST_ST)}) {
         Block blk;
         blk.guest_pc = 0x1000;
@@ -165,19 +185,15 @@ TEST_CASE("op table: a fence runs in every executor and orders nothing away") {
         b.exit_tb(0x2000, 0);
         REQUIRE(verify(blk) == "");
         CHECK(print(blk).find("fence") != std::string::npos);
-        auto code = interp::compile(blk, interp::frame_offset(cpu));
-        jit::BlockFn x = baseline.compile(*code, nullptr, false);
-        jit::CompiledBlock l = llvm.compile(blk, false, false);
+        Executors::Compiled compiled = ex.compile(blk);
         for (int e = 0; e < 3; e++) {
             cpu.regs[0] = 41;
             cpu.regs[1] = cpu.regs[2] = 0;
-            if (e == 0) interp::run(*code, cpu);
-            else if (e == 1) baseline.enter(x, &cpu);
-            else llvm.enter(l.fn, &cpu);
+            ex.run(compiled, e);
             CHECK(cpu.regs[1] == 41);
             CHECK(cpu.regs[2] == 42);
         }
-        llvm.release(l);
+        ex.release(compiled);
     }
     Block bad;
     Builder b{bad};
@@ -187,11 +203,9 @@ TEST_CASE("op table: a fence runs in every executor and orders nothing away") {
 }
 
 TEST_CASE("memory ops: MO_ALIGN faults a misaligned access in every executor, before any effect") {
-    AddressSpace as;
-    as.add_ram("ram", 0x80000000, 1 << 16);
-    test::FakeCpu cpu{as};
-    jit::Jit llvm(cpu);
-    x64::Baseline baseline(cpu, 1 << 20);
+    Executors ex;
+    test::FakeCpu& cpu = ex.cpu;
+    AddressSpace& as = ex.as;
     for (bool store : {false, true})
         for (uint8_t mo : {uint8_t(MO_32), uint8_t(MO_32 | MO_ALIGN), uint8_t(MO_64 | MO_ALIGN), uint8_t(MO_16 | MO_SIGN | MO_ALIGN)})
             for (uint64_t addr : {0x80000100ull, 0x80000102ull, 0x80000101ull, 0x80000ffeull}) {
@@ -207,9 +221,7 @@ TEST_CASE("memory ops: MO_ALIGN faults a misaligned access in every executor, be
                 else b.st_env(b.ld(Type::I64, va, mo, 0), cpu.reg_off(2));
                 b.exit_tb(0x2000, 0);
                 REQUIRE(verify(blk) == "");
-                auto code = interp::compile(blk, interp::frame_offset(cpu));
-                jit::BlockFn x = baseline.compile(*code, nullptr, false);
-                jit::CompiledBlock l = llvm.compile(blk, false, false);
+                Executors::Compiled compiled = ex.compile(blk);
                 unsigned bytes = memop_bytes(mo);
                 bool faults = (mo & MO_ALIGN) && (addr & (bytes - 1));
                 for (int e = 0; e < 3; e++) {
@@ -222,9 +234,7 @@ TEST_CASE("memory ops: MO_ALIGN faults a misaligned access in every executor, be
                     cpu.regs[2] = 0;
                     cpu.exception_pending = false;
                     cpu.misaligned = 0;
-                    if (e == 0) interp::run(*code, cpu);
-                    else if (e == 1) baseline.enter(x, &cpu);
-                    else llvm.enter(l.fn, &cpu);
+                    ex.run(compiled, e);
                     CHECK(cpu.misaligned == (faults ? 1 : 0));
                     CHECK(cpu.exception_pending == faults);
                     uint8_t after[16];
@@ -239,7 +249,7 @@ TEST_CASE("memory ops: MO_ALIGN faults a misaligned access in every executor, be
                         CHECK(cpu.regs[2] == want);
                     }
                 }
-                llvm.release(l);
+                ex.release(compiled);
             }
 }
 
