@@ -33,6 +33,8 @@ public:
     virtual void add_cpu(Vcpu& cpu) = 0;
     // Runs vCPU `index` until it halts (WFI), is kicked, or is asked to stop.
     virtual void run(unsigned index) = 0;
+    // Runs exactly one instruction of vCPU `index` for a debugger (no interrupt first).
+    virtual void step(unsigned index) = 0;
     // The accelerator found an error of its own and printed a report (lockstep divergence).
     virtual bool failed() const { return false; }
     // The board is being reset: drop everything derived from guest memory and CPU state.

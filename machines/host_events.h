@@ -35,6 +35,11 @@ public:
     bool quit_requested() const { return quit_.load(); }
     // The signal that asked to quit, or 0 (Ctrl-A x, a closed output).
     int quit_signal() const { return quit_signal_.load(); }
+    // Wakes the vCPU out of its blocks or its WFI sleep (any thread).
+    void kick() {
+        std::lock_guard<std::mutex> g(mu_);
+        kick_now();
+    }
     // Ends the run as Ctrl-A x does (any thread).
     void request_quit(int signal = 0);
 

@@ -1,4 +1,5 @@
 // The TLB slow path: fill, MMIO dispatch, code-page write tracking, misaligned access.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -62,9 +63,11 @@ bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
     // A page only partly covered by a region is treated like MMIO so every access is checked.
     bool whole = r->contains(page_pa) && r->contains(page_pa + PAGE_SIZE - 1);
     uint64_t flags = (r->dev || !whole) ? TLB_MMIO : 0;
-    if (t.read) e.tag_read = page_va | flags;
+    // Watched pages: loads and stores of them come to the slow path (fetches do not).
+    uint64_t dbg = (!debug.empty() && debug.page_watched(page_va)) || guest_watch_page(page_va) ? TLB_DEBUG : 0;
+    if (t.read) e.tag_read = page_va | flags | dbg;
     if (t.write) {
-        uint64_t wflags = flags;
+        uint64_t wflags = flags | dbg;
         if (r->kind == RegionKind::Rom) wflags |= TLB_MMIO;  // ROM writes are logged, not done
         else if (!flags && as.is_code(page_pa)) wflags |= TLB_NOTDIRTY;
         if (watch_writes) wflags |= TLB_WATCH;
@@ -132,6 +135,7 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
         tag = acc == Access::Store ? e->tag_write : e->tag_read;
         if (tag == TLB_INVALID) return false;  // unreachable: translate() grants or faults
     }
+    if ((tag & TLB_DEBUG) && c.watch_hit(va, size, acc)) return false;
     uint64_t pa = c.tlb_page_pa[idx][i] | (va & ~PAGE_MASK);
     if (tag & TLB_MMIO) {
         bool ok;
@@ -165,6 +169,28 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
         *val = v;
     }
     return true;
+}
+
+void Vcpu::debug_break(uint64_t pc) {
+    if (!debug_stepping && debug.has_break(pc)) {
+        debug_exit = DebugExit::Breakpoint;
+        exception_pending = true;
+    } else {
+        guest_break_hit(pc);  // raises the ISA's breakpoint exception
+    }
+}
+
+bool Vcpu::watch_hit(uint64_t va, unsigned size, Access acc) {
+    if (!debug_stepping) {
+        if (const Watchpoint* w = debug.hit(va, size, acc)) {
+            debug_exit = DebugExit::Watchpoint;
+            debug_watch_addr = std::max(va, w->addr);
+            debug_watch_access = acc == Access::Store ? WATCH_WRITE : WATCH_READ;
+            exception_pending = true;
+            return true;
+        }
+    }
+    return guest_watch_hit(va, size, acc);
 }
 
 bool Vcpu::probe_store(uint64_t va, unsigned idx) {

@@ -10,6 +10,7 @@
 
 #include "ir/ir.h"
 #include "softmmu/address_space.h"
+#include "softmmu/debug_points.h"
 
 namespace tessera {
 
@@ -24,6 +25,7 @@ constexpr uint64_t TLB_INVALID = ~0ull;
 constexpr uint64_t TLB_MMIO = 1ull << 11;     // device region: dispatch through the map
 constexpr uint64_t TLB_NOTDIRTY = 1ull << 10; // page holds translated code: invalidate first
 constexpr uint64_t TLB_WATCH = 1ull << 9;     // lockstep: every store goes through the log
+constexpr uint64_t TLB_DEBUG = 1ull << 8;     // a watchpoint lies on the page (softmmu/debug_points.h)
 
 // Lockstep's record of one block's effects outside the CPU: RAM stores (with the old
 // value, so they can be undone), device accesses and non-deterministic inputs (so the
@@ -209,6 +211,38 @@ public:
     // a block can change them, so lockstep replays them with the access.
     virtual uint64_t device_lines() const { return 0; }
     virtual void set_device_lines(uint64_t) {}
+
+    // --- debugging (softmmu/debug_points.h) ---
+    DebugPoints debug;                   // the debugger's breakpoints and watchpoints
+    DebugExit debug_exit = DebugExit::None;
+    uint64_t debug_watch_addr = 0;       // DebugExit::Watchpoint: the address touched
+    uint8_t debug_watch_access = 0;      // WATCH_READ or WATCH_WRITE
+    // Running one instruction for the debugger: its own breakpoint at pc is not reported.
+    bool debug_stepping = false;
+    // Set when breakpoints or triggers changed: the executor drops all translated code.
+    bool flush_code_requested = false;
+    // Instructions a block may hold at most (0: the frontend's own limit); 1 when stepping.
+    unsigned max_block_insns = 0;
+    // The translator asks before each instruction: must the block stop here for a breakpoint?
+    bool break_before(uint64_t pc, uint64_t flags) {
+        return (!debug_stepping && debug.has_break(pc)) || guest_break_at(pc, flags);
+    }
+    // h_debug_break: the block reached a breakpoint at pc.
+    void debug_break(uint64_t pc);
+    // The slow path, on a page filled with TLB_DEBUG: true when the access must not happen
+    // (a debugger stop or a guest exception is now pending).
+    bool watch_hit(uint64_t va, unsigned size, Access acc);
+    // The debugger changed its points: translated code and TLB entries must follow.
+    void debug_points_changed() {
+        flush_code_requested = true;
+        tlb_flush();
+    }
+    // An ISA's own debug triggers (RISC-V's mcontrol). guest_break_at is asked with the
+    // block's translation flags; a hit raises the ISA's breakpoint exception.
+    virtual bool guest_break_at(uint64_t, uint64_t) { return false; }
+    virtual void guest_break_hit(uint64_t pc) { (void)pc; }
+    virtual bool guest_watch_page(uint64_t) { return false; }
+    virtual bool guest_watch_hit(uint64_t, unsigned, Access) { return false; }
 
     // Counts for -d stats and tests.
     uint64_t tlb_misses = 0, data_tlb_misses = 0;  // TLB fills: all, and for loads and stores

@@ -453,6 +453,11 @@ void Executor::run() {
             install_compiled();
             last = nullptr;
         }
+        if (cpu_.flush_code_requested) {  // breakpoints or triggers changed
+            cpu_.flush_code_requested = false;
+            flush();
+            last = nullptr;
+        }
         cache_.reclaim_dead_code();  // nothing runs now: invalidated blocks' code can go
         // Bounded code caches, in every mode: start over; code is compiled again as it runs.
         bool llvm_full = llvm_grew_ && llvm_cache_full();
@@ -470,6 +475,7 @@ void Executor::run() {
         }
         TB* tb = lookup();
         if (!tb) {  // the fetch itself faulted
+            if (debug_stop()) return;
             stats.exceptions++;
             cpu_.do_exception();
             last = nullptr;
@@ -494,12 +500,41 @@ void Executor::run() {
             tb = next;
         }
         if (slot == interp::EXIT_EXCEPTION) {
+            if (debug_stop()) return;
             stats.exceptions++;
             cpu_.do_exception();
             last = nullptr;
             continue;
         }
         last = tb;
+    }
+}
+
+bool Executor::debug_stop() {
+    if (cpu_.debug_exit == DebugExit::None) return false;
+    cpu_.exception_pending = false;  // the debugger's stop, not the guest's exception
+    return true;
+}
+
+void Executor::step() {
+    // One instruction in the interpreter, from a block made for it and thrown away, so the
+    // cache never holds a one-instruction block and no mode needs a stepping variant.
+    cpu_.debug_stepping = true;
+    cpu_.max_block_insns = 1;
+    ir::Block block;
+    uint64_t page2 = ~0ull;
+    bool ok = cpu_.translate_block(cpu_.pc, cpu_.tb_flags(), block, &page2);
+    cpu_.max_block_insns = 0;
+    if (ok) {
+        ir::optimize(block);
+        auto code = interp::compile(block, interp::frame_offset(cpu_));
+        interp::run(*code, cpu_, false);
+        cpu_.last_block = nullptr;
+    }
+    cpu_.debug_stepping = false;
+    if (cpu_.exception_pending && !debug_stop()) {
+        stats.exceptions++;
+        cpu_.do_exception();
     }
 }
 

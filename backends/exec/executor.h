@@ -65,6 +65,9 @@ public:
     ~Executor();
     // Runs blocks until the CPU halts (WFI), another thread kicks it, or a stop is requested.
     void run();
+    // Runs one guest instruction for a debugger (no interrupt is taken first). A debugger stop
+    // (a watchpoint) leaves cpu.debug_exit set, as run() does.
+    void step();
     // Drop every translation (between blocks only).
     void flush();
     void print_stats(FILE* out);
@@ -96,6 +99,8 @@ private:
     void clear_ibc();
     void remember_indirect(uint64_t pc, uint32_t flags, TB* tb);
     bool exit_requested() const;
+    // A debugger stop is pending: clear the exception it travelled as; run() returns.
+    bool debug_stop();
     bool out_of_blocks() const { return opts_.max_blocks && stats.blocks_executed >= opts_.max_blocks; }
 
     Vcpu& cpu_;

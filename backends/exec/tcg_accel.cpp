@@ -33,6 +33,7 @@ void TcgAccel::add_cpu(Vcpu& cpu) {
 }
 
 void TcgAccel::run(unsigned index) { executors_.at(index)->run(); }
+void TcgAccel::step(unsigned index) { executors_.at(index)->step(); }
 
 bool TcgAccel::failed() const {
     for (const auto& e : executors_)

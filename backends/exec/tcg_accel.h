@@ -18,6 +18,7 @@ public:
     void map_memory(AddressSpace& as) override;
     void add_cpu(Vcpu& cpu) override;
     void run(unsigned index) override;
+    void step(unsigned index) override;
     bool failed() const override;
     void reset() override;
     void print_stats(FILE* out) override;

@@ -27,6 +27,11 @@ void RiscvCpu::reset(uint64_t start) {
     mcounteren = scounteren = mcountinhibit = menvcfg = senvcfg = 0;
     for (auto& p : pmpcfg) p = 0;
     for (auto& p : pmpaddr) p = 0;
+    tselect = 0;
+    for (unsigned i = 0; i < kTriggers; i++) {
+        tdata1[i] = 2ull << 60;  // mcontrol, matching nothing
+        tdata2[i] = 0;
+    }
     res_addr = ~0ull;
     exception_pending = false;
     pc = start;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/cpu.h"
 #include "core/irq.h"
 #include "softmmu/vcpu.h"
 
@@ -36,9 +37,10 @@ constexpr unsigned MEM_SHIFT = 2;        // data-access mmu index (MPRV applied)
 constexpr unsigned FS_SHIFT = 4;         // mstatus.FS
 }  // namespace tbf
 
-class RiscvCpu final : public Vcpu, public IrqSink {
+class RiscvCpu final : public Vcpu, public IrqSink, public Cpu {
 public:
     RiscvCpu(AddressSpace& as, uint64_t hartid);
+    static constexpr unsigned kTriggers = 2;  // as QEMU's virt
 
     // Architectural state. Executors address these through env offsets.
     uint64_t x[32] = {};
@@ -55,6 +57,9 @@ public:
     uint64_t mcounteren = 0, scounteren = 0, mcountinhibit = 0, menvcfg = 0, senvcfg = 0;
     uint8_t pmpcfg[16] = {};
     uint64_t pmpaddr[16] = {};
+    // Debug triggers (Sdtrig, triggers.cpp): tselect and each trigger's tdata1/tdata2.
+    uint64_t tselect = 0;
+    uint64_t tdata1[kTriggers] = {}, tdata2[kTriggers] = {};
     uint64_t res_addr = ~0ull, res_val = 0;  // LR/SC reservation
     // The exception being raised, valid while exception_pending.
     uint64_t exc_cause = 0, exc_tval = 0;
@@ -63,7 +68,7 @@ public:
     std::function<uint64_t()> read_time;  // the platform timer (CLINT mtime)
 
     uint64_t mip() const { return mip_sw | mip_hw; }
-    void reset(uint64_t pc);
+    void reset(uint64_t pc) override;
     void raise(uint64_t cause, uint64_t tval) {
         exc_cause = cause;
         exc_tval = tval;
@@ -75,8 +80,25 @@ public:
     // IrqSink: line = mip bit number.
     void set_irq(unsigned line, bool level) override;
 
+    // The CPU contract (core/cpu.h; debug_access.cpp).
+    const CpuFacts& facts() const override;
+    std::span<const RegInfo> registers() const override;
+    bool read_register(unsigned n, uint8_t* out) override;
+    bool write_register(unsigned n, const uint8_t* in) override;
+    size_t debug_read(uint64_t va, void* out, size_t len) override;
+    size_t debug_write(uint64_t va, const void* in, size_t len) override;
+
+    // Debug triggers (triggers.cpp).
+    bool trigger_csr_read(uint32_t csr, uint64_t* val) const;
+    bool trigger_csr_write(uint32_t csr, uint64_t val);
+    bool guest_break_at(uint64_t pc, uint64_t flags) override;
+    void guest_break_hit(uint64_t pc) override;
+    bool guest_watch_page(uint64_t page_va) override;
+    bool guest_watch_hit(uint64_t va, unsigned size, Access acc) override;
+
     // Vcpu hooks.
     bool translate(uint64_t va, Access acc, unsigned idx, Translation* out) override;
+    bool walk(uint64_t va, Access acc, unsigned idx, Translation* out, bool probe);
     void raise_bus_fault(uint64_t va, Access acc) override;
     void raise_misaligned(uint64_t va, Access acc) override;
     uint32_t tb_flags() override;

@@ -18,6 +18,7 @@ enum : uint32_t {
     MCOUNTEREN = 0x306, MENVCFG = 0x30a, MCOUNTINHIBIT = 0x320, MHPMEVENT3 = 0x323, MHPMEVENT31 = 0x33f,
     MSCRATCH = 0x340, MEPC = 0x341, MCAUSE = 0x342, MTVAL = 0x343, MIP = 0x344,
     PMPCFG0 = 0x3a0, PMPCFG2 = 0x3a2, PMPADDR0 = 0x3b0, PMPADDR15 = 0x3bf,
+    TSELECT = 0x7a0, TINFO = 0x7a4,
     MCYCLE = 0xb00, MINSTRET = 0xb02, MHPMCOUNTER3 = 0xb03, MHPMCOUNTER31 = 0xb1f,
 };
 
@@ -50,7 +51,8 @@ bool exists(uint32_t n) {
         return true;
     default:
         return (n >= CYCLE && n <= HPMCOUNTER31) || (n >= MHPMCOUNTER3 && n <= MHPMCOUNTER31) ||
-               (n >= MHPMEVENT3 && n <= MHPMEVENT31) || (n >= PMPADDR0 && n <= PMPADDR15);
+               (n >= MHPMEVENT3 && n <= MHPMEVENT31) || (n >= PMPADDR0 && n <= PMPADDR15) ||
+               (n >= TSELECT && n <= TINFO);
     }
 }
 
@@ -133,6 +135,7 @@ bool csr_read(RiscvCpu& c, uint32_t n, uint64_t idx, uint64_t* v) {
             *v = c.pmpaddr[n - PMPADDR0];
             return true;
         }
+        if (c.trigger_csr_read(n, v)) return true;
         *v = 0;  // hpmcounter3-31 and their event selectors are hardwired to zero, as the spec allows
         return true;
     }
@@ -187,6 +190,7 @@ bool csr_write(RiscvCpu& c, uint32_t n, uint64_t v, uint64_t idx) {
             pmpaddr_write(c, n - PMPADDR0, v);
             return true;
         }
+        if (c.trigger_csr_write(n, v)) return true;
         return true;  // hpm counters/events: read-only zero
     }
     if (is_fp_csr(n)) c.mstatus_ |= mstatus::FS | mstatus::SD;

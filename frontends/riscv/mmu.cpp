@@ -47,14 +47,21 @@ bool RiscvCpu::pmp_allows(uint64_t pa, uint64_t len, Access acc, unsigned p) con
     return p == PRV_M;  // no match: M allowed, S/U denied (16 entries are implemented)
 }
 
-bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out) {
+bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out) { return walk(va, acc, idx, out, false); }
+
+// probe: the debugger's look (no exception, no A/D bits written; a page the hardware would
+// mark accessed or dirty first translates as it will once marked).
+bool RiscvCpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, bool probe) {
+    auto bus_fault = [&] {
+        if (!probe) raise_bus_fault(va, acc);
+    };
     unsigned p = idx;
     uint64_t mode = satp >> 60;
     if (p == PRV_M || mode == 0) {
         // PMP is checked for the whole page, since the TLB caches the answer page-wide.
         uint64_t page = va & PAGE_MASK;
         if (!pmp_allows(page, PAGE_SIZE, acc, p) && !pmp_allows(va, 1, acc, p)) {
-            raise_bus_fault(va, acc);
+            bus_fault();
             return false;
         }
         out->pa = va;
@@ -73,7 +80,7 @@ bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out
     // The address must be sign-extended from its top translated bit.
     int64_t top = int64_t(va) >> (va_bits - 1);
     if (top != 0 && top != -1) {
-        raise(page_fault_cause(acc), va);
+        if (!probe) raise(page_fault_cause(acc), va);
         return false;
     }
     uint64_t table = (satp & ((1ull << 44) - 1)) << 12;
@@ -83,7 +90,7 @@ bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out
         uint64_t pte_addr = table + vpn * 8;
         uint64_t pte;
         if (!pmp_allows(pte_addr, 8, Access::Load, PRV_S) || !as.load(pte_addr, 8, &pte)) {
-            raise_bus_fault(va, acc);
+            bus_fault();
             return false;
         }
         if (!(pte & V) || (!(pte & R) && (pte & W)) || (pte >> 54)) break;  // invalid or reserved bits
@@ -102,17 +109,17 @@ bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out
         uint64_t span_pages = 1ull << (9 * level);
         if (ppn & (span_pages - 1)) break;  // misaligned superpage
         uint64_t need = A | (acc == Access::Store ? uint64_t(D) : 0);
-        if ((pte & need) != need) {
+        if ((pte & need) != need && !probe) {
             uint64_t npte = pte | need;
             if (!pmp_allows(pte_addr, 8, Access::Store, PRV_S) || !store_phys(pte_addr, 8, npte)) {
-                raise_bus_fault(va, acc);
+                bus_fault();
                 return false;
             }
             pte = npte;
         }
         uint64_t pa = ((ppn | ((va >> 12) & (span_pages - 1))) << 12) | (va & ~PAGE_MASK);
         if (!pmp_allows(pa, 1, acc, p)) {
-            raise_bus_fault(va, acc);
+            bus_fault();
             return false;
         }
         uint64_t page = pa & PAGE_MASK;
@@ -132,7 +139,7 @@ bool RiscvCpu::translate(uint64_t va, Access acc, unsigned idx, Translation* out
         return true;
     }
     TLOG(LOG_MMU, "mmu: page fault va=0x%" PRIx64 " access=%u priv=%u\n", va, unsigned(acc), p);
-    raise(page_fault_cause(acc), va);
+    if (!probe) raise(page_fault_cause(acc), va);
     return false;
 }
 

@@ -22,7 +22,15 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
         bool& quiet;
         ~Loud() { quiet = false; }
     } loud_after{quiet_faults};
+    unsigned max_insns = max_block_insns ? max_block_insns : kMaxBlockInsns;
     for (;;) {
+        // A breakpoint (the debugger's or a trigger's) starts its own block, which calls
+        // h_debug_break before the instruction (a trigger may still decide not to fire).
+        bool stop_here = break_before(pc_cur, flags);
+        if (stop_here && n > 0) {
+            c.exit_to(pc_cur, 0);
+            break;
+        }
         // Only the first instruction's fault is the guest's now; a later one ends the block
         // and is raised (and logged) when a block starts there.
         quiet_faults = fetch_ahead || n > 0;
@@ -63,6 +71,7 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
         c.len = insn_length(insn);
         c.index = n;
         b.insn_start(pc_cur);
+        if (stop_here) b.call(&h_debug_break, c.imm(int64_t(pc_cur)));
         if (log_enabled(LOG_IN_ASM)) {
             char text[96];
             disas(pc_cur, text, sizeof text);
@@ -74,7 +83,7 @@ bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, u
         n++;
         pc_cur += c.len;
         if (c.ended) break;
-        if (n >= kMaxBlockInsns || (pc_cur & PAGE_MASK) != (start & PAGE_MASK) || *page2 != ~0ull ||
+        if (n >= max_insns || (pc_cur & PAGE_MASK) != (start & PAGE_MASK) || *page2 != ~0ull ||
             out.temps.size() > ir::kMaxBlockTemps - 200) {
             c.exit_to(pc_cur, 0);
             break;
