@@ -199,7 +199,14 @@ void GdbLink::run() {
         }
         pollfd pfd[2] = {{wake_rd_, POLLIN, 0}, {fd >= 0 ? fd : listen_fd_, short(POLLIN), 0}};
         if (fd >= 0 && want_out) pfd[1].events |= POLLOUT;
-        if (poll(pfd, 2, flush_deadline ? 50 : -1) < 0 && errno != EINTR) return;
+        if (poll(pfd, 2, flush_deadline ? 50 : -1) < 0 && errno != EINTR) {
+            {
+                std::lock_guard lock(mu_);  // cannot happen with valid fds; never strand a waiter
+                closing_ = true;
+                drop_locked();
+            }
+            return;
+        }
         if (pfd[0].revents) {
             char buf[64];
             while (read(wake_rd_, buf, sizeof buf) > 0) {
