@@ -243,7 +243,9 @@ std::string GdbStub::read_registers() {
     std::string out;
     uint8_t buf[64];
     std::vector<uint8_t> big;
-    for (const RegInfo& r : cpu.registers()) {
+    auto regs = cpu.registers();
+    for (unsigned index = 0; index < regs.size(); index++) {
+        const RegInfo& r = regs[index];
         // GDB lays the 'g' packet out by register number: only a leading run is valid.
         if (!r.in_g_packet || !valid_size(r)) break;
         size_t n = r.bits / 8;
@@ -253,7 +255,6 @@ std::string GdbStub::read_registers() {
             p = big.data();
         }
         if (out.size() + 2 * n > kMaxPacket) break;
-        unsigned index = unsigned(&r - cpu.registers().data());
         out += cpu.read_register(index, p) ? hex_encode(p, n) : std::string(2 * n, 'x');
     }
     return out;

@@ -272,6 +272,14 @@ TEST_CASE("gdbstub: a debugger connects, inspects and changes the machine, resum
             return std::string(b);
         }());
         CHECK(gdb.getc() == '-');
+        // Resumes with bad arguments are refused and resume nothing.
+        CHECK(gdb.cmd("czz") == "E01");
+        CHECK(gdb.cmd("s8000000000000000000") == "E01");
+        CHECK(gdb.cmd("Czz") == "E01");
+        CHECK(gdb.cmd("S05;zz") == "E01");
+        CHECK(gdb.cmd("vCont;") == "E01");
+        CHECK(gdb.cmd("vCont;c:2") == "E01");  // nothing for our thread
+        CHECK(vcpu.result(10ms) == std::nullopt);
         CHECK(gdb.cmd("?") == "T02thread:1;");
         // '-' asks for the last reply again.
         gdb.raw("-");
