@@ -25,6 +25,9 @@ const char* usage_text() {
            "  -accel NAME[,PROP=VALUE...]\n"
            "                      accelerator and its properties (default tcg,exec=tiered;\n"
            "                      -accel help lists them)\n"
+           "  -gdb tcp::PORT      wait for a GDB connection on PORT (tcp:HOST:PORT for one address)\n"
+           "  -s                  the same as -gdb tcp::1234\n"
+           "  -S                  do not start the CPU until a debugger connects and continues\n"
            "  -d ITEM[,ITEM...]   log: in_asm, op, out_asm, llvm, int, mmu, guest_errors, exec, stats\n"
            "  -D FILE             write the log to FILE\n"
            "  -perfmap            list compiled code in /tmp/perf-<pid>.map for perf\n"
@@ -140,6 +143,11 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "-d") o.log_items = value();
         else if (a == "-D") o.log_file = value();
         else if (a == "-perfmap") o.perf_map = true;
+        else if (a == "-s") o.machine_cfg.gdb = "tcp::1234";
+        else if (a == "-gdb") {
+            std::string v = value();
+            o.machine_cfg.gdb = v == "none" ? "" : v;
+        } else if (a == "-S") o.machine_cfg.gdb_wait = true;
         else if (a == "-smp") {
             std::string v = value();
             if (v != "1" && v != "cpus=1") throw ConfigError{"-smp: only 1 CPU is supported so far"};
@@ -149,6 +157,9 @@ Options parse_options(const std::vector<std::string>& args) {
         } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
     if (o.machine_help || o.accel_help) return o;
+    // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
+    if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
+        throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};
     // QEMU spells the board `virt` and picks the ISA from the binary; Tessera is one binary
     // for all guests, so the CPU model picks the board behind an alias.
     const BoardInfo& board = find_board(o.machine, o.machine_cfg.cpu == "help" ? "" : o.machine_cfg.cpu);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "debug/gdbstub.h"
 #include "machines/stdio_console.h"
 
 namespace tessera {
@@ -31,6 +32,108 @@ void Machine::start_cpus() {
     events_ = std::make_unique<HostEvents>(cpus_.at(0)->kick);
     accel_->map_memory(as_);
     for (auto& c : cpus_) accel_->add_cpu(*c);
+    // Listening starts now, so a debugger can attach before the first instruction (-S).
+    if (!cfg_.gdb.empty()) gdb_ = std::make_unique<GdbStub>(*this, cfg_.gdb, cfg_.gdb_wait);
+}
+
+Cpu& Machine::debug_cpu() {
+    if (contracts_.empty()) throw std::logic_error("this board's CPUs offer no debugger contract");
+    return *contracts_.front();
+}
+
+namespace {
+uint8_t watch_access(PointKind kind) {
+    return kind == PointKind::WriteWatch ? WATCH_WRITE : kind == PointKind::ReadWatch ? WATCH_READ : WATCH_ACCESS;
+}
+}  // namespace
+
+bool Machine::insert_point(PointKind kind, uint64_t addr, uint64_t len) {
+    Vcpu& cpu = *cpus_.at(0);
+    bool ok = kind == PointKind::SwBreak || kind == PointKind::HwBreak ? cpu.debug.add_break(addr)
+                                                                       : cpu.debug.add_watch(addr, len, watch_access(kind));
+    if (ok) cpu.debug_points_changed();
+    return ok;
+}
+
+bool Machine::remove_point(PointKind kind, uint64_t addr, uint64_t len) {
+    Vcpu& cpu = *cpus_.at(0);
+    bool ok = kind == PointKind::SwBreak || kind == PointKind::HwBreak ? cpu.debug.remove_break(addr)
+                                                                       : cpu.debug.remove_watch(addr, len, watch_access(kind));
+    if (ok) cpu.debug_points_changed();
+    return ok;
+}
+
+void Machine::remove_all_points() {
+    for (auto& c : cpus_) {
+        if (c->debug.empty()) continue;
+        c->debug.clear();
+        c->debug_points_changed();
+    }
+}
+
+void Machine::request_debug_stop() {
+    // From the debugger's socket thread: the vCPU leaves its blocks (or its WFI sleep) and
+    // the loop finds the request.
+    debug_stop_requested_.store(true);
+    if (events_) events_->kick();
+}
+
+StopEvent Machine::take_stop_event(Vcpu& cpu) {
+    StopEvent ev;
+    if (cpu.debug_exit == DebugExit::Breakpoint) ev.reason = StopReason::Breakpoint;
+    if (cpu.debug_exit == DebugExit::Watchpoint) {
+        ev.reason = StopReason::Watchpoint;
+        ev.watch_addr = cpu.debug_watch_addr;
+        ev.watch_kind = cpu.debug_watch_access == WATCH_WRITE ? 'w' : 'r';
+        // A watchpoint set for both kinds reports as an access watchpoint, as GDB asked.
+        if (cpu.debug.hit(cpu.debug_watch_addr, 1, Access::Load) && cpu.debug.hit(cpu.debug_watch_addr, 1, Access::Store))
+            ev.watch_kind = 'a';
+    }
+    cpu.debug_exit = DebugExit::None;
+    debug_stop_requested_.store(false);
+    return ev;
+}
+
+bool Machine::serve_debugger(StopEvent ev, bool wait_for_debugger) {
+    Vcpu& cpu = *cpus_.at(0);
+    // One instruction for the debugger; false if it powered the guest off (GDB hears of it).
+    auto step = [&] {
+        accel_->step(0);
+        console_->flush();
+        if (cpu.kick.exchange(0)) service();
+        if (!exit_requested_) {
+            cpu.stop_requested = false;
+            return true;
+        }
+        StopEvent exited;
+        exited.reason = StopReason::Exited;
+        exited.exit_status = exit_status_;
+        gdb_->stopped(exited, false);
+        return false;
+    };
+    for (;;) {
+        debug_stop_requested_.store(false);  // this stop answers any request made before it
+        Resume how = gdb_->stopped(ev, wait_for_debugger);
+        wait_for_debugger = false;
+        switch (how) {
+        case Resume::Continue:
+        case Resume::Detach:
+            if (how == Resume::Detach) remove_all_points();
+            // Resuming at a breakpoint or a watched access: that instruction runs first with
+            // the debugger's points out of the way, or the guest would stop there again.
+            if (ev.reason == StopReason::Breakpoint || ev.reason == StopReason::Watchpoint) return step();
+            return true;
+        case Resume::Kill:
+            if (!exit_requested_) exit_status_ = 0;
+            exit_requested_ = true;
+            return false;
+        case Resume::Step:
+            if (!step()) return false;
+            ev = take_stop_event(cpu);
+            if (ev.reason == StopReason::Interrupt) ev.reason = StopReason::Step;
+            break;
+        }
+    }
 }
 
 void Machine::arm_timer(uint64_t deadline_ns) {
@@ -75,10 +178,15 @@ int Machine::run() {
 int Machine::loop() {
     Vcpu& cpu = *cpus_.at(0);
     if (cfg_.serial_stdio) events_->start_stdin();
+    if (gdb_ && cfg_.gdb_wait && !serve_debugger(StopEvent{}, true)) return exit_status_;
     for (;;) {
         accel_->run(0);
         console_->flush();  // bounds output latency: every interrupt, WFI, or request lands here
         if (cpu.kick.exchange(0)) service();
+        if (gdb_ && (cpu.debug_exit != DebugExit::None || debug_stop_requested_.load()) && !exit_requested_) {
+            if (!serve_debugger(take_stop_event(cpu), false)) return exit_status_;
+            continue;
+        }
         if (events_->quit_requested()) {
             // As QEMU: a terminating signal ends the run with a line and status 0.
             if (int sig = events_->quit_signal()) fprintf(stderr, "tessera: terminating on signal %d\n", sig);
@@ -87,7 +195,15 @@ int Machine::loop() {
         if (accel_->failed()) return 3;
         if (cpu.stop_requested) {
             cpu.stop_requested = false;
-            if (exit_requested_) return exit_status_;
+            if (exit_requested_) {
+                if (gdb_) {  // the debugger hears of the exit (W packet)
+                    StopEvent exited;
+                    exited.reason = StopReason::Exited;
+                    exited.exit_status = exit_status_;
+                    gdb_->stopped(exited, false);
+                }
+                return exit_status_;
+            }
             if (reset_requested_) {
                 reset_requested_ = false;
                 reset();

@@ -4,12 +4,16 @@
 // next). A board derives from Machine, lays out its memory map and devices, and fills in the
 // hooks below; machines/board.h registers it by name.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "core/accel.h"
+#include "core/cpu.h"
+#include "debug/debug_target.h"
 #include "machines/host_events.h"
 #include "machines/host_io.h"
 #include "machines/machine_config.h"
@@ -18,7 +22,9 @@
 
 namespace tessera {
 
-class Machine {
+class GdbStub;
+
+class Machine : public DebugTarget {
 public:
     Machine(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel);
     virtual ~Machine();
@@ -37,6 +43,13 @@ public:
     virtual const std::vector<uint8_t>& device_tree() const;
     void print_stats(FILE* out) { accel_->print_stats(out); }
 
+    // DebugTarget (the gdbstub, -s/-gdb): the first CPU, its breakpoints and watchpoints.
+    Cpu& debug_cpu() override;
+    bool insert_point(PointKind kind, uint64_t addr, uint64_t len) override;
+    bool remove_point(PointKind kind, uint64_t addr, uint64_t len) override;
+    void remove_all_points() override;
+    void request_debug_stop() override;
+
 protected:
     // Board hooks. reset_board: CPUs and devices to their power-on state, images loaded again.
     virtual void reset_board() = 0;
@@ -44,9 +57,10 @@ protected:
     // Wiring, from the board's constructor. The Machine owns the CPUs (they outlive the
     // accelerator's vCPUs); start_cpus() hands them and the memory map, now complete, to the
     // accelerator.
-    template <typename Cpu>
-    Cpu& own_cpu(std::unique_ptr<Cpu> cpu) {
-        Cpu& c = *cpu;
+    template <typename T>
+    T& own_cpu(std::unique_ptr<T> cpu) {
+        T& c = *cpu;
+        if constexpr (std::is_base_of_v<Cpu, T>) contracts_.push_back(&c);
         cpus_.push_back(std::move(cpu));
         return c;
     }
@@ -64,12 +78,19 @@ private:
     int loop();
     void service();
     void reset();
+    // The guest stopped for the debugger: serve it until it resumes the guest. False when
+    // the run must end (the debugger killed it, or the guest powered off while stepping).
+    bool serve_debugger(StopEvent ev, bool wait_for_debugger);
+    StopEvent take_stop_event(Vcpu& cpu);
 
     // Destroyed in reverse: the accelerator's vCPUs, then host events, then the CPUs.
     std::vector<std::unique_ptr<Vcpu>> cpus_;
     std::unique_ptr<CharBackend> console_;
     std::unique_ptr<HostEvents> events_;  // kicks the first CPU
     std::unique_ptr<Accelerator> accel_;
+    std::vector<Cpu*> contracts_;  // the CPUs' contract (core/cpu.h), in cpus_ order
+    std::unique_ptr<GdbStub> gdb_;  // after the CPUs: destroyed (its threads joined) first
+    std::atomic<bool> debug_stop_requested_{false};
     SerialInput* serial_ = nullptr;
     std::vector<Clocked*> clocks_;
     int exit_status_ = 0;

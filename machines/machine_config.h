@@ -15,6 +15,8 @@ struct MachineConfig {
     bool serial_stdio = true;
     std::string firmware_dir;  // where the project's own firmware was built
     std::string dumpdtb;       // -M ...,dumpdtb=FILE: write the device tree there and exit
+    std::string gdb;           // -gdb tcp::PORT (-s: tcp::1234): serve a debugger there; empty: none
+    bool gdb_wait = false;     // -S: wait for the debugger before the first instruction
 };
 
 }  // namespace tessera

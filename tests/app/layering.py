@@ -17,7 +17,8 @@ allowed = {
     "softmmu": {"ir", "util", "core"},
     "frontends": {"ir", "softmmu", "core", "util"},
     "backends": {"ir", "softmmu", "core", "util"},
-    "machines": {"softmmu", "frontends", "core", "ir", "util"},
+    "machines": {"softmmu", "frontends", "core", "ir", "util", "debug"},
+    "debug": {"core", "util"},
     "display": {"core", "util"},
 }
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
