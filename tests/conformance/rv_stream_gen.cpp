@@ -62,7 +62,7 @@ OpInfo op_info_of(const Pattern& p);
 // or rs1' bits there: not an operand.
 unsigned meaningful(const Pattern& p) {
     unsigned f = format_fields(p.fmt);
-    if (p.len == 2 && op_info_of(p).rd == Opnd::None) f &= ~(1u << F_RD);
+    if (p.len() == 2 && op_info_of(p).rd == Opnd::None) f &= ~(1u << F_RD);
     return f;
 }
 
@@ -78,7 +78,7 @@ struct FieldMap {
 
 FieldMap probe(const Pattern& p) {
     FieldMap m;
-    const uint32_t width = p.len == 2 ? 0xffffu : 0xffffffffu;
+    const uint32_t width = p.len() == 2 ? 0xffffu : 0xffffffffu;
     const uint32_t free = ~p.mask & width;
     const unsigned want = meaningful(p);
     uint32_t unresolved = free;
@@ -127,7 +127,7 @@ bool same_operands(const Pattern& p, const Args& a, const Args& b) {
 
 bool encode(const Pattern& p, const Args& args, uint32_t base_word, uint32_t* out) {
     const FieldMap& m = field_map(p);
-    const uint32_t width = p.len == 2 ? 0xffffu : 0xffffffffu;
+    const uint32_t width = p.len() == 2 ? 0xffffu : 0xffffffffu;
     uint32_t w = p.match | (base_word & ~p.mask & ~m.mapped & width);
     for (unsigned i = 0; i < 32; i++) {
         const FieldMap::Bit& bit = m.bits[i];
@@ -168,9 +168,9 @@ std::array<uint32_t, 2> trap_loop_words() {
 // ---- what each handler does with its operands ----------------------------------------------
 
 const Pattern& base_pattern(const Pattern& p) {
-    if (p.len == 4) return p;
+    if (p.len() == 4) return p;
     for (size_t i = 0; i < riscv::kNumPatterns; i++)
-        if (riscv::kPatterns[i].len == 4 && riscv::kPatterns[i].handler == p.handler) return riscv::kPatterns[i];
+        if (riscv::kPatterns[i].len() == 4 && riscv::kPatterns[i].handler == p.handler) return riscv::kPatterns[i];
     return p;
 }
 
@@ -296,7 +296,7 @@ std::vector<uint8_t> Stream::code() const {
     auto put = [&](uint32_t w, unsigned len) {
         for (unsigned i = 0; i < len; i++) out.push_back(uint8_t(w >> (8 * i)));
     };
-    for (const Insn& in : insns) put(in.word, in.pat->len);
+    for (const Insn& in : insns) put(in.word, in.pat->len());
     put(ecall_word(), 4);
     return out;
 }
@@ -307,7 +307,7 @@ Stream Stream::prefix(size_t k) const {
     Stream s = *this;
     for (size_t j = k; j < s.insns.size(); j++) {
         Insn& in = s.insns[j];
-        in.word = in.pat->len == 2 ? nop2 : nop4;
+        in.word = in.pat->len() == 2 ? nop2 : nop4;
         Args a;
         in.pat = riscv::decode(in.word, &a);
         in.target = -1;
@@ -542,7 +542,7 @@ bool Generator::free_of_targets(int first, int count) const {
 
 bool Generator::make(const Pattern& p, const Constrain& c, uint32_t* word) {
     flow_.enter(int(out_.size()));  // kinds at this instruction, after merging jumps into it
-    const uint32_t width = p.len == 2 ? 0xffffu : 0xffffffffu;
+    const uint32_t width = p.len() == 2 ? 0xffffu : 0xffffffffu;
     for (int t = 0; t < 24; t++) {
         uint32_t w = p.match | (uint32_t(r_.next()) & ~p.mask & width);
         Args a;
@@ -693,7 +693,7 @@ bool Generator::emit_lrsc(unsigned size) {
 // jalr: auipc t, 0; jalr rd, off(t).  c.jr/c.jalr: auipc t, 0; addi t, t, off; c.jr t.
 bool Generator::emit_indirect(const Pattern& p) {
     const int i = int(out_.size());
-    const bool compressed = p.len == 2;
+    const bool compressed = p.len() == 2;
     const int len = compressed ? 3 : 2;
     if (i + len > n_ || !free_of_targets(i + 1, len - 1)) return false;
     const unsigned t = pick_x(0);
@@ -757,7 +757,7 @@ Stream Generator::run(uint64_t seed) {
     uint64_t pc = kCodeBase;
     for (Insn& in : s.insns) {
         in.addr = pc;
-        pc += in.pat->len;
+        pc += in.pat->len();
     }
     s.end_pc = pc;
     auto addr_of = [&](int i) { return i == int(s.insns.size()) ? s.end_pc : s.insns[size_t(i)].addr; };

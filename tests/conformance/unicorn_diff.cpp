@@ -205,7 +205,7 @@ void print_stream(const Stream& s, long mark) {
     for (size_t i = 0; i < s.insns.size(); i++) {
         const Insn& in = s.insns[i];
         char word[16];
-        snprintf(word, sizeof word, in.pat->len == 2 ? "%04x    " : "%08x", in.word);
+        snprintf(word, sizeof word, in.pat->len() == 2 ? "%04x    " : "%08x", in.word);
         printf("  %s[%3zu] %08" PRIx64 ": %s  %-36s %-12s", long(i) == mark ? ">>" : "  ", i, in.addr, word,
                text[i].c_str(), in.pat->name);
         if (in.target >= 0) printf(" -> [%d]", in.target);
