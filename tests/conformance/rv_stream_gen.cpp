@@ -1,6 +1,8 @@
 // Random RISC-V instruction streams from the decode table; see rv_stream_gen.h.
 #include "tests/conformance/rv_stream_gen.h"
 
+#include "tests/conformance/table_sampler.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +18,7 @@ using riscv::Args;
 using riscv::Fmt;
 using riscv::Pattern;
 
-// ---- operand fields, derived from the table by probing decode() -----------------------------
+// ---- operand fields: the Args members the sampler encodes ---------------------------------
 
 namespace {
 
@@ -66,77 +68,22 @@ unsigned meaningful(const Pattern& p) {
     return f;
 }
 
-// For each instruction bit, the operand field bits it sets (c.addi: rd and rs1 share bits).
-struct FieldMap {
-    struct Bit {
-        int8_t field[2] = {-1, -1};
-        uint8_t pos[2] = {0, 0};
-    };
-    Bit bits[32];
-    uint32_t mapped = 0;
+// The decode table as the generic sampler sees it.
+struct RvTable {
+    using Entry = Pattern;
+    using Args = riscv::Args;
+    static constexpr int kFields = F_COUNT;
+    static std::span<const Pattern> table() { return {riscv::kPatterns, riscv::kNumPatterns}; }
+    static const Pattern* decode(uint32_t w, Args* a) { return riscv::decode(w, a); }
+    static uint64_t field(const Args& a, int f) { return conformance::field(a, f); }
+    static unsigned operands(const Pattern& p) { return meaningful(p); }
 };
-
-FieldMap probe(const Pattern& p) {
-    FieldMap m;
-    const uint32_t width = p.len() == 2 ? 0xffffu : 0xffffffffu;
-    const uint32_t free = ~p.mask & width;
-    const unsigned want = meaningful(p);
-    uint32_t unresolved = free;
-    std::mt19937_64 rng(0x5eed ^ p.match);
-    for (int tries = 0; tries < 4096 && unresolved; tries++) {
-        uint32_t w = p.match | (uint32_t(rng()) & free);
-        Args a;
-        if (riscv::decode(w, &a) != &p) continue;
-        for (unsigned i = 0; i < 32; i++) {
-            if (!((unresolved >> i) & 1)) continue;
-            Args b;
-            if (riscv::decode(w ^ (1u << i), &b) != &p) continue;  // try from another word
-            FieldMap::Bit& bit = m.bits[i];
-            int n = 0;
-            for (int f = 0; f < F_COUNT && n < 2; f++) {
-                uint64_t d = field(a, f) ^ field(b, f);
-                if (!d || !((want >> f) & 1)) continue;
-                bit.field[n] = int8_t(f);
-                bit.pos[n] = uint8_t(__builtin_ctzll(d));  // sign bits: the lowest one
-                n++;
-            }
-            if (n) m.mapped |= 1u << i;
-            unresolved &= ~(1u << i);
-        }
-    }
-    return m;
-}
-
-const FieldMap& field_map(const Pattern& p) {
-    static const std::vector<FieldMap> maps = [] {
-        std::vector<FieldMap> v;
-        for (size_t i = 0; i < riscv::kNumPatterns; i++) v.push_back(probe(riscv::kPatterns[i]));
-        return v;
-    }();
-    return maps[size_t(&p - riscv::kPatterns)];
-}
-
-bool same_operands(const Pattern& p, const Args& a, const Args& b) {
-    unsigned want = meaningful(p);
-    for (int f = 0; f < F_COUNT; f++)
-        if (((want >> f) & 1) && field(a, f) != field(b, f)) return false;
-    return true;
-}
+using Sampler = TableSampler<RvTable>;
 
 }  // namespace
 
 bool encode(const Pattern& p, const Args& args, uint32_t base_word, uint32_t* out) {
-    const FieldMap& m = field_map(p);
-    const uint32_t width = p.len() == 2 ? 0xffffu : 0xffffffffu;
-    uint32_t w = p.match | (base_word & ~p.mask & ~m.mapped & width);
-    for (unsigned i = 0; i < 32; i++) {
-        const FieldMap::Bit& bit = m.bits[i];
-        if (((m.mapped >> i) & 1) && ((field(args, bit.field[0]) >> bit.pos[0]) & 1)) w |= 1u << i;
-    }
-    Args back;
-    if (riscv::decode(w, &back) != &p || !same_operands(p, args, back)) return false;
-    *out = w;
-    return true;
+    return Sampler::encode(p, args, base_word, out);
 }
 
 const Pattern* find_pattern(const char* name) {
@@ -542,9 +489,8 @@ bool Generator::free_of_targets(int first, int count) const {
 
 bool Generator::make(const Pattern& p, const Constrain& c, uint32_t* word) {
     flow_.enter(int(out_.size()));  // kinds at this instruction, after merging jumps into it
-    const uint32_t width = p.len() == 2 ? 0xffffu : 0xffffffffu;
     for (int t = 0; t < 24; t++) {
-        uint32_t w = p.match | (uint32_t(r_.next()) & ~p.mask & width);
+        uint32_t w = Sampler::instance(p, uint32_t(r_.next()));
         Args a;
         if (riscv::decode(w, &a) != &p) continue;
         if (!c(a)) continue;
