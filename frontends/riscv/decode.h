@@ -1,6 +1,7 @@
-// RISC-V decoding: one declarative table (decode_table.cpp) of bit patterns, operand
-// formats and handlers. Compressed encodings name the same handlers as the base ISA,
-// with their fields expanded, so each instruction's semantics are written once.
+// RISC-V decoding: one declarative table (decode_table.cpp) of bit-pattern strings
+// (frontends/common/decode_pattern.h), operand formats and handlers. Compressed encodings
+// name the same handlers as the base ISA, with their fields expanded, so each
+// instruction's semantics are written once.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -28,10 +29,12 @@ using Handler = bool (*)(Ctx&, const Args&);
 
 struct Pattern {
     const char* name;
+    const char* bits;  // the pattern string: 0, 1 and field letters, MSB first
     uint32_t mask, match;
-    uint8_t len;  // 2 or 4 bytes
+    uint8_t width;  // 16 or 32 bits
     Fmt fmt;
     Handler handler;
+    constexpr unsigned len() const { return width / 8; }  // bytes
 };
 
 // The table, in priority order: an entry may overlap a later one only if it is strictly
@@ -40,8 +43,10 @@ extern const Pattern* const kPatterns;
 extern const size_t kNumPatterns;
 
 // Decodes one instruction (len from its low bits). Returns nullptr for an illegal
-// encoding, including reserved compressed forms.
+// encoding, including reserved compressed forms. Dispatches through buckets.
 const Pattern* decode(uint32_t insn, Args* args);
+// The same by a linear scan of the table: the definition decode() is tested against.
+const Pattern* decode_linear(uint32_t insn, Args* args);
 inline unsigned insn_length(uint32_t insn) { return (insn & 3) == 3 ? 4 : 2; }
 
 }  // namespace tessera::riscv

@@ -1,137 +1,278 @@
-// The RISC-V RV64GC encoding table. Every encoding appears exactly once; compressed
-// forms map to base handlers with expanded fields (see extract()).
+// The RISC-V RV64GC encoding table. Every encoding appears exactly once, as a pattern
+// string (frontends/common/decode_pattern.h); compressed forms map to base handlers with
+// expanded fields (see extract()).
+//
+// Field letters, checked against their positions at compile time (kLetterPositions):
+//   32-bit: d rd, s rs1, t rs2, r rs3, m rm, c csr, a aq/rl, i immediate (any bits)
+//   16-bit: d rd/rs1 (11:7), t rs2 (6:2), S rs1'/rd' (9:7), D rd' and T rs2' (4:2), i immediate
 #include "frontends/riscv/decode.h"
+
+#include <span>
+
+#include "frontends/common/decode_pattern.h"
 #include "frontends/riscv/translate.h"
 
 namespace tessera::riscv {
 
-#define P4(name, mask, match, fmt) {#name, mask, match, 4, Fmt::fmt, trans_##name}
-#define P2(name, h, mask, match, fmt) {#name, mask, match, 2, Fmt::fmt, trans_##h}
+namespace {
+consteval Pattern make(const char* name, const char* bits, Fmt fmt, Handler h) {
+    const auto e = decode::parse<uint32_t>(bits);
+    if (e.width != 16 && e.width != 32) throw "RISC-V pattern: not 16 or 32 bits";
+    return {name, bits, e.mask, e.match, uint8_t(e.width), fmt, h};
+}
+}  // namespace
+
+#define P(name, bits, fmt) make(#name, bits, Fmt::fmt, trans_##name)
+#define C(name, h, bits, fmt) make(#name, bits, Fmt::fmt, trans_##h)
 
 constexpr Pattern kTable[] = {
     // RV64I
-    P4(lui, 0x7f, 0x37, U), P4(auipc, 0x7f, 0x17, U), P4(jal, 0x7f, 0x6f, J), P4(jalr, 0x707f, 0x67, I),
-    P4(beq, 0x707f, 0x0063, B), P4(bne, 0x707f, 0x1063, B), P4(blt, 0x707f, 0x4063, B),
-    P4(bge, 0x707f, 0x5063, B), P4(bltu, 0x707f, 0x6063, B), P4(bgeu, 0x707f, 0x7063, B),
-    P4(lb, 0x707f, 0x0003, I), P4(lh, 0x707f, 0x1003, I), P4(lw, 0x707f, 0x2003, I), P4(ld, 0x707f, 0x3003, I),
-    P4(lbu, 0x707f, 0x4003, I), P4(lhu, 0x707f, 0x5003, I), P4(lwu, 0x707f, 0x6003, I),
-    P4(sb, 0x707f, 0x0023, S), P4(sh, 0x707f, 0x1023, S), P4(sw, 0x707f, 0x2023, S), P4(sd, 0x707f, 0x3023, S),
-    P4(addi, 0x707f, 0x0013, I), P4(slti, 0x707f, 0x2013, I), P4(sltiu, 0x707f, 0x3013, I),
-    P4(xori, 0x707f, 0x4013, I), P4(ori, 0x707f, 0x6013, I), P4(andi, 0x707f, 0x7013, I),
-    P4(slli, 0xfc00707f, 0x1013, Shift), P4(srli, 0xfc00707f, 0x5013, Shift), P4(srai, 0xfc00707f, 0x40005013, Shift),
-    P4(addiw, 0x707f, 0x001b, I), P4(slliw, 0xfe00707f, 0x101b, Shift), P4(srliw, 0xfe00707f, 0x501b, Shift),
-    P4(sraiw, 0xfe00707f, 0x4000501b, Shift),
-    P4(add, 0xfe00707f, 0x0033, R), P4(sub, 0xfe00707f, 0x40000033, R), P4(sll, 0xfe00707f, 0x1033, R),
-    P4(slt, 0xfe00707f, 0x2033, R), P4(sltu, 0xfe00707f, 0x3033, R), P4(xor, 0xfe00707f, 0x4033, R),
-    P4(srl, 0xfe00707f, 0x5033, R), P4(sra, 0xfe00707f, 0x40005033, R), P4(or, 0xfe00707f, 0x6033, R),
-    P4(and, 0xfe00707f, 0x7033, R),
-    P4(addw, 0xfe00707f, 0x003b, R), P4(subw, 0xfe00707f, 0x4000003b, R), P4(sllw, 0xfe00707f, 0x103b, R),
-    P4(srlw, 0xfe00707f, 0x503b, R), P4(sraw, 0xfe00707f, 0x4000503b, R),
-    P4(fence, 0x707f, 0x000f, None), P4(fence_i, 0x707f, 0x100f, None),
-    P4(ecall, 0xffffffff, 0x00000073, None), P4(ebreak, 0xffffffff, 0x00100073, None),
-    P4(sret, 0xffffffff, 0x10200073, None), P4(mret, 0xffffffff, 0x30200073, None),
-    P4(wfi, 0xffffffff, 0x10500073, None), P4(sfence_vma, 0xfe007fff, 0x12000073, R),
-    P4(csrrw, 0x707f, 0x1073, Csr), P4(csrrs, 0x707f, 0x2073, Csr), P4(csrrc, 0x707f, 0x3073, Csr),
-    P4(csrrwi, 0x707f, 0x5073, CsrI), P4(csrrsi, 0x707f, 0x6073, CsrI), P4(csrrci, 0x707f, 0x7073, CsrI),
+    P(lui, "iiiiiiiiiiiiiiiiiiii ddddd 0110111", U),
+    P(auipc, "iiiiiiiiiiiiiiiiiiii ddddd 0010111", U),
+    P(jal, "iiiiiiiiiiiiiiiiiiii ddddd 1101111", J),
+    P(jalr, "iiiiiiiiiiii sssss 000 ddddd 1100111", I),
+    P(beq, "iiiiiii ttttt sssss 000 iiiii 1100011", B),
+    P(bne, "iiiiiii ttttt sssss 001 iiiii 1100011", B),
+    P(blt, "iiiiiii ttttt sssss 100 iiiii 1100011", B),
+    P(bge, "iiiiiii ttttt sssss 101 iiiii 1100011", B),
+    P(bltu, "iiiiiii ttttt sssss 110 iiiii 1100011", B),
+    P(bgeu, "iiiiiii ttttt sssss 111 iiiii 1100011", B),
+    P(lb, "iiiiiiiiiiii sssss 000 ddddd 0000011", I),
+    P(lh, "iiiiiiiiiiii sssss 001 ddddd 0000011", I),
+    P(lw, "iiiiiiiiiiii sssss 010 ddddd 0000011", I),
+    P(ld, "iiiiiiiiiiii sssss 011 ddddd 0000011", I),
+    P(lbu, "iiiiiiiiiiii sssss 100 ddddd 0000011", I),
+    P(lhu, "iiiiiiiiiiii sssss 101 ddddd 0000011", I),
+    P(lwu, "iiiiiiiiiiii sssss 110 ddddd 0000011", I),
+    P(sb, "iiiiiii ttttt sssss 000 iiiii 0100011", S),
+    P(sh, "iiiiiii ttttt sssss 001 iiiii 0100011", S),
+    P(sw, "iiiiiii ttttt sssss 010 iiiii 0100011", S),
+    P(sd, "iiiiiii ttttt sssss 011 iiiii 0100011", S),
+    P(addi, "iiiiiiiiiiii sssss 000 ddddd 0010011", I),
+    P(slti, "iiiiiiiiiiii sssss 010 ddddd 0010011", I),
+    P(sltiu, "iiiiiiiiiiii sssss 011 ddddd 0010011", I),
+    P(xori, "iiiiiiiiiiii sssss 100 ddddd 0010011", I),
+    P(ori, "iiiiiiiiiiii sssss 110 ddddd 0010011", I),
+    P(andi, "iiiiiiiiiiii sssss 111 ddddd 0010011", I),
+    P(slli, "000000 iiiiii sssss 001 ddddd 0010011", Shift),
+    P(srli, "000000 iiiiii sssss 101 ddddd 0010011", Shift),
+    P(srai, "010000 iiiiii sssss 101 ddddd 0010011", Shift),
+    P(addiw, "iiiiiiiiiiii sssss 000 ddddd 0011011", I),
+    P(slliw, "000000 0iiiii sssss 001 ddddd 0011011", Shift),
+    P(srliw, "000000 0iiiii sssss 101 ddddd 0011011", Shift),
+    P(sraiw, "010000 0iiiii sssss 101 ddddd 0011011", Shift),
+    P(add, "0000000 ttttt sssss 000 ddddd 0110011", R),
+    P(sub, "0100000 ttttt sssss 000 ddddd 0110011", R),
+    P(sll, "0000000 ttttt sssss 001 ddddd 0110011", R),
+    P(slt, "0000000 ttttt sssss 010 ddddd 0110011", R),
+    P(sltu, "0000000 ttttt sssss 011 ddddd 0110011", R),
+    P(xor, "0000000 ttttt sssss 100 ddddd 0110011", R),
+    P(srl, "0000000 ttttt sssss 101 ddddd 0110011", R),
+    P(sra, "0100000 ttttt sssss 101 ddddd 0110011", R),
+    P(or, "0000000 ttttt sssss 110 ddddd 0110011", R),
+    P(and, "0000000 ttttt sssss 111 ddddd 0110011", R),
+    P(addw, "0000000 ttttt sssss 000 ddddd 0111011", R),
+    P(subw, "0100000 ttttt sssss 000 ddddd 0111011", R),
+    P(sllw, "0000000 ttttt sssss 001 ddddd 0111011", R),
+    P(srlw, "0000000 ttttt sssss 101 ddddd 0111011", R),
+    P(sraw, "0100000 ttttt sssss 101 ddddd 0111011", R),
+    P(fence, "iiiiiiiiiiii sssss 000 ddddd 0001111", None),
+    P(fence_i, "iiiiiiiiiiii sssss 001 ddddd 0001111", None),
+    P(ecall, "000000000000 00000 000 00000 1110011", None),
+    P(ebreak, "000000000001 00000 000 00000 1110011", None),
+    P(sret, "000100000010 00000 000 00000 1110011", None),
+    P(mret, "001100000010 00000 000 00000 1110011", None),
+    P(wfi, "000100000101 00000 000 00000 1110011", None),
+    P(sfence_vma, "0001001 ttttt sssss 000 00000 1110011", R),
+    P(csrrw, "cccccccccccc sssss 001 ddddd 1110011", Csr),
+    P(csrrs, "cccccccccccc sssss 010 ddddd 1110011", Csr),
+    P(csrrc, "cccccccccccc sssss 011 ddddd 1110011", Csr),
+    P(csrrwi, "cccccccccccc iiiii 101 ddddd 1110011", CsrI),
+    P(csrrsi, "cccccccccccc iiiii 110 ddddd 1110011", CsrI),
+    P(csrrci, "cccccccccccc iiiii 111 ddddd 1110011", CsrI),
     // M
-    P4(mul, 0xfe00707f, 0x02000033, R), P4(mulh, 0xfe00707f, 0x02001033, R), P4(mulhsu, 0xfe00707f, 0x02002033, R),
-    P4(mulhu, 0xfe00707f, 0x02003033, R), P4(div, 0xfe00707f, 0x02004033, R), P4(divu, 0xfe00707f, 0x02005033, R),
-    P4(rem, 0xfe00707f, 0x02006033, R), P4(remu, 0xfe00707f, 0x02007033, R),
-    P4(mulw, 0xfe00707f, 0x0200003b, R), P4(divw, 0xfe00707f, 0x0200403b, R), P4(divuw, 0xfe00707f, 0x0200503b, R),
-    P4(remw, 0xfe00707f, 0x0200603b, R), P4(remuw, 0xfe00707f, 0x0200703b, R),
+    P(mul, "0000001 ttttt sssss 000 ddddd 0110011", R),
+    P(mulh, "0000001 ttttt sssss 001 ddddd 0110011", R),
+    P(mulhsu, "0000001 ttttt sssss 010 ddddd 0110011", R),
+    P(mulhu, "0000001 ttttt sssss 011 ddddd 0110011", R),
+    P(div, "0000001 ttttt sssss 100 ddddd 0110011", R),
+    P(divu, "0000001 ttttt sssss 101 ddddd 0110011", R),
+    P(rem, "0000001 ttttt sssss 110 ddddd 0110011", R),
+    P(remu, "0000001 ttttt sssss 111 ddddd 0110011", R),
+    P(mulw, "0000001 ttttt sssss 000 ddddd 0111011", R),
+    P(divw, "0000001 ttttt sssss 100 ddddd 0111011", R),
+    P(divuw, "0000001 ttttt sssss 101 ddddd 0111011", R),
+    P(remw, "0000001 ttttt sssss 110 ddddd 0111011", R),
+    P(remuw, "0000001 ttttt sssss 111 ddddd 0111011", R),
     // A (aq/rl bits 26:25 are don't-care: one hart, every access is sequentially consistent)
-    P4(lr_w, 0xf9f0707f, 0x1000202f, Amo), P4(sc_w, 0xf800707f, 0x1800202f, Amo),
-    P4(amoswap_w, 0xf800707f, 0x0800202f, Amo), P4(amoadd_w, 0xf800707f, 0x0000202f, Amo),
-    P4(amoxor_w, 0xf800707f, 0x2000202f, Amo), P4(amoand_w, 0xf800707f, 0x6000202f, Amo),
-    P4(amoor_w, 0xf800707f, 0x4000202f, Amo), P4(amomin_w, 0xf800707f, 0x8000202f, Amo),
-    P4(amomax_w, 0xf800707f, 0xa000202f, Amo), P4(amominu_w, 0xf800707f, 0xc000202f, Amo),
-    P4(amomaxu_w, 0xf800707f, 0xe000202f, Amo),
-    P4(lr_d, 0xf9f0707f, 0x1000302f, Amo), P4(sc_d, 0xf800707f, 0x1800302f, Amo),
-    P4(amoswap_d, 0xf800707f, 0x0800302f, Amo), P4(amoadd_d, 0xf800707f, 0x0000302f, Amo),
-    P4(amoxor_d, 0xf800707f, 0x2000302f, Amo), P4(amoand_d, 0xf800707f, 0x6000302f, Amo),
-    P4(amoor_d, 0xf800707f, 0x4000302f, Amo), P4(amomin_d, 0xf800707f, 0x8000302f, Amo),
-    P4(amomax_d, 0xf800707f, 0xa000302f, Amo), P4(amominu_d, 0xf800707f, 0xc000302f, Amo),
-    P4(amomaxu_d, 0xf800707f, 0xe000302f, Amo),
+    P(lr_w, "00010aa 00000 sssss 010 ddddd 0101111", Amo),
+    P(sc_w, "00011aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amoswap_w, "00001aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amoadd_w, "00000aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amoxor_w, "00100aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amoand_w, "01100aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amoor_w, "01000aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amomin_w, "10000aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amomax_w, "10100aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amominu_w, "11000aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(amomaxu_w, "11100aa ttttt sssss 010 ddddd 0101111", Amo),
+    P(lr_d, "00010aa 00000 sssss 011 ddddd 0101111", Amo),
+    P(sc_d, "00011aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amoswap_d, "00001aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amoadd_d, "00000aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amoxor_d, "00100aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amoand_d, "01100aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amoor_d, "01000aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amomin_d, "10000aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amomax_d, "10100aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amominu_d, "11000aa ttttt sssss 011 ddddd 0101111", Amo),
+    P(amomaxu_d, "11100aa ttttt sssss 011 ddddd 0101111", Amo),
     // F
-    P4(flw, 0x707f, 0x2007, I), P4(fsw, 0x707f, 0x2027, S),
-    P4(fmadd_s, 0x0600007f, 0x43, R4), P4(fmsub_s, 0x0600007f, 0x47, R4),
-    P4(fnmsub_s, 0x0600007f, 0x4b, R4), P4(fnmadd_s, 0x0600007f, 0x4f, R4),
-    P4(fadd_s, 0xfe00007f, 0x00000053, Rrm), P4(fsub_s, 0xfe00007f, 0x08000053, Rrm),
-    P4(fmul_s, 0xfe00007f, 0x10000053, Rrm), P4(fdiv_s, 0xfe00007f, 0x18000053, Rrm),
-    P4(fsqrt_s, 0xfff0007f, 0x58000053, R1rm),
-    P4(fsgnj_s, 0xfe00707f, 0x20000053, R), P4(fsgnjn_s, 0xfe00707f, 0x20001053, R),
-    P4(fsgnjx_s, 0xfe00707f, 0x20002053, R), P4(fmin_s, 0xfe00707f, 0x28000053, R),
-    P4(fmax_s, 0xfe00707f, 0x28001053, R),
-    P4(fcvt_w_s, 0xfff0007f, 0xc0000053, R1rm), P4(fcvt_wu_s, 0xfff0007f, 0xc0100053, R1rm),
-    P4(fcvt_l_s, 0xfff0007f, 0xc0200053, R1rm), P4(fcvt_lu_s, 0xfff0007f, 0xc0300053, R1rm),
-    P4(fmv_x_w, 0xfff0707f, 0xe0000053, R1), P4(fclass_s, 0xfff0707f, 0xe0001053, R1),
-    P4(feq_s, 0xfe00707f, 0xa0002053, R), P4(flt_s, 0xfe00707f, 0xa0001053, R), P4(fle_s, 0xfe00707f, 0xa0000053, R),
-    P4(fcvt_s_w, 0xfff0007f, 0xd0000053, R1rm), P4(fcvt_s_wu, 0xfff0007f, 0xd0100053, R1rm),
-    P4(fcvt_s_l, 0xfff0007f, 0xd0200053, R1rm), P4(fcvt_s_lu, 0xfff0007f, 0xd0300053, R1rm),
-    P4(fmv_w_x, 0xfff0707f, 0xf0000053, R1),
+    P(flw, "iiiiiiiiiiii sssss 010 ddddd 0000111", I),
+    P(fsw, "iiiiiii ttttt sssss 010 iiiii 0100111", S),
+    P(fmadd_s, "rrrrr 00 ttttt sssss mmm ddddd 1000011", R4),
+    P(fmsub_s, "rrrrr 00 ttttt sssss mmm ddddd 1000111", R4),
+    P(fnmsub_s, "rrrrr 00 ttttt sssss mmm ddddd 1001011", R4),
+    P(fnmadd_s, "rrrrr 00 ttttt sssss mmm ddddd 1001111", R4),
+    P(fadd_s, "0000000 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fsub_s, "0000100 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fmul_s, "0001000 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fdiv_s, "0001100 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fsqrt_s, "0101100 00000 sssss mmm ddddd 1010011", R1rm),
+    P(fsgnj_s, "0010000 ttttt sssss 000 ddddd 1010011", R),
+    P(fsgnjn_s, "0010000 ttttt sssss 001 ddddd 1010011", R),
+    P(fsgnjx_s, "0010000 ttttt sssss 010 ddddd 1010011", R),
+    P(fmin_s, "0010100 ttttt sssss 000 ddddd 1010011", R),
+    P(fmax_s, "0010100 ttttt sssss 001 ddddd 1010011", R),
+    P(fcvt_w_s, "1100000 00000 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_wu_s, "1100000 00001 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_l_s, "1100000 00010 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_lu_s, "1100000 00011 sssss mmm ddddd 1010011", R1rm),
+    P(fmv_x_w, "1110000 00000 sssss 000 ddddd 1010011", R1),
+    P(fclass_s, "1110000 00000 sssss 001 ddddd 1010011", R1),
+    P(feq_s, "1010000 ttttt sssss 010 ddddd 1010011", R),
+    P(flt_s, "1010000 ttttt sssss 001 ddddd 1010011", R),
+    P(fle_s, "1010000 ttttt sssss 000 ddddd 1010011", R),
+    P(fcvt_s_w, "1101000 00000 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_s_wu, "1101000 00001 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_s_l, "1101000 00010 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_s_lu, "1101000 00011 sssss mmm ddddd 1010011", R1rm),
+    P(fmv_w_x, "1111000 00000 sssss 000 ddddd 1010011", R1),
     // D
-    P4(fld, 0x707f, 0x3007, I), P4(fsd, 0x707f, 0x3027, S),
-    P4(fmadd_d, 0x0600007f, 0x02000043, R4), P4(fmsub_d, 0x0600007f, 0x02000047, R4),
-    P4(fnmsub_d, 0x0600007f, 0x0200004b, R4), P4(fnmadd_d, 0x0600007f, 0x0200004f, R4),
-    P4(fadd_d, 0xfe00007f, 0x02000053, Rrm), P4(fsub_d, 0xfe00007f, 0x0a000053, Rrm),
-    P4(fmul_d, 0xfe00007f, 0x12000053, Rrm), P4(fdiv_d, 0xfe00007f, 0x1a000053, Rrm),
-    P4(fsqrt_d, 0xfff0007f, 0x5a000053, R1rm),
-    P4(fsgnj_d, 0xfe00707f, 0x22000053, R), P4(fsgnjn_d, 0xfe00707f, 0x22001053, R),
-    P4(fsgnjx_d, 0xfe00707f, 0x22002053, R), P4(fmin_d, 0xfe00707f, 0x2a000053, R),
-    P4(fmax_d, 0xfe00707f, 0x2a001053, R),
-    P4(fcvt_w_d, 0xfff0007f, 0xc2000053, R1rm), P4(fcvt_wu_d, 0xfff0007f, 0xc2100053, R1rm),
-    P4(fcvt_l_d, 0xfff0007f, 0xc2200053, R1rm), P4(fcvt_lu_d, 0xfff0007f, 0xc2300053, R1rm),
-    P4(fmv_x_d, 0xfff0707f, 0xe2000053, R1), P4(fclass_d, 0xfff0707f, 0xe2001053, R1),
-    P4(feq_d, 0xfe00707f, 0xa2002053, R), P4(flt_d, 0xfe00707f, 0xa2001053, R), P4(fle_d, 0xfe00707f, 0xa2000053, R),
-    P4(fcvt_d_w, 0xfff0007f, 0xd2000053, R1rm), P4(fcvt_d_wu, 0xfff0007f, 0xd2100053, R1rm),
-    P4(fcvt_d_l, 0xfff0007f, 0xd2200053, R1rm), P4(fcvt_d_lu, 0xfff0007f, 0xd2300053, R1rm),
-    P4(fmv_d_x, 0xfff0707f, 0xf2000053, R1),
-    P4(fcvt_s_d, 0xfff0007f, 0x40100053, R1rm), P4(fcvt_d_s, 0xfff0007f, 0x42000053, R1rm),
+    P(fld, "iiiiiiiiiiii sssss 011 ddddd 0000111", I),
+    P(fsd, "iiiiiii ttttt sssss 011 iiiii 0100111", S),
+    P(fmadd_d, "rrrrr 01 ttttt sssss mmm ddddd 1000011", R4),
+    P(fmsub_d, "rrrrr 01 ttttt sssss mmm ddddd 1000111", R4),
+    P(fnmsub_d, "rrrrr 01 ttttt sssss mmm ddddd 1001011", R4),
+    P(fnmadd_d, "rrrrr 01 ttttt sssss mmm ddddd 1001111", R4),
+    P(fadd_d, "0000001 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fsub_d, "0000101 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fmul_d, "0001001 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fdiv_d, "0001101 ttttt sssss mmm ddddd 1010011", Rrm),
+    P(fsqrt_d, "0101101 00000 sssss mmm ddddd 1010011", R1rm),
+    P(fsgnj_d, "0010001 ttttt sssss 000 ddddd 1010011", R),
+    P(fsgnjn_d, "0010001 ttttt sssss 001 ddddd 1010011", R),
+    P(fsgnjx_d, "0010001 ttttt sssss 010 ddddd 1010011", R),
+    P(fmin_d, "0010101 ttttt sssss 000 ddddd 1010011", R),
+    P(fmax_d, "0010101 ttttt sssss 001 ddddd 1010011", R),
+    P(fcvt_w_d, "1100001 00000 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_wu_d, "1100001 00001 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_l_d, "1100001 00010 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_lu_d, "1100001 00011 sssss mmm ddddd 1010011", R1rm),
+    P(fmv_x_d, "1110001 00000 sssss 000 ddddd 1010011", R1),
+    P(fclass_d, "1110001 00000 sssss 001 ddddd 1010011", R1),
+    P(feq_d, "1010001 ttttt sssss 010 ddddd 1010011", R),
+    P(flt_d, "1010001 ttttt sssss 001 ddddd 1010011", R),
+    P(fle_d, "1010001 ttttt sssss 000 ddddd 1010011", R),
+    P(fcvt_d_w, "1101001 00000 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_d_wu, "1101001 00001 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_d_l, "1101001 00010 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_d_lu, "1101001 00011 sssss mmm ddddd 1010011", R1rm),
+    P(fmv_d_x, "1111001 00000 sssss 000 ddddd 1010011", R1),
+    P(fcvt_s_d, "0100000 00001 sssss mmm ddddd 1010011", R1rm),
+    P(fcvt_d_s, "0100001 00000 sssss mmm ddddd 1010011", R1rm),
     // C, quadrant 0
-    P2(c.addi4spn, addi, 0xe003, 0x0000, C_ADDI4SPN), P2(c.fld, fld, 0xe003, 0x2000, C_LD),
-    P2(c.lw, lw, 0xe003, 0x4000, C_LW), P2(c.ld, ld, 0xe003, 0x6000, C_LD),
-    P2(c.fsd, fsd, 0xe003, 0xa000, C_SD), P2(c.sw, sw, 0xe003, 0xc000, C_SW), P2(c.sd, sd, 0xe003, 0xe000, C_SD),
+    C(c.addi4spn, addi, "000 iiiiiiii DDD 00", C_ADDI4SPN),
+    C(c.fld, fld, "001 iii SSS ii DDD 00", C_LD),
+    C(c.lw, lw, "010 iii SSS ii DDD 00", C_LW),
+    C(c.ld, ld, "011 iii SSS ii DDD 00", C_LD),
+    C(c.fsd, fsd, "101 iii SSS ii TTT 00", C_SD),
+    C(c.sw, sw, "110 iii SSS ii TTT 00", C_SW),
+    C(c.sd, sd, "111 iii SSS ii TTT 00", C_SD),
     // C, quadrant 1
-    P2(c.addi, addi, 0xe003, 0x0001, C_ADDI), P2(c.addiw, addiw, 0xe003, 0x2001, C_ADDIW),
-    P2(c.li, addi, 0xe003, 0x4001, C_LI), P2(c.addi16sp, addi, 0xef83, 0x6101, C_ADDI16SP),
-    P2(c.lui, lui, 0xe003, 0x6001, C_LUI), P2(c.srli, srli, 0xec03, 0x8001, C_SHIFT_R),
-    P2(c.srai, srai, 0xec03, 0x8401, C_SHIFT_R), P2(c.andi, andi, 0xec03, 0x8801, C_ANDI),
-    P2(c.sub, sub, 0xfc63, 0x8c01, C_ARITH), P2(c.xor, xor, 0xfc63, 0x8c21, C_ARITH),
-    P2(c.or, or, 0xfc63, 0x8c41, C_ARITH), P2(c.and, and, 0xfc63, 0x8c61, C_ARITH),
-    P2(c.subw, subw, 0xfc63, 0x9c01, C_ARITH), P2(c.addw, addw, 0xfc63, 0x9c21, C_ARITH),
-    P2(c.j, jal, 0xe003, 0xa001, C_J), P2(c.beqz, beq, 0xe003, 0xc001, C_BRANCH),
-    P2(c.bnez, bne, 0xe003, 0xe001, C_BRANCH),
+    C(c.addi, addi, "000 i ddddd iiiii 01", C_ADDI),
+    C(c.addiw, addiw, "001 i ddddd iiiii 01", C_ADDIW),
+    C(c.li, addi, "010 i ddddd iiiii 01", C_LI),
+    C(c.addi16sp, addi, "011 i 00010 iiiii 01", C_ADDI16SP),
+    C(c.lui, lui, "011 i ddddd iiiii 01", C_LUI),
+    C(c.srli, srli, "100 i 00 SSS iiiii 01", C_SHIFT_R),
+    C(c.srai, srai, "100 i 01 SSS iiiii 01", C_SHIFT_R),
+    C(c.andi, andi, "100 i 10 SSS iiiii 01", C_ANDI),
+    C(c.sub, sub, "100 0 11 SSS 00 TTT 01", C_ARITH),
+    C(c.xor, xor, "100 0 11 SSS 01 TTT 01", C_ARITH),
+    C(c.or, or, "100 0 11 SSS 10 TTT 01", C_ARITH),
+    C(c.and, and, "100 0 11 SSS 11 TTT 01", C_ARITH),
+    C(c.subw, subw, "100 1 11 SSS 00 TTT 01", C_ARITH),
+    C(c.addw, addw, "100 1 11 SSS 01 TTT 01", C_ARITH),
+    C(c.j, jal, "101 iiiiiiiiiii 01", C_J),
+    C(c.beqz, beq, "110 iii SSS iiiii 01", C_BRANCH),
+    C(c.bnez, bne, "111 iii SSS iiiii 01", C_BRANCH),
     // C, quadrant 2
-    P2(c.slli, slli, 0xe003, 0x0002, C_SLLI), P2(c.fldsp, fld, 0xe003, 0x2002, C_LDSP),
-    P2(c.lwsp, lw, 0xe003, 0x4002, C_LWSP), P2(c.ldsp, ld, 0xe003, 0x6002, C_LDSP),
-    P2(c.jr, jalr, 0xf07f, 0x8002, C_JR), P2(c.mv, add, 0xf003, 0x8002, C_MV),
-    P2(c.ebreak, ebreak, 0xffff, 0x9002, C_NONE), P2(c.jalr, jalr, 0xf07f, 0x9002, C_JALR),
-    P2(c.add, add, 0xf003, 0x9002, C_ADD),
-    P2(c.fsdsp, fsd, 0xe003, 0xa002, C_SDSP), P2(c.swsp, sw, 0xe003, 0xc002, C_SWSP),
-    P2(c.sdsp, sd, 0xe003, 0xe002, C_SDSP),
+    C(c.slli, slli, "000 i ddddd iiiii 10", C_SLLI),
+    C(c.fldsp, fld, "001 i ddddd iiiii 10", C_LDSP),
+    C(c.lwsp, lw, "010 i ddddd iiiii 10", C_LWSP),
+    C(c.ldsp, ld, "011 i ddddd iiiii 10", C_LDSP),
+    C(c.jr, jalr, "100 0 ddddd 00000 10", C_JR),
+    C(c.mv, add, "100 0 ddddd ttttt 10", C_MV),
+    C(c.ebreak, ebreak, "100 1 00000 00000 10", C_NONE),
+    C(c.jalr, jalr, "100 1 ddddd 00000 10", C_JALR),
+    C(c.add, add, "100 1 ddddd ttttt 10", C_ADD),
+    C(c.fsdsp, fsd, "101 iiiiii ttttt 10", C_SDSP),
+    C(c.swsp, sw, "110 iiiiii ttttt 10", C_SWSP),
+    C(c.sdsp, sd, "111 iiiiii ttttt 10", C_SDSP),
 };
-#undef P4
-#undef P2
+#undef P
+#undef C
 
 constexpr size_t kCount = sizeof(kTable) / sizeof(kTable[0]);
 
 // Build-time overlap check: two entries that can match the same word are allowed only
 // when the earlier is strictly more specific (a special case listed first).
-constexpr bool table_is_unambiguous() {
-    for (size_t i = 0; i < kCount; i++) {
-        if ((kTable[i].match & ~kTable[i].mask) != 0) return false;
-        for (size_t j = i + 1; j < kCount; j++) {
-            const Pattern &a = kTable[i], &b = kTable[j];
-            if (a.len != b.len) continue;
-            bool overlap = ((a.match ^ b.match) & a.mask & b.mask) == 0;
-            if (!overlap) continue;
-            bool a_more_specific = (a.mask & b.mask) == b.mask && a.mask != b.mask;
-            if (!a_more_specific) return false;
+static_assert(decode::table_is_unambiguous(std::span<const Pattern>(kTable)),
+              "RISC-V decode table has overlapping encodings");
+
+// The length comes from the low bits, so the lookup needs no width: every 32-bit entry
+// fixes bits 1:0 to 11 and every 16-bit entry fixes them to something else.
+constexpr bool widths_follow_low_bits() {
+    for (const Pattern& p : kTable)
+        if ((p.mask & 3) != 3 || ((p.match & 3) == 3) != (p.width == 32)) return false;
+    return true;
+}
+static_assert(widths_follow_low_bits(), "RISC-V decode table: an entry does not fix its length bits");
+
+// Where each field letter may stand, so a misplaced letter fails the build.
+struct LetterPositions {
+    char letter;
+    uint32_t bits32, bits16;
+};
+constexpr LetterPositions kLetterPositions[] = {
+    {'d', 0x00000f80, 0x0f80}, {'s', 0x000f8000, 0}, {'t', 0x01f00000, 0x007c}, {'r', 0xf8000000, 0},
+    {'m', 0x00007000, 0}, {'c', 0xfff00000, 0}, {'a', 0x06000000, 0}, {'i', 0xffffffff, 0xffff},
+    {'S', 0, 0x0380}, {'D', 0, 0x001c}, {'T', 0, 0x001c},
+};
+consteval bool letters_in_place() {
+    for (const Pattern& p : kTable) {
+        uint32_t covered = 0;
+        for (const LetterPositions& l : kLetterPositions) {
+            uint32_t m = decode::field_mask<uint32_t>(p.bits, l.letter);
+            if (m & ~(p.width == 32 ? l.bits32 : l.bits16)) return false;
+            covered |= m;
         }
+        if (covered != (~p.mask & (p.width == 32 ? 0xffffffffu : 0xffffu))) return false;  // an unknown letter
     }
     return true;
 }
-static_assert(table_is_unambiguous(), "RISC-V decode table has overlapping encodings");
+static_assert(letters_in_place(), "RISC-V decode table: a field letter outside its field");
 
 const Pattern* const kPatterns = kTable;
 const size_t kNumPatterns = kCount;
@@ -143,13 +284,13 @@ constexpr int64_t sext(uint64_t v, unsigned width) { return int64_t(v << (64 - w
 constexpr uint32_t creg(uint32_t v, unsigned lo) { return 8 + bits(v, lo + 2, lo); }
 
 // Fills args from the instruction's fields. Returns false for reserved encodings.
-bool extract(Fmt fmt, uint32_t w, Args& a) {
+bool extract(const Pattern& p, uint32_t w, Args& a) {
     a.rd = bits(w, 11, 7);
     a.rs1 = bits(w, 19, 15);
     a.rs2 = bits(w, 24, 20);
     a.rs3 = bits(w, 31, 27);
     a.rm = bits(w, 14, 12);
-    switch (fmt) {
+    switch (p.fmt) {
     case Fmt::R: case Fmt::Rrm: case Fmt::R1rm: case Fmt::R1: case Fmt::R4: case Fmt::None: case Fmt::Amo:
         return true;
     case Fmt::I: a.imm = sext(bits(w, 31, 20), 12); return true;
@@ -239,7 +380,7 @@ bool extract(Fmt fmt, uint32_t w, Args& a) {
     case Fmt::C_LDSP:
         a.rs1 = 2;
         a.imm = bits(w, 12, 12) << 5 | bits(w, 6, 5) << 3 | bits(w, 4, 2) << 6;
-        return a.rd != 0 || (w & 0xe003) == 0x2002;  // c.fldsp may target f0
+        return a.rd != 0 || p.handler == trans_fld;  // c.fldsp may target f0
     case Fmt::C_SWSP:
         a.rs1 = 2;
         a.rs2 = bits(w, 6, 2);
@@ -273,17 +414,26 @@ bool extract(Fmt fmt, uint32_t w, Args& a) {
     return false;
 }
 
+// The word a table entry of the instruction's length is matched against.
+uint32_t table_word(uint32_t insn) { return insn_length(insn) == 2 ? (insn & 0xffff) : insn; }
+
+const Pattern* finish(const Pattern* p, uint32_t w, Args* args) {
+    if (!p) return nullptr;
+    *args = Args{};
+    return extract(*p, w, *args) ? p : nullptr;
+}
+
 }  // namespace
 
 const Pattern* decode(uint32_t insn, Args* args) {
-    unsigned len = insn_length(insn);
-    uint32_t w = len == 2 ? (insn & 0xffff) : insn;
-    for (size_t i = 0; i < kCount; i++) {
-        const Pattern& p = kTable[i];
-        if (p.len != len || (w & p.mask) != p.match) continue;
-        *args = Args{};
-        return extract(p.fmt, w, *args) ? &p : nullptr;
-    }
-    return nullptr;
+    static const decode::BucketDecoder<Pattern> buckets{std::span<const Pattern>(kTable)};
+    const uint32_t w = table_word(insn);
+    return finish(buckets.find(w), w, args);
 }
+
+const Pattern* decode_linear(uint32_t insn, Args* args) {
+    const uint32_t w = table_word(insn);
+    return finish(decode::linear_find(std::span<const Pattern>(kTable), w), w, args);
+}
+
 }  // namespace tessera::riscv

@@ -118,7 +118,7 @@ std::string ir_of(const Stream& s, size_t index) {
     // The instruction alone: an ecall right after it ends the block.
     const Insn& in = s.insns[index];
     uint32_t ecall = ecall_word();
-    as.write_phys(in.addr + in.pat->len, &ecall, 4);
+    as.write_phys(in.addr + in.pat->len(), &ecall, 4);
     riscv::RiscvCpu cpu(as, 0);
     cpu.reset(in.addr);
     cpu.set_mstatus(cpu.mstatus_ | riscv::mstatus::FS);

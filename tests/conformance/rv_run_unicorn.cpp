@@ -26,20 +26,24 @@
 //  - Misaligned atomics and their fault causes: not generated (atomics are aligned).
 // Every patch first checks that Unicorn really produced the predicted QEMU result, so
 // an unexpected Unicorn result is never overwritten.
-#include <unicorn/unicorn.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <map>
 
 #include "tests/conformance/rv_runners.h"
+#include "tests/conformance/unicorn_session.h"
 
 namespace tessera::conformance {
 
 namespace {
 
 constexpr uint32_t kNV = 0x10;
+
+// The RISC-V side of the Unicorn mapping: the engine and where the state lives.
+constexpr UnicornArch kArch{UC_ARCH_RISCV, UC_MODE_RISCV64, UC_RISCV_REG_PC};
+constexpr int uc_x(unsigned i) { return UC_RISCV_REG_X0 + int(i); }
+constexpr int uc_f(unsigned i) { return UC_RISCV_REG_F0 + int(i); }
 
 struct Fp {
     bool dbl;
@@ -64,24 +68,16 @@ struct HookCtx {
     uint64_t fix_mask = 0, fix_qemu = 0, fix_spec = 0;
     unsigned* fix_counter = nullptr;
     std::string fix_note;
-    std::string exception;
 };
 
-uint64_t read_reg(uc_engine* uc, int id) {
-    uint64_t v = 0;
-    uc_reg_read(uc, id, &v);
-    return v;
-}
-void write_reg(uc_engine* uc, int id, uint64_t v) { uc_reg_write(uc, id, &v); }
-
-void apply_fixup(uc_engine* uc, HookCtx& h) {
+void apply_fixup(UnicornSession& uc, HookCtx& h) {
     if (h.fix == HookCtx::Fix::None) return;
     uint64_t now = 0;
-    if (h.fix == HookCtx::Fix::FReg) now = read_reg(uc, UC_RISCV_REG_F0 + int(h.fix_where));
-    else uc_mem_read(uc, h.fix_where, &now, 4);
+    if (h.fix == HookCtx::Fix::FReg) now = uc.reg(uc_f(unsigned(h.fix_where)));
+    else uc.read(h.fix_where, &now, 4);
     if ((now & h.fix_mask) == (h.fix_qemu & h.fix_mask)) {
-        if (h.fix == HookCtx::Fix::FReg) write_reg(uc, UC_RISCV_REG_F0 + int(h.fix_where), h.fix_spec);
-        else uc_mem_write(uc, h.fix_where, &h.fix_spec, 4);
+        if (h.fix == HookCtx::Fix::FReg) uc.set_reg(uc_f(unsigned(h.fix_where)), h.fix_spec);
+        else uc.write(h.fix_where, &h.fix_spec, 4);
         (*h.fix_counter)++;
         h.dev->notes.push_back(h.fix_note);
     } else {
@@ -112,8 +108,8 @@ bool amo_w_minmax(const std::string& n, uint32_t m, uint64_t v, uint32_t* spec, 
     return true;
 }
 
-void on_code(uc_engine* uc, uint64_t address, uint32_t, void* user) {
-    HookCtx& h = *static_cast<HookCtx*>(user);
+// Before each instruction: the previous one's correction, then this one's operands.
+void on_insn(UnicornSession& uc, HookCtx& h, uint64_t address) {
     apply_fixup(uc, h);
     auto it = h.index_of.find(address);
     if (it == h.index_of.end()) return;
@@ -124,7 +120,7 @@ void on_code(uc_engine* uc, uint64_t address, uint32_t, void* user) {
     if (!p) return;
     const std::string n = base_pattern(*p).name;
     const Fp fp{n.back() == 'd'};
-    auto f = [&](unsigned r) { return read_reg(uc, UC_RISCV_REG_F0 + int(r)); };
+    auto f = [&](unsigned r) { return uc.reg(uc_f(r)); };
     char note[160];
     if (n == "fmin_s" || n == "fmax_s" || n == "fmin_d" || n == "fmax_d") {
         uint64_t x = f(a.rs1), y = f(a.rs2);
@@ -147,16 +143,16 @@ void on_code(uc_engine* uc, uint64_t address, uint32_t, void* user) {
         uint64_t x = f(a.rs1), y = f(a.rs2), z = f(a.rs3);
         bool inf_zero = (fp.inf(x) && fp.zero(y)) || (fp.zero(x) && fp.inf(y));
         if (inf_zero && fp.nan(z) && !fp.snan(z)) {
-            write_reg(uc, UC_RISCV_REG_FFLAGS, read_reg(uc, UC_RISCV_REG_FFLAGS) | kNV);
+            uc.set_reg(UC_RISCV_REG_FFLAGS, uc.reg(UC_RISCV_REG_FFLAGS) | kNV);
             h.dev->fma_inf_zero++;
             snprintf(note, sizeof note, "[%zu] %s of inf*0+qNaN: NV set", it->second, p->name);
             h.dev->notes.push_back(note);
         }
     } else if (n.rfind("amom", 0) == 0 && n.back() == 'w') {
-        uint64_t addr = a.rs1 ? read_reg(uc, UC_RISCV_REG_X0 + int(a.rs1)) : 0;
-        uint64_t v = a.rs2 ? read_reg(uc, UC_RISCV_REG_X0 + int(a.rs2)) : 0;
+        uint64_t addr = a.rs1 ? uc.reg(uc_x(a.rs1)) : 0;
+        uint64_t v = a.rs2 ? uc.reg(uc_x(a.rs2)) : 0;
         uint32_t m = 0, spec, qemu;
-        if (uc_mem_read(uc, addr, &m, 4) == UC_ERR_OK && amo_w_minmax(n, m, v, &spec, &qemu) && spec != qemu) {
+        if (uc.read(addr, &m, 4) && amo_w_minmax(n, m, v, &spec, &qemu) && spec != qemu) {
             h.fix = HookCtx::Fix::Mem32;
             h.fix_where = addr;
             h.fix_mask = 0xffffffffull;
@@ -170,63 +166,38 @@ void on_code(uc_engine* uc, uint64_t address, uint32_t, void* user) {
     }
 }
 
-void on_intr(uc_engine* uc, uint32_t intno, void* user) {
-    HookCtx& h = *static_cast<HookCtx*>(user);
-    char b[96];
-    snprintf(b, sizeof b, "exception %u at pc=%#" PRIx64, intno, read_reg(uc, UC_RISCV_REG_PC));
-    h.exception = b;
-    uc_emu_stop(uc);
-}
-
 }  // namespace
 
 FinalState run_on_unicorn(const Stream& s, const InitialState& init, Deviations* dev) {
     FinalState out;
-    uc_engine* uc = nullptr;
-    if (uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &uc) != UC_ERR_OK) {
+    UnicornSession uc(kArch);
+    if (!uc.ok()) {
         out.problem = "uc_open failed";
         return out;
     }
-    uc_mem_map(uc, kRamBase, kRamSize, UC_PROT_ALL);
+    uc.map(kRamBase, kRamSize);
     std::vector<uint8_t> code = s.code();
-    uc_mem_write(uc, kCodeBase, code.data(), code.size());
-    uc_mem_write(uc, kDataBase, init.data.data(), init.data.size());
-    write_reg(uc, UC_RISCV_REG_MSTATUS, read_reg(uc, UC_RISCV_REG_MSTATUS) | (3ull << 13));  // FS = Dirty
-    for (int i = 1; i < 32; i++) write_reg(uc, UC_RISCV_REG_X0 + i, init.x[i]);
-    for (int i = 0; i < 32; i++) write_reg(uc, UC_RISCV_REG_F0 + i, init.f[i]);
-    write_reg(uc, UC_RISCV_REG_FRM, init.frm);
-    write_reg(uc, UC_RISCV_REG_FFLAGS, init.fflags);
+    uc.write(kCodeBase, code.data(), code.size());
+    uc.write(kDataBase, init.data.data(), init.data.size());
+    uc.set_reg(UC_RISCV_REG_MSTATUS, uc.reg(UC_RISCV_REG_MSTATUS) | (3ull << 13));  // FS = Dirty
+    for (unsigned i = 1; i < 32; i++) uc.set_reg(uc_x(i), init.x[i]);
+    for (unsigned i = 0; i < 32; i++) uc.set_reg(uc_f(i), init.f[i]);
+    uc.set_reg(UC_RISCV_REG_FRM, init.frm);
+    uc.set_reg(UC_RISCV_REG_FFLAGS, init.fflags);
 
     HookCtx h;
     h.s = &s;
     h.dev = dev;
     for (size_t i = 0; i < s.insns.size(); i++) h.index_of[s.insns[i].addr] = i;
-    uc_hook code_hook, intr_hook;
-    uc_hook_add(uc, &code_hook, UC_HOOK_CODE, reinterpret_cast<void*>(on_code), &h, kCodeBase, s.end_pc);
-    uc_hook_add(uc, &intr_hook, UC_HOOK_INTR, reinterpret_cast<void*>(on_intr), &h, 1, 0);
-    uc_err err = uc_emu_start(uc, kCodeBase, s.end_pc, 10 * 1000 * 1000, 0);
-    apply_fixup(uc, h);  // the last instruction's
+    out.problem = uc.run(kCodeBase, s.end_pc, [&](uint64_t pc) { on_insn(uc, h, pc); });
+    out.completed = out.problem.empty();
 
-    for (int i = 0; i < 32; i++) out.x[i] = read_reg(uc, UC_RISCV_REG_X0 + i);
-    for (int i = 0; i < 32; i++) out.f[i] = read_reg(uc, UC_RISCV_REG_F0 + i);
-    out.fflags = uint32_t(read_reg(uc, UC_RISCV_REG_FFLAGS) & 0x1f);
+    for (unsigned i = 0; i < 32; i++) out.x[i] = uc.reg(uc_x(i));
+    for (unsigned i = 0; i < 32; i++) out.f[i] = uc.reg(uc_f(i));
+    out.fflags = uint32_t(uc.reg(UC_RISCV_REG_FFLAGS) & 0x1f);
     out.executed = h.executed;
     out.data.resize(kDataSize);
-    uc_mem_read(uc, kDataBase, out.data.data(), kDataSize);
-    uint64_t pc = read_reg(uc, UC_RISCV_REG_PC);
-    char b[128];
-    if (err != UC_ERR_OK) {
-        snprintf(b, sizeof b, "uc_emu_start: %s, pc=%#" PRIx64, uc_strerror(err), pc);
-        out.problem = b;
-    } else if (!h.exception.empty()) {
-        out.problem = h.exception;
-    } else if (pc != s.end_pc) {
-        snprintf(b, sizeof b, "stopped at pc=%#" PRIx64 " (time limit?)", pc);
-        out.problem = b;
-    } else {
-        out.completed = true;
-    }
-    uc_close(uc);
+    uc.read(kDataBase, out.data.data(), kDataSize);
     return out;
 }
 

@@ -1,6 +1,8 @@
 // Random RISC-V instruction streams from the decode table; see rv_stream_gen.h.
 #include "tests/conformance/rv_stream_gen.h"
 
+#include "tests/conformance/table_sampler.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +18,7 @@ using riscv::Args;
 using riscv::Fmt;
 using riscv::Pattern;
 
-// ---- operand fields, derived from the table by probing decode() -----------------------------
+// ---- operand fields: the Args members the sampler encodes ---------------------------------
 
 namespace {
 
@@ -62,81 +64,26 @@ OpInfo op_info_of(const Pattern& p);
 // or rs1' bits there: not an operand.
 unsigned meaningful(const Pattern& p) {
     unsigned f = format_fields(p.fmt);
-    if (p.len == 2 && op_info_of(p).rd == Opnd::None) f &= ~(1u << F_RD);
+    if (p.len() == 2 && op_info_of(p).rd == Opnd::None) f &= ~(1u << F_RD);
     return f;
 }
 
-// For each instruction bit, the operand field bits it sets (c.addi: rd and rs1 share bits).
-struct FieldMap {
-    struct Bit {
-        int8_t field[2] = {-1, -1};
-        uint8_t pos[2] = {0, 0};
-    };
-    Bit bits[32];
-    uint32_t mapped = 0;
+// The decode table as the generic sampler sees it.
+struct RvTable {
+    using Entry = Pattern;
+    using Args = riscv::Args;
+    static constexpr int kFields = F_COUNT;
+    static std::span<const Pattern> table() { return {riscv::kPatterns, riscv::kNumPatterns}; }
+    static const Pattern* decode(uint32_t w, Args* a) { return riscv::decode(w, a); }
+    static uint64_t field(const Args& a, int f) { return conformance::field(a, f); }
+    static unsigned operands(const Pattern& p) { return meaningful(p); }
 };
-
-FieldMap probe(const Pattern& p) {
-    FieldMap m;
-    const uint32_t width = p.len == 2 ? 0xffffu : 0xffffffffu;
-    const uint32_t free = ~p.mask & width;
-    const unsigned want = meaningful(p);
-    uint32_t unresolved = free;
-    std::mt19937_64 rng(0x5eed ^ p.match);
-    for (int tries = 0; tries < 4096 && unresolved; tries++) {
-        uint32_t w = p.match | (uint32_t(rng()) & free);
-        Args a;
-        if (riscv::decode(w, &a) != &p) continue;
-        for (unsigned i = 0; i < 32; i++) {
-            if (!((unresolved >> i) & 1)) continue;
-            Args b;
-            if (riscv::decode(w ^ (1u << i), &b) != &p) continue;  // try from another word
-            FieldMap::Bit& bit = m.bits[i];
-            int n = 0;
-            for (int f = 0; f < F_COUNT && n < 2; f++) {
-                uint64_t d = field(a, f) ^ field(b, f);
-                if (!d || !((want >> f) & 1)) continue;
-                bit.field[n] = int8_t(f);
-                bit.pos[n] = uint8_t(__builtin_ctzll(d));  // sign bits: the lowest one
-                n++;
-            }
-            if (n) m.mapped |= 1u << i;
-            unresolved &= ~(1u << i);
-        }
-    }
-    return m;
-}
-
-const FieldMap& field_map(const Pattern& p) {
-    static const std::vector<FieldMap> maps = [] {
-        std::vector<FieldMap> v;
-        for (size_t i = 0; i < riscv::kNumPatterns; i++) v.push_back(probe(riscv::kPatterns[i]));
-        return v;
-    }();
-    return maps[size_t(&p - riscv::kPatterns)];
-}
-
-bool same_operands(const Pattern& p, const Args& a, const Args& b) {
-    unsigned want = meaningful(p);
-    for (int f = 0; f < F_COUNT; f++)
-        if (((want >> f) & 1) && field(a, f) != field(b, f)) return false;
-    return true;
-}
+using Sampler = TableSampler<RvTable>;
 
 }  // namespace
 
 bool encode(const Pattern& p, const Args& args, uint32_t base_word, uint32_t* out) {
-    const FieldMap& m = field_map(p);
-    const uint32_t width = p.len == 2 ? 0xffffu : 0xffffffffu;
-    uint32_t w = p.match | (base_word & ~p.mask & ~m.mapped & width);
-    for (unsigned i = 0; i < 32; i++) {
-        const FieldMap::Bit& bit = m.bits[i];
-        if (((m.mapped >> i) & 1) && ((field(args, bit.field[0]) >> bit.pos[0]) & 1)) w |= 1u << i;
-    }
-    Args back;
-    if (riscv::decode(w, &back) != &p || !same_operands(p, args, back)) return false;
-    *out = w;
-    return true;
+    return Sampler::encode(p, args, base_word, out);
 }
 
 const Pattern* find_pattern(const char* name) {
@@ -168,9 +115,9 @@ std::array<uint32_t, 2> trap_loop_words() {
 // ---- what each handler does with its operands ----------------------------------------------
 
 const Pattern& base_pattern(const Pattern& p) {
-    if (p.len == 4) return p;
+    if (p.len() == 4) return p;
     for (size_t i = 0; i < riscv::kNumPatterns; i++)
-        if (riscv::kPatterns[i].len == 4 && riscv::kPatterns[i].handler == p.handler) return riscv::kPatterns[i];
+        if (riscv::kPatterns[i].len() == 4 && riscv::kPatterns[i].handler == p.handler) return riscv::kPatterns[i];
     return p;
 }
 
@@ -296,7 +243,7 @@ std::vector<uint8_t> Stream::code() const {
     auto put = [&](uint32_t w, unsigned len) {
         for (unsigned i = 0; i < len; i++) out.push_back(uint8_t(w >> (8 * i)));
     };
-    for (const Insn& in : insns) put(in.word, in.pat->len);
+    for (const Insn& in : insns) put(in.word, in.pat->len());
     put(ecall_word(), 4);
     return out;
 }
@@ -307,7 +254,7 @@ Stream Stream::prefix(size_t k) const {
     Stream s = *this;
     for (size_t j = k; j < s.insns.size(); j++) {
         Insn& in = s.insns[j];
-        in.word = in.pat->len == 2 ? nop2 : nop4;
+        in.word = in.pat->len() == 2 ? nop2 : nop4;
         Args a;
         in.pat = riscv::decode(in.word, &a);
         in.target = -1;
@@ -542,9 +489,8 @@ bool Generator::free_of_targets(int first, int count) const {
 
 bool Generator::make(const Pattern& p, const Constrain& c, uint32_t* word) {
     flow_.enter(int(out_.size()));  // kinds at this instruction, after merging jumps into it
-    const uint32_t width = p.len == 2 ? 0xffffu : 0xffffffffu;
     for (int t = 0; t < 24; t++) {
-        uint32_t w = p.match | (uint32_t(r_.next()) & ~p.mask & width);
+        uint32_t w = Sampler::instance(p, uint32_t(r_.next()));
         Args a;
         if (riscv::decode(w, &a) != &p) continue;
         if (!c(a)) continue;
@@ -693,7 +639,7 @@ bool Generator::emit_lrsc(unsigned size) {
 // jalr: auipc t, 0; jalr rd, off(t).  c.jr/c.jalr: auipc t, 0; addi t, t, off; c.jr t.
 bool Generator::emit_indirect(const Pattern& p) {
     const int i = int(out_.size());
-    const bool compressed = p.len == 2;
+    const bool compressed = p.len() == 2;
     const int len = compressed ? 3 : 2;
     if (i + len > n_ || !free_of_targets(i + 1, len - 1)) return false;
     const unsigned t = pick_x(0);
@@ -757,7 +703,7 @@ Stream Generator::run(uint64_t seed) {
     uint64_t pc = kCodeBase;
     for (Insn& in : s.insns) {
         in.addr = pc;
-        pc += in.pat->len;
+        pc += in.pat->len();
     }
     s.end_pc = pc;
     auto addr_of = [&](int i) { return i == int(s.insns.size()) ? s.end_pc : s.insns[size_t(i)].addr; };

@@ -4,7 +4,7 @@
 // An instruction is made by picking a table entry, filling its don't-care bits at random,
 // decoding the word, constraining the decoded operands (registers, rounding mode, memory
 // offsets, branch targets) and encoding them back. Field positions are not written here:
-// they are found by probing decode() bit by bit (see FieldMap in rv_stream_gen.cpp), and
+// they are found by probing decode() bit by bit (TableSampler, table_sampler.h), and
 // every word is re-decoded to check that it is the intended entry with the intended
 // operands. A given seed always yields the same stream and initial state.
 #pragma once

@@ -1,8 +1,11 @@
 // The RISC-V decode table: fields, compressed expansion, reserved encodings.
 #include <doctest/doctest.h>
 
+#include <cstring>
+#include <random>
 #include <string>
 
+#include "frontends/common/decode_pattern.h"
 #include "frontends/riscv/decode.h"
 
 using namespace tessera::riscv;
@@ -14,6 +17,69 @@ std::string name_of(uint32_t insn, Args* a = nullptr) {
     return p ? p->name : "<illegal>";
 }
 }  // namespace
+
+namespace {
+bool same_args(const Args& a, const Args& b) {
+    return a.rd == b.rd && a.rs1 == b.rs1 && a.rs2 == b.rs2 && a.rs3 == b.rs3 && a.imm == b.imm && a.rm == b.rm &&
+           a.csr == b.csr;
+}
+// decode() (buckets) against decode_linear() (the table in priority order).
+unsigned mismatches = 0;
+void compare_with_scan(uint32_t insn) {
+    Args a, b;
+    const Pattern* got = decode(insn, &a);
+    const Pattern* want = decode_linear(insn, &b);
+    if (got == want && (!got || same_args(a, b))) return;
+    if (++mismatches <= 10)
+        FAIL_CHECK("insn ", insn, ": buckets give ", got ? got->name : "<illegal>", ", the scan ",
+                   want ? want->name : "<illegal>");
+}
+}  // namespace
+
+TEST_CASE("the bucketed decoder agrees with a linear scan of the table") {
+    mismatches = 0;
+    for (uint32_t w = 0; w < 0x10000; w++) compare_with_scan(w);  // every 16-bit parcel
+    std::mt19937_64 g(0xdec0de);
+    for (size_t i = 0; i < kNumPatterns; i++) {
+        const Pattern& p = kPatterns[i];
+        const uint32_t width = p.width == 16 ? 0xffffu : 0xffffffffu;
+        compare_with_scan(p.match);
+        compare_with_scan(p.match | (~p.mask & width));
+        compare_with_scan(p.match | ~p.mask);  // compressed: junk in the upper half
+        for (int k = 0; k < 2000; k++) compare_with_scan(p.match | (uint32_t(g()) & ~p.mask));
+    }
+    for (int k = 0; k < 4000000; k++) compare_with_scan(uint32_t(g()));
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("patterns: mask, match and length come from the string") {
+    auto find = [](const char* name) -> const Pattern& {
+        for (size_t i = 0; i < kNumPatterns; i++)
+            if (!strcmp(kPatterns[i].name, name)) return kPatterns[i];
+        FAIL("no entry ", name);
+        return kPatterns[0];
+    };
+    const Pattern& add = find("add");
+    CHECK(std::string(add.bits) == "0000000 ttttt sssss 000 ddddd 0110011");
+    CHECK(add.mask == 0xfe00707fu);
+    CHECK(add.match == 0x33u);
+    CHECK(add.len() == 4);
+    const Pattern& cadd = find("c.add");
+    CHECK(cadd.mask == 0xf003u);
+    CHECK(cadd.match == 0x9002u);
+    CHECK(cadd.len() == 2);
+    // The letters name the fields extract() reads: rd of add a0, a1, a0 from its 'd' bits.
+    constexpr uint32_t kAddA0 = 0x00a58533;
+    Args a;
+    REQUIRE(decode(kAddA0, &a) == &add);
+    CHECK(tessera::decode::gather<uint32_t>(kAddA0, tessera::decode::field_mask<uint32_t>(
+                                                        "0000000 ttttt sssss 000 ddddd 0110011", 'd')) == a.rd);
+    for (size_t i = 0; i < kNumPatterns; i++) {
+        const Pattern& p = kPatterns[i];
+        INFO(p.name);
+        CHECK(p.len() == ((p.match & 3) == 3 ? 4u : 2u));
+    }
+}
 
 TEST_CASE("every table entry is reachable: its own match decodes to it") {
     for (size_t i = 0; i < kNumPatterns; i++) {
