@@ -42,6 +42,13 @@ exit_elf = make_elf("exit.elf", 0x80000000, exit_code)
 exit_elf2 = make_elf("exit2.elf", 0x80000000, exit_code)
 mrom_elf = make_elf("mrom.elf", 0x1000, exit_code)
 
+# A port someone else listens on.
+import socket  # noqa: E402
+busy = socket.socket()
+busy.bind(("127.0.0.1", 0))
+busy.listen(1)
+busy_port = busy.getsockname()[1]
+
 cases = [
     (["-bios", "none", "-kernel", garbage_elf], "garbage.elf"),
     (["-bios", "none", "-kernel", outside_elf], "outside.elf"),
@@ -66,6 +73,11 @@ cases = [
     (["-m", "2X"], "2X"),
     (["-M", "riscv64-virt,frob=1"], "frob=1"),
     (["-M", "riscv64-virt,dumpdtb=" + tmp + "/no/such/dir/x.dtb", "-bios", "none", "-kernel", exit_elf], "x.dtb"),
+    # The gdbstub: -S with nothing to start the CPU, a malformed address, a port in use.
+    (["-S", "-bios", "none", "-kernel", exit_elf], "-S"),
+    (["-gdb", "udp::1234", "-bios", "none", "-kernel", exit_elf], "udp::1234"),
+    (["-gdb", "tcp::99999", "-bios", "none", "-kernel", exit_elf], "tcp::99999"),
+    (["-gdb", "tcp::" + str(busy_port), "-bios", "none", "-kernel", exit_elf], ["tcp::" + str(busy_port), "in use"]),
 ]
 failed = 0
 for args, culprits in cases:
