@@ -70,9 +70,20 @@ struct CodeLayout {
     uint32_t exit_word = 0, last_block = 0, region_entry = 0;
 };
 
+// What a block is translated for besides its pc: the mode part of the block key. Two blocks
+// at the same physical pc whose modes differ in any bit are different blocks.
+struct TbMode {
+    uint64_t flags = 0;  // ISA mode bits (RISC-V: privilege, data mmu index, FS)
+    uint64_t extra = 0;  // one more word an ISA may need (x86: the CS base); 0 when unused
+    bool operator==(const TbMode&) const = default;
+};
+
 // The per-vCPU indirect branch cache: a guest pc in one mode (translation flags) to its
 // block's code. Compiled code follows jit_fn; the interpreter follows interp_code (a block
 // that has no compiled code). The executor fills it and clears it when code changes.
+// It holds only blocks whose TbMode::extra is 0, and only such blocks probe it: the probe
+// in compiled code stays one pc and one flags comparison, and a block found there has the
+// prober's whole mode. (x86's CS base is 0 outside real mode and 16-bit segments.)
 struct IbcEntry {
     uint64_t pc;
     uint64_t flags;
@@ -148,15 +159,15 @@ public:
     virtual void raise_misaligned(uint64_t va, Access acc) = 0;
 
     // Execution hooks, called by the executors between blocks.
-    // Mode bits that change how code at the same physical pc is translated.
-    virtual uint32_t tb_flags() = 0;
+    // What changes how code at the same physical pc is translated (the block key's mode).
+    virtual TbMode tb_mode() = 0;
     virtual unsigned fetch_mmu_idx() = 0;
     // Whether fetches in mmu index idx are translated through guest page tables now.
     virtual bool fetch_walks_page_tables(unsigned idx) = 0;
     // Lift guest code at pc into out. Returns false with a pending exception when even the
     // first instruction cannot be fetched. *page2 gets the physical page of a second code
     // page the block reads, or ~0.
-    virtual bool translate_block(uint64_t pc, uint32_t flags, ir::Block& out, uint64_t* page2) = 0;
+    virtual bool translate_block(uint64_t pc, const TbMode& mode, ir::Block& out, uint64_t* page2) = 0;
     // Enter the handler for the pending exception; pc is the faulting instruction's.
     virtual void do_exception() = 0;
     // Take a pending, enabled interrupt if there is one. Returns true if taken.

@@ -222,7 +222,7 @@ L_exit_ind : {
     cpu->mem_accesses += ip->mask;
     // Through the indirect branch cache to a block without compiled code, in the same mode
     // (a mode change, ip->aux, always returns).
-    if (follow_chains && !ip->aux && cpu->ibc) {
+    if (follow_chains && !ip->aux && cpu->ibc && code->probes_ibc) {
         const IbcEntry& e = cpu->ibc[(target >> cpu->insn_align_bits) & cpu->ibc_mask];
         const Code* next = static_cast<const Code*>(e.interp_code);
         if (e.pc == target && e.flags == code->flags && may_continue(next, cpu)) {

@@ -10,9 +10,10 @@ namespace tessera::riscv {
 
 static constexpr unsigned kMaxBlockInsns = 128;
 
-bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, uint64_t* page2) {
+bool RiscvCpu::translate_block(uint64_t start, const TbMode& mode, ir::Block& out, uint64_t* page2) {
     ir::Builder b(out);
     out.guest_pc = start;
+    uint64_t flags = mode.flags;
     Ctx c{*this, b, flags};
     c.mem_idx = (flags >> tbf::MEM_SHIFT) & 3;
     unsigned fetch_idx = flags & tbf::PRIV_MASK;
