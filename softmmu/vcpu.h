@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu.h"
 #include "ir/ir.h"
 #include "softmmu/address_space.h"
 
@@ -17,7 +18,12 @@ enum class Access : uint8_t { Load = 0, Store = 1, Fetch = 2 };
 
 constexpr unsigned TLB_BITS = 10;  // 4 MiB reach per mode: big arrays a power of two apart no longer thrash
 constexpr unsigned TLB_SIZE = 1u << TLB_BITS;
-constexpr unsigned NB_MMU_MODES = 4;
+// The TLB's storage is sized for the most MMU modes any CPU declares (CpuFacts::mmu_modes:
+// RISC-V 4; x86 and A64 need more privilege and translation-regime variants); flushes walk
+// only the modes the CPU uses.
+constexpr unsigned MAX_MMU_MODES = 8;
+// The longest instruction any frontend fetches (x86: 15 bytes).
+constexpr unsigned MAX_INSN_BYTES = 16;
 
 // Low tag bits that force the slow path; real tags are page aligned.
 constexpr uint64_t TLB_INVALID = ~0ull;
@@ -99,8 +105,8 @@ public:
     Vcpu& operator=(const Vcpu&) = delete;
 
     // Hot state first: the executors address these directly.
-    TlbEntry tlb[NB_MMU_MODES][TLB_SIZE];
-    uint64_t tlb_page_pa[NB_MMU_MODES][TLB_SIZE];
+    TlbEntry tlb[MAX_MMU_MODES][TLB_SIZE];
+    uint64_t tlb_page_pa[MAX_MMU_MODES][TLB_SIZE];
     uint64_t pc = 0;
     uint64_t insn_count = 0;       // guest instructions retired
     uint64_t mem_accesses = 0;     // guest loads and stores executed (for the TLB hit rate)
@@ -131,10 +137,20 @@ public:
     bool exception_pending = false;
     const IbcEntry* ibc = nullptr;  // set by the executor; index (pc >> insn_align_bits) & ibc_mask
     uint32_t ibc_mask = 0;
-    // A fact of the ISA, set by the frontend: instructions start at multiples of
-    // 2^insn_align_bits (RISC-V with C: 1; A64: 2; x86: 0). The block lookup caches hash
-    // pc >> insn_align_bits, so neighbouring instructions take neighbouring slots.
+    // Facts of the ISA, set by the frontend through set_facts() (core/cpu.h, CpuFacts).
+    // Instructions start at multiples of 2^insn_align_bits (RISC-V with C: 1; A64: 2; x86: 0):
+    // the block lookup caches hash pc >> insn_align_bits, so neighbouring instructions take
+    // neighbouring slots. The fetch loop reads at most max_insn_bytes for one instruction.
+    // The TLB's modes 0 .. mmu_modes-1 are in use (flushes walk only those).
     uint8_t insn_align_bits = 0;
+    uint8_t max_insn_bytes = MAX_INSN_BYTES;
+    uint8_t mmu_modes = MAX_MMU_MODES;
+    // Throws std::logic_error if a fact is beyond what the storage above holds.
+    void set_facts(const CpuFacts& f);
+    // Blocks hold at most this many guest instructions (0: the frontend's own limit). A
+    // debugger's single step sets 1; blocks are cached by key, so the integrator must make a
+    // single-step block's key differ (a TbMode bit) from a normal block's at the same pc.
+    uint32_t block_insn_limit = 0;
     // Translating ahead of execution (jit mode): the block must not read a second page,
     // whose page walk could set accessed bits for code that never runs.
     bool fetch_ahead = false;
@@ -174,6 +190,12 @@ public:
     virtual bool do_interrupt() = 0;
     // WFI: true while the CPU sleeps; the ISA clears it when an interrupt becomes pending.
     virtual bool halted() = 0;
+    // A debugger breakpoint at pc: the fetch loop asks before each instruction
+    // (frontends/common/translator_loop.cpp). No debugger yet: never.
+    virtual bool debug_break_at(uint64_t pc) {
+        (void)pc;
+        return false;
+    }
     // Disassemble one instruction for -d in_asm; returns its length (0 if unknown).
     virtual unsigned disas(uint64_t pc, char* out, size_t outlen) = 0;
 
@@ -204,8 +226,9 @@ public:
     // For translating ahead of execution: the physical pc, found without side effects (no
     // page walk, which may set accessed bits; no exception). False if that is not possible.
     bool code_phys_ahead(uint64_t va, unsigned idx, uint64_t* pa);
-    // Host pointer to instruction bytes at va (same page), or nullptr with a pending fault.
-    const uint8_t* code_ptr(uint64_t va, unsigned idx);
+    // Host pointer to the len instruction bytes at va (same page), or nullptr with a pending
+    // fault (also when a region ends before va + len).
+    const uint8_t* code_ptr(uint64_t va, unsigned idx, unsigned len = 2);
 
     // Lockstep support: the executors' effects go through `effects` while it is set.
     EffectLog* effects = nullptr;

@@ -8,7 +8,7 @@
 namespace tessera::riscv {
 
 RiscvCpu::RiscvCpu(AddressSpace& as, uint64_t hartid) : Vcpu(as), mhartid(hartid) {
-    insn_align_bits = 1;  // C: 16-bit instructions
+    set_facts(kRiscvFacts);
     reset(0x1000);
 }
 

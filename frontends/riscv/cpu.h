@@ -36,6 +36,11 @@ constexpr unsigned MEM_SHIFT = 2;        // data-access mmu index (MPRV applied)
 constexpr unsigned FS_SHIFT = 4;         // mstatus.FS
 }  // namespace tbf
 
+// What never changes for this CPU (core/cpu.h): with C, instructions start at 2-byte
+// boundaries and are at most 4 bytes long; the TLB's modes are the privilege levels U, S, M
+// by number (2 unused).
+inline constexpr CpuFacts kRiscvFacts{"riscv:rv64", 1, 4, 4};
+
 class RiscvCpu final : public Vcpu, public IrqSink {
 public:
     RiscvCpu(AddressSpace& as, uint64_t hartid);
