@@ -78,6 +78,7 @@ bool translator_loop(Vcpu& cpu, InsnTranslator& t, ir::Builder& b, ir::Block& ou
             if (len > max_bytes) throw std::logic_error("translator_loop: instruction longer than the CPU's max_insn_bytes");
             ok = f.need(len);
         }
+        if (ok && len == 0) throw std::logic_error("translator_loop: an instruction of no bytes");
         if (!ok) {
             if (n == 0) return false;
             if (!f.refused()) cpu.exception_pending = false;  // raised again when it really runs
