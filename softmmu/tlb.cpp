@@ -8,20 +8,31 @@
 
 namespace tessera {
 
+void Vcpu::set_facts(const CpuFacts& f) {
+    if (f.mmu_modes == 0 || f.mmu_modes > MAX_MMU_MODES || f.max_insn_bytes == 0 || f.max_insn_bytes > MAX_INSN_BYTES)
+        throw std::logic_error("CpuFacts: mmu_modes or max_insn_bytes beyond MAX_MMU_MODES or MAX_INSN_BYTES");
+    insn_align_bits = f.insn_align_bits;
+    max_insn_bytes = f.max_insn_bytes;
+    mmu_modes = f.mmu_modes;
+    tlb_flush();
+}
+
+// Modes at or above mmu_modes are never filled (tlb_fill refuses them): they stay as the
+// constructor's flush of every mode left them.
 void Vcpu::tlb_flush() {
     tlb_generation++;
-    for (auto& mode : tlb)
-        for (auto& e : mode) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
+    for (unsigned m = 0; m < mmu_modes; m++)
+        for (auto& e : tlb[m]) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }
 
 void Vcpu::tlb_flush_page(uint64_t va) {
     tlb_generation++;
     unsigned i = tlb_index(va);
-    for (auto& mode : tlb) mode[i] = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
+    for (unsigned m = 0; m < mmu_modes; m++) tlb[m][i] = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }
 
 void Vcpu::tlb_protect_code(uint64_t page_pa) {
-    for (unsigned m = 0; m < NB_MMU_MODES; m++)
+    for (unsigned m = 0; m < mmu_modes; m++)
         for (unsigned i = 0; i < TLB_SIZE; i++)
             if (tlb[m][i].tag_write != TLB_INVALID && tlb_page_pa[m][i] == page_pa) tlb[m][i].tag_write |= TLB_NOTDIRTY;
 }
@@ -46,6 +57,7 @@ void Vcpu::refuse_access(uint64_t va, uint64_t pa, Access acc, const char* why) 
 }
 
 bool Vcpu::tlb_fill(uint64_t va, Access acc, unsigned idx) {
+    if (idx >= mmu_modes) throw std::logic_error("tlb_fill: mmu index beyond the CPU's mmu_modes");
     tlb_misses++;
     if (acc != Access::Fetch) data_tlb_misses++;
     if (effects) effects->tlb_fills.push_back({idx, tlb_index(va)});
@@ -266,13 +278,13 @@ bool Vcpu::code_phys_ahead(uint64_t va, unsigned idx, uint64_t* pa) {
     return false;
 }
 
-const uint8_t* Vcpu::code_ptr(uint64_t va, unsigned idx) {
+const uint8_t* Vcpu::code_ptr(uint64_t va, unsigned idx, unsigned len) {
     uint64_t pa;
     if (!code_phys(va, idx, &pa)) return nullptr;
     Region* r = as.find(pa);
-    // Executing from a device is not supported; a parcel must lie wholly in RAM or ROM
+    // Executing from a device is not supported; the bytes must lie wholly in RAM or ROM
     // (a region may end inside a page).
-    if (!r || !r->host || r->size - (pa - r->base) < 2) {
+    if (!r || !r->host || r->size - (pa - r->base) < len) {
         refuse_access(va, pa, Access::Fetch, r && r->dev ? "code cannot run from a device" : "nothing is mapped there");
         return nullptr;
     }

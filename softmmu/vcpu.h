@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu.h"
 #include "ir/ir.h"
 #include "softmmu/address_space.h"
 #include "softmmu/debug_points.h"
@@ -18,7 +19,12 @@ enum class Access : uint8_t { Load = 0, Store = 1, Fetch = 2 };
 
 constexpr unsigned TLB_BITS = 10;  // 4 MiB reach per mode: big arrays a power of two apart no longer thrash
 constexpr unsigned TLB_SIZE = 1u << TLB_BITS;
-constexpr unsigned NB_MMU_MODES = 4;
+// The TLB's storage is sized for the most MMU modes any CPU declares (CpuFacts::mmu_modes:
+// RISC-V 4; x86 and A64 need more privilege and translation-regime variants); flushes walk
+// only the modes the CPU uses.
+constexpr unsigned MAX_MMU_MODES = 8;
+// The longest instruction any frontend fetches (x86: 15 bytes).
+constexpr unsigned MAX_INSN_BYTES = 16;
 
 // Low tag bits that force the slow path; real tags are page aligned.
 constexpr uint64_t TLB_INVALID = ~0ull;
@@ -72,9 +78,20 @@ struct CodeLayout {
     uint32_t exit_word = 0, last_block = 0, region_entry = 0;
 };
 
+// What a block is translated for besides its pc: the mode part of the block key. Two blocks
+// at the same physical pc whose modes differ in any bit are different blocks.
+struct TbMode {
+    uint64_t flags = 0;  // ISA mode bits (RISC-V: privilege, data mmu index, FS)
+    uint64_t extra = 0;  // one more word an ISA may need (x86: the CS base); 0 when unused
+    bool operator==(const TbMode&) const = default;
+};
+
 // The per-vCPU indirect branch cache: a guest pc in one mode (translation flags) to its
 // block's code. Compiled code follows jit_fn; the interpreter follows interp_code (a block
 // that has no compiled code). The executor fills it and clears it when code changes.
+// It holds only blocks whose TbMode::extra is 0, and only such blocks probe it: the probe
+// in compiled code stays one pc and one flags comparison, and a block found there has the
+// prober's whole mode. (x86's CS base is 0 outside real mode and 16-bit segments.)
 struct IbcEntry {
     uint64_t pc;
     uint64_t flags;
@@ -90,8 +107,8 @@ public:
     Vcpu& operator=(const Vcpu&) = delete;
 
     // Hot state first: the executors address these directly.
-    TlbEntry tlb[NB_MMU_MODES][TLB_SIZE];
-    uint64_t tlb_page_pa[NB_MMU_MODES][TLB_SIZE];
+    TlbEntry tlb[MAX_MMU_MODES][TLB_SIZE];
+    uint64_t tlb_page_pa[MAX_MMU_MODES][TLB_SIZE];
     uint64_t pc = 0;
     uint64_t insn_count = 0;       // guest instructions retired
     uint64_t mem_accesses = 0;     // guest loads and stores executed (for the TLB hit rate)
@@ -122,10 +139,19 @@ public:
     bool exception_pending = false;
     const IbcEntry* ibc = nullptr;  // set by the executor; index (pc >> insn_align_bits) & ibc_mask
     uint32_t ibc_mask = 0;
-    // A fact of the ISA, set by the frontend: instructions start at multiples of
-    // 2^insn_align_bits (RISC-V with C: 1; A64: 2; x86: 0). The block lookup caches hash
-    // pc >> insn_align_bits, so neighbouring instructions take neighbouring slots.
+    // Facts of the ISA, set by the frontend through set_facts() (core/cpu.h, CpuFacts).
+    // Instructions start at multiples of 2^insn_align_bits (RISC-V with C: 1; A64: 2; x86: 0):
+    // the block lookup caches hash pc >> insn_align_bits, so neighbouring instructions take
+    // neighbouring slots. The fetch loop reads at most max_insn_bytes for one instruction.
+    // The TLB's modes 0 .. mmu_modes-1 are in use (flushes walk only those).
     uint8_t insn_align_bits = 0;
+    uint8_t max_insn_bytes = MAX_INSN_BYTES;
+    uint8_t mmu_modes = MAX_MMU_MODES;
+    // Throws std::logic_error if a fact is beyond what the storage above holds.
+    void set_facts(const CpuFacts& f);
+    // Blocks hold at most this many guest instructions (0: the frontend's own limit). A
+    // debugger's single step sets 1 for a block that is never cached (Executor::step).
+    uint32_t block_insn_limit = 0;
     // Translating ahead of execution (jit mode): the block must not read a second page,
     // whose page walk could set accessed bits for code that never runs.
     bool fetch_ahead = false;
@@ -150,15 +176,15 @@ public:
     virtual void raise_misaligned(uint64_t va, Access acc) = 0;
 
     // Execution hooks, called by the executors between blocks.
-    // Mode bits that change how code at the same physical pc is translated.
-    virtual uint32_t tb_flags() = 0;
+    // What changes how code at the same physical pc is translated (the block key's mode).
+    virtual TbMode tb_mode() = 0;
     virtual unsigned fetch_mmu_idx() = 0;
     // Whether fetches in mmu index idx are translated through guest page tables now.
     virtual bool fetch_walks_page_tables(unsigned idx) = 0;
     // Lift guest code at pc into out. Returns false with a pending exception when even the
     // first instruction cannot be fetched. *page2 gets the physical page of a second code
     // page the block reads, or ~0.
-    virtual bool translate_block(uint64_t pc, uint32_t flags, ir::Block& out, uint64_t* page2) = 0;
+    virtual bool translate_block(uint64_t pc, const TbMode& mode, ir::Block& out, uint64_t* page2) = 0;
     // Enter the handler for the pending exception; pc is the faulting instruction's.
     virtual void do_exception() = 0;
     // Take a pending, enabled interrupt if there is one. Returns true if taken.
@@ -195,8 +221,9 @@ public:
     // For translating ahead of execution: the physical pc, found without side effects (no
     // page walk, which may set accessed bits; no exception). False if that is not possible.
     bool code_phys_ahead(uint64_t va, unsigned idx, uint64_t* pa);
-    // Host pointer to instruction bytes at va (same page), or nullptr with a pending fault.
-    const uint8_t* code_ptr(uint64_t va, unsigned idx);
+    // Host pointer to the len instruction bytes at va (same page), or nullptr with a pending
+    // fault (also when a region ends before va + len).
+    const uint8_t* code_ptr(uint64_t va, unsigned idx, unsigned len = 2);
 
     // Lockstep support: the executors' effects go through `effects` while it is set.
     EffectLog* effects = nullptr;
@@ -221,9 +248,8 @@ public:
     bool debug_stepping = false;
     // Set when breakpoints or triggers changed: the executor drops all translated code.
     bool flush_code_requested = false;
-    // Instructions a block may hold at most (0: the frontend's own limit); 1 when stepping.
-    unsigned max_block_insns = 0;
-    // The translator asks before each instruction: must the block stop here for a breakpoint?
+    // The fetch loop (frontends/common/translator_loop.cpp) asks before each instruction:
+    // must the block stop here for a breakpoint? flags: the block's translation flags.
     bool break_before(uint64_t pc, uint64_t flags) {
         return (!debug_stepping && debug.has_break(pc)) || guest_break_at(pc, flags);
     }

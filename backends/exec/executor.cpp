@@ -54,7 +54,7 @@ bool parse_exec_mode(const std::string& s, ExecMode* out) {
 
 Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     : cpu_(cpu), cache_(cache), opts_(opts), ibc_(new jit::IbcEntry[IBC_SIZE]) {
-    for (auto& e : jc_) e = JumpEntry{~0ull, 0, nullptr};
+    for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
     clear_ibc();
     // A store into translated code may invalidate blocks in the middle of a block: compiled
     // code must not find them through the indirect branch cache afterwards.
@@ -115,9 +115,11 @@ void Executor::clear_ibc() {
     for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
 }
 
-void Executor::remember_indirect(uint64_t pc, uint32_t flags, TB* tb) {
+void Executor::remember_indirect(uint64_t pc, const TbMode& mode, TB* tb) {
     jit::IbcEntry& e = ibc_[(pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
     if (opts_.mode == ExecMode::Lockstep) return;  // every block returns to the loop there
+    if (mode.extra) return;  // the cache compares pc and flags only (IbcEntry)
+    uint64_t flags = mode.flags;
     jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
     if (fn) {
         if (e.jit_fn != fn) e = jit::IbcEntry{pc, flags, fn, nullptr};
@@ -140,7 +142,7 @@ void Executor::enqueue_region(TB* head) {
     for (size_t k = 0; k < members.size(); k++)
         for (TB* next : members[k]->chain) {
             if (!next || !next->valid || members.size() >= kMaxMembers || insns + next->guest_insns > kMaxInsns) continue;
-            if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.flags != head->key.flags) continue;
+            if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.mode != head->key.mode) continue;
             if (std::find(members.begin(), members.end(), next) != members.end()) continue;
             if (next->queued || next->compiled.fn) continue;  // each block is compiled by LLVM once
             next->queued = true;  // it gets its entry into this region instead
@@ -154,7 +156,9 @@ void Executor::enqueue_region(TB* head) {
 }
 
 jit::ChainInfo Executor::chain_info(TB* tb) {
-    return jit::ChainInfo{tb->jit_chain, ibc_.get(), IBC_SIZE - 1, cpu_.insn_align_bits, tb->key.flags, tb, &tb->valid};
+    // A block with an extra mode word does not probe the indirect branch cache (IbcEntry).
+    const jit::IbcEntry* ibc = tb->key.mode.extra ? nullptr : ibc_.get();
+    return jit::ChainInfo{tb->jit_chain, ibc, IBC_SIZE - 1, cpu_.insn_align_bits, tb->key.mode.flags, tb, &tb->valid};
 }
 
 bool Executor::exit_requested() const {
@@ -234,13 +238,13 @@ uint32_t Executor::hot_count(const TB& tb) const {
     return uint32_t(std::min<uint64_t>(std::max<uint64_t>(opts_.hot_threshold, by_insns), UINT32_MAX));
 }
 
-TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahead) {
+TB* Executor::translate(uint64_t pc, uint64_t phys_pc, const TbMode& mode, bool ahead) {
     auto tb = std::make_unique<TB>();
-    tb->key = TbKey{phys_pc, flags};
+    tb->key = TbKey{phys_pc, mode};
     tb->pc = pc;
     bool was_pending = cpu_.exception_pending;
     cpu_.fetch_ahead = ahead;
-    bool ok = cpu_.translate_block(pc, flags, tb->ir, &tb->page2);
+    bool ok = cpu_.translate_block(pc, mode, tb->ir, &tb->page2);
     cpu_.fetch_ahead = false;
     if (!ok) {
         if (ahead) cpu_.exception_pending = was_pending;  // it may never run: nothing to report
@@ -263,7 +267,8 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahea
     tb->guest_insns = tb->ir.guest_insns;
     tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
-    tb->code->flags = flags;
+    tb->code->flags = mode.flags;
+    tb->code->probes_ibc = mode.extra == 0;
     if (opts_.mode == ExecMode::Tiered || (opts_.mode == ExecMode::Jit && baseline_)) tb->code->hot = first_count(*tb);
     cpu_.as.mark_code(phys_pc);
     if (tb->page2 != ~0ull) cpu_.as.mark_code(tb->page2);
@@ -287,9 +292,9 @@ void Executor::compile_successors_ahead(TB* tb, unsigned depth) {
     for (uint64_t target : targets) {
         uint64_t phys = (tb->key.phys_pc & PAGE_MASK) | (target & ~PAGE_MASK);  // same page, same mapping
         if (((target ^ tb->pc) & PAGE_MASK) && !cpu_.code_phys_ahead(target, cpu_.fetch_mmu_idx(), &phys)) continue;
-        TB* s = cache_.find(TbKey{phys, tb->key.flags});
+        TB* s = cache_.find(TbKey{phys, tb->key.mode});
         if (!s) {
-            s = translate(target, phys, tb->key.flags, true);
+            s = translate(target, phys, tb->key.mode, true);
             if (!s) continue;
             compiler_->enqueue({s}, epoch_, {chain_info(s)}, depth + 1);
         }
@@ -317,20 +322,20 @@ jit::BlockFn Executor::ensure_compiled(TB* tb) {
 
 TB* Executor::lookup() {
     stats.lookups++;
-    uint32_t flags = cpu_.tb_flags();
+    TbMode mode = cpu_.tb_mode();
     uint64_t pc = cpu_.pc;
     JumpEntry& je = jc_[(pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
-    if (je.pc == pc && je.flags == flags && je.tb->valid) {
-        remember_indirect(pc, flags, je.tb);
+    if (je.pc == pc && je.mode == mode && je.tb->valid) {
+        remember_indirect(pc, mode, je.tb);
         return je.tb;
     }
     uint64_t phys;
     if (!cpu_.code_phys(pc, cpu_.fetch_mmu_idx(), &phys)) return nullptr;
-    TB* tb = cache_.find(TbKey{phys, flags});
-    if (!tb) tb = translate(pc, phys, flags);
+    TB* tb = cache_.find(TbKey{phys, mode});
+    if (!tb) tb = translate(pc, phys, mode);
     if (!tb) return nullptr;
-    je = JumpEntry{pc, flags, tb};
-    remember_indirect(pc, flags, tb);
+    je = JumpEntry{pc, mode, tb};
+    remember_indirect(pc, mode, tb);
     return tb;
 }
 
@@ -468,7 +473,7 @@ void Executor::run() {
             last = nullptr;
         }
         if (cache_.generation != jc_cache_gen_ || cpu_.tlb_generation != jc_tlb_gen_) {
-            for (auto& e : jc_) e = JumpEntry{~0ull, 0, nullptr};
+            for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
             clear_ibc();
             jc_cache_gen_ = cache_.generation;
             jc_tlb_gen_ = cpu_.tlb_generation;
@@ -520,11 +525,11 @@ void Executor::step() {
     // One instruction in the interpreter, from a block made for it and thrown away, so the
     // cache never holds a one-instruction block and no mode needs a stepping variant.
     cpu_.debug_stepping = true;
-    cpu_.max_block_insns = 1;
+    cpu_.block_insn_limit = 1;
     ir::Block block;
     uint64_t page2 = ~0ull;
-    bool ok = cpu_.translate_block(cpu_.pc, cpu_.tb_flags(), block, &page2);
-    cpu_.max_block_insns = 0;
+    bool ok = cpu_.translate_block(cpu_.pc, cpu_.tb_mode(), block, &page2);
+    cpu_.block_insn_limit = 0;
     if (ok) {
         ir::optimize(block);
         auto code = interp::compile(block, interp::frame_offset(cpu_));

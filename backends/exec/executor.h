@@ -78,7 +78,7 @@ public:
 private:
     TB* lookup();
     // ahead: a successor translated before it runs (not compiled here; no guest-visible effect).
-    TB* translate(uint64_t pc, uint64_t phys_pc, uint32_t flags, bool ahead = false);
+    TB* translate(uint64_t pc, uint64_t phys_pc, const TbMode& mode, bool ahead = false);
     // jit: tb's code, compiled now unless the second thread has it (or is about to).
     jit::BlockFn ensure_compiled(TB* tb);
     void compile_successors_ahead(TB* tb, unsigned depth);
@@ -97,7 +97,7 @@ private:
     jit::ChainInfo chain_info(TB* tb);
     void enqueue_region(TB* head);
     void clear_ibc();
-    void remember_indirect(uint64_t pc, uint32_t flags, TB* tb);
+    void remember_indirect(uint64_t pc, const TbMode& mode, TB* tb);
     bool exit_requested() const;
     // A debugger stop is pending: clear the exception it travelled as; run() returns.
     bool debug_stop();
@@ -117,7 +117,7 @@ private:
     // Virtual-pc lookup cache in front of the block table; dropped when mappings change.
     struct JumpEntry {
         uint64_t pc;
-        uint32_t flags;
+        TbMode mode;
         TB* tb;
     };
     static constexpr unsigned JC_SIZE = 4096;

@@ -17,7 +17,7 @@ struct Code;
 
 struct TbKey {
     uint64_t phys_pc;
-    uint32_t flags;
+    TbMode mode;
     bool operator==(const TbKey&) const = default;
 };
 

@@ -1,4 +1,4 @@
-// Blocks by (guest-physical pc, mode flags), indexed by physical page for invalidation.
+// Blocks by (guest-physical pc, mode flags, extra mode word), indexed by physical page for invalidation.
 #pragma once
 #include <functional>
 #include <memory>
@@ -10,7 +10,9 @@
 namespace tessera {
 
 struct TbKeyHash {
-    size_t operator()(const TbKey& k) const { return std::hash<uint64_t>()(k.phys_pc * 31 + k.flags); }
+    size_t operator()(const TbKey& k) const {
+        return std::hash<uint64_t>()((k.phys_pc * 31 + k.mode.flags) * 31 + k.mode.extra);
+    }
 };
 
 class TbCache {

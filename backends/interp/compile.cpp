@@ -106,10 +106,12 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
 }
 
 // RV64's W instructions arrive as "t = op.i32 (trunc x), (trunc y); d = sext.i64 t from 32"
-// (trunc: sext.i32 from 32 of an i64). When t and the truncations have no other use, the op
-// is rewritten to define d itself (marked in w_op: a W handler) reading x and y, and the
-// sext and truncations are removed. "sext.i64 (trunc x) from 32" likewise reads x.
-void fuse_w_ops(ir::Block& pb, const std::vector<int>& def, std::vector<bool>& removed, std::vector<bool>& w_op) {
+// (trunc: sext.i32 from 32 of an i64); AArch64's W registers and x86's 32-bit operations as
+// the same with zext. When t and the truncations have no other use, the op is rewritten to
+// define d itself (marked in w_op: a W handler, W_SEXT or W_ZEXT) reading x and y, and the
+// extension and truncations are removed. "sext/zext.i64 (trunc x) from 32" likewise reads x.
+enum : uint8_t { W_NONE, W_SEXT, W_ZEXT };
+void fuse_w_ops(ir::Block& pb, const std::vector<int>& def, std::vector<bool>& removed, std::vector<uint8_t>& w_op) {
     std::vector<uint32_t> uses(pb.temps.size(), 0);
     for (const ir::Insn& i : pb.insns)
         for (uint32_t s : i.src)
@@ -128,7 +130,7 @@ void fuse_w_ops(ir::Block& pb, const std::vector<int>& def, std::vector<bool>& r
     };
     for (size_t n = 0; n < pb.insns.size(); n++) {
         ir::Insn& x = pb.insns[n];
-        if (x.op != Op::sext || x.type != ir::Type::I64 || x.imm != 32) continue;
+        if ((x.op != Op::sext && x.op != Op::zext) || x.type != ir::Type::I64 || x.imm != 32) continue;
         uint32_t t = x.src[0];
         if (int tr = trunc_of(t); tr >= 0) {  // sext.i64 of a truncation: straight from the source
             x.src[0] = pb.insns[size_t(tr)].src[0];
@@ -146,7 +148,7 @@ void fuse_w_ops(ir::Block& pb, const std::vector<int>& def, std::vector<bool>& r
             }
         op.dst = x.dst;
         op.type = ir::Type::I64;
-        w_op[p] = true;
+        w_op[p] = x.op == Op::zext ? W_ZEXT : W_SEXT;
         remove(n);
     }
 }
@@ -174,16 +176,18 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     };
     ir::Block pb = b;  // operands rewritten by the plan
     std::vector<Plan> plan(b.insns.size());
-    std::vector<bool> removed(b.insns.size(), false), w_op(b.insns.size(), false);
+    std::vector<bool> removed(b.insns.size(), false);
+    std::vector<uint8_t> w_op(b.insns.size(), W_NONE);
     fuse_w_ops(pb, def, removed, w_op);
     std::vector<uint32_t> reg_uses(nt, 0);
     for (size_t n = 0; n < pb.insns.size(); n++) {
         Plan& p = plan[n];
         ir::Insn& i = pb.insns[n];
         Special ri = ri_form(i.op);
-        if (w_op[n]) {
-            bool imm = is_const(i.src[1]) && w_form(i.op, true) != NSPECIAL;
-            p.special = w_form(i.op, imm);
+        if (w_op[n] != W_NONE) {
+            bool zext = w_op[n] == W_ZEXT;
+            bool imm = is_const(i.src[1]) && w_form(i.op, true, zext) != NSPECIAL;
+            p.special = w_form(i.op, imm, zext);
             if (imm) {
                 p.imm2 = const_of(i.src[1]);
                 i.src[1] = ir::NO_TEMP;

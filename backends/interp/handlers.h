@@ -56,22 +56,30 @@ enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16,
                ADD_RI, SUB_RI, MUL_RI, AND_RI, OR_RI, XOR_RI, SHL_RI, SHR_RI, SAR_RI, SETCOND_RI,
                // 64-bit conditional branches, one handler per condition
                BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU,
-               // RV64's W instructions fused: a 32-bit op on the low words, sign-extended
+               // A 32-bit op on the low words, fused with the extension of its result to 64
+               // bits: sign-extended (RV64's W instructions)...
                ADDW, SUBW, MULW, SHLW, SHRW, SARW, ADDW_RI, SHLW_RI, SHRW_RI, SARW_RI,
+               // ...or zero-extended (AArch64's W registers, x86's 32-bit operations)
+               ADDWZ, SUBWZ, MULWZ, SHLWZ, SHRWZ, SARWZ, ADDWZ_RI, SHLWZ_RI, SHRWZ_RI, SARWZ_RI,
                NSPECIAL };
 
-// The fused 32-bit-op-then-sign-extend handler for op (register or immediate form).
-inline Special w_form(Op op, bool ri) {
+// The fused handler for "op.i32, then sext (or zext) to i64 from 32" (register or immediate
+// form), or NSPECIAL.
+inline Special w_form(Op op, bool ri, bool zext = false) {
+    Special s;
     switch (op) {
-    case Op::add: return ri ? ADDW_RI : ADDW;
-    case Op::sub: return ri ? NSPECIAL : SUBW;
-    case Op::mul: return ri ? NSPECIAL : MULW;
-    case Op::shl: return ri ? SHLW_RI : SHLW;
-    case Op::shr: return ri ? SHRW_RI : SHRW;
-    case Op::sar: return ri ? SARW_RI : SARW;
+    case Op::add: s = ri ? ADDW_RI : ADDW; break;
+    case Op::sub: s = ri ? NSPECIAL : SUBW; break;
+    case Op::mul: s = ri ? NSPECIAL : MULW; break;
+    case Op::shl: s = ri ? SHLW_RI : SHLW; break;
+    case Op::shr: s = ri ? SHRW_RI : SHRW; break;
+    case Op::sar: s = ri ? SARW_RI : SARW; break;
     default: return NSPECIAL;
     }
+    return s == NSPECIAL || !zext ? s : Special(s + (ADDWZ - ADDW));
 }
+// Whether a fused W handler zero-extends its result (else it sign-extends).
+inline bool w_zero_extends(Special s) { return s >= ADDWZ && s <= SARWZ_RI; }
 
 // The op's register-immediate handler, or NSPECIAL if it has none.
 inline Special ri_form(Op op) {

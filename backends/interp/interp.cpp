@@ -46,7 +46,9 @@ static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_
                                                  &&S_shl_ri, &&S_shr_ri, &&S_sar_ri, &&S_setcond_ri,
                                                  &&S_br_eq, &&S_br_ne, &&S_br_lt, &&S_br_ge, &&S_br_ltu, &&S_br_geu,
                                                  &&S_addw, &&S_subw, &&S_mulw, &&S_shlw, &&S_shrw, &&S_sarw,
-                                                 &&S_addw_ri, &&S_shlw_ri, &&S_shrw_ri, &&S_sarw_ri};
+                                                 &&S_addw_ri, &&S_shlw_ri, &&S_shrw_ri, &&S_sarw_ri,
+                                                 &&S_addwz, &&S_subwz, &&S_mulwz, &&S_shlwz, &&S_shrwz, &&S_sarwz,
+                                                 &&S_addwz_ri, &&S_shlwz_ri, &&S_shrwz_ri, &&S_sarwz_ri};
     static_assert(sizeof(special_labels) / sizeof(special_labels[0]) == NSPECIAL);
     if (export_tables) {
         export_tables->ops = op_labels;
@@ -102,6 +104,19 @@ S_shlw_ri: D = W(A << (I & 31)); NEXT();
 S_shrw_ri: D = W(uint32_t(A) >> (I & 31)); NEXT();
 S_sarw_ri: D = W(int32_t(uint32_t(A)) >> (I & 31)); NEXT();
 #undef W
+    // The zero-extending W forms: the same on the low words, the result zero-extended.
+#define WZ(x) uint64_t(uint32_t(x))
+S_addwz: D = WZ(A + B); NEXT();
+S_subwz: D = WZ(A - B); NEXT();
+S_mulwz: D = WZ(A * B); NEXT();
+S_shlwz: D = WZ(A << (B & 31)); NEXT();
+S_shrwz: D = WZ(uint32_t(A) >> (B & 31)); NEXT();
+S_sarwz: D = WZ(int32_t(uint32_t(A)) >> (B & 31)); NEXT();
+S_addwz_ri: D = WZ(A + I); NEXT();
+S_shlwz_ri: D = WZ(A << (I & 31)); NEXT();
+S_shrwz_ri: D = WZ(uint32_t(A) >> (I & 31)); NEXT();
+S_sarwz_ri: D = WZ(int32_t(uint32_t(A)) >> (I & 31)); NEXT();
+#undef WZ
 #undef I
 L_not_: D = ~A & ip->mask; NEXT();
 L_mulhs: D = do_mulh(Op::mulhs, A, B, ip->bits); NEXT();
@@ -222,7 +237,7 @@ L_exit_ind : {
     cpu->mem_accesses += ip->mask;
     // Through the indirect branch cache to a block without compiled code, in the same mode
     // (a mode change, ip->aux, always returns).
-    if (follow_chains && !ip->aux && cpu->ibc) {
+    if (follow_chains && !ip->aux && cpu->ibc && code->probes_ibc) {
         const IbcEntry& e = cpu->ibc[(target >> cpu->insn_align_bits) & cpu->ibc_mask];
         const Code* next = static_cast<const Code*>(e.interp_code);
         if (e.pc == target && e.flags == code->flags && may_continue(next, cpu)) {

@@ -28,7 +28,8 @@ struct Code {
     // without returning (cleared when the successor is invalidated or gets JIT code).
     const Code* next[ir::kChainSlots] = {};
     const void* tb = nullptr;           // the block this code belongs to (Vcpu::last_block)
-    uint32_t flags = 0;                 // its translation flags (indirect exits keep them)
+    uint64_t flags = 0;                 // its TbMode::flags (indirect exits keep them)
+    bool probes_ibc = true;             // false when its TbMode::extra is not 0 (softmmu/vcpu.h, IbcEntry)
     // Tiering: entries are counted until `hot` (0: not counting); reaching it returns to the
     // executor, which queues the block for compilation.
     mutable uint32_t entries = 0;

@@ -34,10 +34,10 @@ using tessera::IbcEntry;
 // Where a block's compiled exits may continue without returning to the executor.
 struct ChainInfo {
     BlockFn* jit_chain = nullptr;  // the block's two direct-exit slots (TB::jit_chain)
-    const IbcEntry* ibc = nullptr;
+    const IbcEntry* ibc = nullptr;  // nullptr: indirect exits return (the block's TbMode::extra is not 0)
     uint32_t ibc_mask = 0;
     uint8_t ibc_shift = 0;         // the CPU's insn_align_bits
-    uint32_t flags = 0;            // the block's translation flags (an indirect exit keeps them)
+    uint64_t flags = 0;            // the block's TbMode::flags (an indirect exit keeps them)
     const void* block = nullptr;   // stored into Vcpu::last_block by every return to the executor
     const bool* valid = nullptr;   // the block's TB::valid: a region enters it only while set
 };

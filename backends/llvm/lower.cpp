@@ -536,7 +536,7 @@ public:
         Value* target = get(i.src[0]);
         retire(uint64_t(guest_ + 1), mem_seen_);
         if (chain_ && chain_->ibc && !i.aux) {
-            // Indirect branch cache: same mode, so only the pc needs to match.
+            // Indirect branch cache: the target in this block's mode (pc and flags; IbcEntry).
             Value* idx = B.CreateAnd(B.CreateLShr(target, chain_->ibc_shift), cst(i64, chain_->ibc_mask));
             Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
             Value* epc = B.CreateLoad(i64, e);

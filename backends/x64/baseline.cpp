@@ -342,11 +342,12 @@ private:
         alu_src(CMP, true, RAX, c.b);
         a.jcc(cc, labels_[size_t(c.imm)]);
     }
-    // RV64 W ops: op() works on eax, which holds the low word of a; the result is sign-extended.
+    // Fused W ops: op() works on eax, which holds the low word of a. The result is
+    // sign-extended (RV64), or zero-extended, which a 32-bit x86 op has done already.
     void w_form(const CInsn& c, const std::function<void()>& op) {
         load32(RAX, c.a);
         op();
-        a.movsxd(RAX, RAX);
+        if (!w_zero_extends(Special(c.kind - interp::kKindSpecial))) a.movsxd(RAX, RAX);
         store(c.d, RAX);
     }
     void w_op(const CInsn& c, Alu op) {
@@ -539,21 +540,21 @@ private:
         case BR_GE: return branch64(c, GE);
         case BR_LTU: return branch64(c, B);
         case BR_GEU: return branch64(c, AE);
-        case ADDW: return w_op(c, ADD);
-        case SUBW: return w_op(c, SUB);
-        case MULW:
+        case ADDW: case ADDWZ: return w_op(c, ADD);
+        case SUBW: case SUBWZ: return w_op(c, SUB);
+        case MULW: case MULWZ:
             return w_form(c, [&] {
                 if (c.b == zero_) a.alu(XOR, false, RAX, RAX);
                 else a.imul(false, RAX, env(c.b));
             });
-        case SHLW: return w_shift(c, SHL, false);
-        case SHRW: return w_shift(c, SHR, false);
-        case SARW: return w_shift(c, SAR, false);
-        case ADDW_RI:  // only the low 32 bits of the sum count
+        case SHLW: case SHLWZ: return w_shift(c, SHL, false);
+        case SHRW: case SHRWZ: return w_shift(c, SHR, false);
+        case SARW: case SARWZ: return w_shift(c, SAR, false);
+        case ADDW_RI: case ADDWZ_RI:  // only the low 32 bits of the sum count
             return w_form(c, [&] { a.alu(ADD, false, RAX, int32_t(c.imm2)); });
-        case SHLW_RI: return w_shift(c, SHL, true);
-        case SHRW_RI: return w_shift(c, SHR, true);
-        case SARW_RI: return w_shift(c, SAR, true);
+        case SHLW_RI: case SHLWZ_RI: return w_shift(c, SHL, true);
+        case SHRW_RI: case SHRWZ_RI: return w_shift(c, SHR, true);
+        case SARW_RI: case SARWZ_RI: return w_shift(c, SAR, true);
         case NSPECIAL: break;
         }
         throw std::logic_error("baseline: bad special kind");

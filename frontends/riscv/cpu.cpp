@@ -8,7 +8,7 @@
 namespace tessera::riscv {
 
 RiscvCpu::RiscvCpu(AddressSpace& as, uint64_t hartid) : Vcpu(as), mhartid(hartid) {
-    insn_align_bits = 1;  // C: 16-bit instructions
+    set_facts(kRiscvFacts);
     reset(0x1000);
 }
 
@@ -54,8 +54,9 @@ unsigned RiscvCpu::data_mmu_idx() const {
     return priv;
 }
 
-uint32_t RiscvCpu::tb_flags() {
-    return priv | data_mmu_idx() << tbf::MEM_SHIFT | uint32_t((mstatus_ & mstatus::FS) >> mstatus::FS_SHIFT) << tbf::FS_SHIFT;
+TbMode RiscvCpu::tb_mode() {
+    uint64_t fs = (mstatus_ & mstatus::FS) >> mstatus::FS_SHIFT;
+    return TbMode{priv | uint64_t(data_mmu_idx()) << tbf::MEM_SHIFT | fs << tbf::FS_SHIFT, 0};
 }
 
 void RiscvCpu::set_irq(unsigned line, bool level) {

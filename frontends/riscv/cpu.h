@@ -30,12 +30,17 @@ constexpr uint64_t MPP = 3ull << MPP_SHIFT, FS = 3ull << FS_SHIFT, MPRV = 1ull <
                    UXL = 3ull << 32, SXL = 3ull << 34, SD = 1ull << 63;
 }  // namespace mstatus
 
-// tb_flags layout: what changes how the same code is translated.
+// TbMode::flags layout: what changes how the same code is translated.
 namespace tbf {
-constexpr uint32_t PRIV_MASK = 3;        // current privilege
+constexpr uint64_t PRIV_MASK = 3;        // current privilege
 constexpr unsigned MEM_SHIFT = 2;        // data-access mmu index (MPRV applied)
 constexpr unsigned FS_SHIFT = 4;         // mstatus.FS
 }  // namespace tbf
+
+// What never changes for this CPU (core/cpu.h): with C, instructions start at 2-byte
+// boundaries and are at most 4 bytes long; the TLB's modes are the privilege levels U, S, M
+// by number (2 unused).
+inline constexpr CpuFacts kRiscvFacts{"riscv:rv64", 1, 4, 4};
 
 class RiscvCpu final : public Vcpu, public IrqSink, public Cpu {
 public:
@@ -101,10 +106,10 @@ public:
     bool walk(uint64_t va, Access acc, unsigned idx, Translation* out, bool probe);
     void raise_bus_fault(uint64_t va, Access acc) override;
     void raise_misaligned(uint64_t va, Access acc) override;
-    uint32_t tb_flags() override;
+    TbMode tb_mode() override;
     unsigned fetch_mmu_idx() override { return priv; }
     bool fetch_walks_page_tables(unsigned idx) override { return idx != PRV_M && (satp >> 60) != 0; }
-    bool translate_block(uint64_t pc, uint32_t flags, ir::Block& out, uint64_t* page2) override;
+    bool translate_block(uint64_t pc, const TbMode& mode, ir::Block& out, uint64_t* page2) override;
     void do_exception() override;
     bool do_interrupt() override;
     bool halted() override;

@@ -57,8 +57,6 @@ constexpr std::array<RegInfo, kNumRegs> make_table() {
 }
 constexpr std::array<RegInfo, kNumRegs> kRegs = make_table();
 
-constexpr CpuFacts kFacts{"riscv:rv64", 1, 4, 4};
-
 // CSR access on behalf of the debugger: as from M-mode, whatever the hart's privilege.
 template <typename F>
 bool as_machine(RiscvCpu& c, F f) {
@@ -71,7 +69,7 @@ bool as_machine(RiscvCpu& c, F f) {
 
 }  // namespace
 
-const CpuFacts& RiscvCpu::facts() const { return kFacts; }
+const CpuFacts& RiscvCpu::facts() const { return kRiscvFacts; }
 
 std::span<const RegInfo> RiscvCpu::registers() const { return kRegs; }
 

@@ -1,98 +1,52 @@
-// Block translation: fetch, decode through the table, call the handler, until a branch,
-// a mode change, the end of the page, or the block size limit.
-#include <cinttypes>
+// Block translation: the shared fetch loop (frontends/common/translator_loop.h) with the
+// RISC-V part: an instruction's length from its low bits, decode through the table, the
+// handler.
+#include <algorithm>
 #include <cstring>
 
+#include "frontends/common/translator_loop.h"
 #include "frontends/riscv/translate.h"
-#include "util/log.h"
 
 namespace tessera::riscv {
 
 static constexpr unsigned kMaxBlockInsns = 128;
 
-bool RiscvCpu::translate_block(uint64_t start, uint32_t flags, ir::Block& out, uint64_t* page2) {
-    ir::Builder b(out);
-    out.guest_pc = start;
-    Ctx c{*this, b, flags};
-    c.mem_idx = (flags >> tbf::MEM_SHIFT) & 3;
-    unsigned fetch_idx = flags & tbf::PRIV_MASK;
-    uint64_t pc_cur = start;
-    unsigned n = 0;
-    struct Loud {
-        bool& quiet;
-        ~Loud() { quiet = false; }
-    } loud_after{quiet_faults};
-    unsigned max_insns = max_block_insns ? max_block_insns : kMaxBlockInsns;
-    for (;;) {
-        // A breakpoint (the debugger's or a trigger's) starts its own block, which calls
-        // h_debug_break before the instruction (a trigger may still decide not to fire).
-        bool stop_here = break_before(pc_cur, flags);
-        if (stop_here && n > 0) {
-            c.exit_to(pc_cur, 0);
-            break;
-        }
-        // Only the first instruction's fault is the guest's now; a later one ends the block
-        // and is raised (and logged) when a block starts there.
-        quiet_faults = fetch_ahead || n > 0;
-        const uint8_t* p = code_ptr(pc_cur, fetch_idx);
-        if (!p) {
-            if (n == 0) return false;
-            exception_pending = false;  // raised again when this instruction really runs
-            c.exit_to(pc_cur, 0);
-            break;
-        }
-        uint16_t lo;
-        memcpy(&lo, p, 2);
-        uint32_t insn = lo;
-        if ((lo & 3) == 3) {
-            bool straddles = (pc_cur & ~PAGE_MASK) == PAGE_SIZE - 2;
-            if (straddles && fetch_ahead) {
-                if (n == 0) return false;
-                c.exit_to(pc_cur, 0);
-                break;
-            }
-            // The upper parcel is fetched on its own: it may lie on the next page, or past
-            // the end of a region that ends inside this page.
-            uint64_t pa2;
-            const uint8_t* p2 = code_ptr(pc_cur + 2, fetch_idx);
-            if (!p2 || (straddles && !code_phys(pc_cur + 2, fetch_idx, &pa2))) {
-                if (n == 0) return false;
-                exception_pending = false;
-                c.exit_to(pc_cur, 0);
-                break;
-            }
-            if (straddles) *page2 = pa2 & PAGE_MASK;
-            uint16_t hi;
-            memcpy(&hi, p2, 2);
-            insn |= uint32_t(hi) << 16;
-        }
-        c.pc = pc_cur;
-        c.insn = insn;
-        c.len = insn_length(insn);
-        c.index = n;
-        b.insn_start(pc_cur);
-        if (stop_here) b.call(&h_debug_break, c.imm(int64_t(pc_cur)));
-        if (log_enabled(LOG_IN_ASM)) {
-            char text[96];
-            disas(pc_cur, text, sizeof text);
-            log_printf("0x%016" PRIx64 ":  %0*x  %s\n", pc_cur, c.len * 2, insn, text);
-        }
+namespace {
+
+class RiscvInsns final : public InsnTranslator {
+public:
+    explicit RiscvInsns(Ctx& c) : c_(c) {}
+    unsigned min_insn_bytes() const override { return 2; }
+    unsigned insn_length(const uint8_t* p, unsigned) override { return riscv::insn_length(uint32_t(p[0]) | uint32_t(p[1]) << 8); }
+    bool translate_insn(uint64_t pc, const uint8_t* p, unsigned len, unsigned index) override {
+        uint32_t insn = 0;
+        memcpy(&insn, p, len);
+        c_.pc = pc;
+        c_.insn = insn;
+        c_.len = len;
+        c_.index = index;
         Args args;
         const Pattern* pat = decode(insn, &args);
-        if (!pat || !pat->handler(c, args)) c.illegal();
-        n++;
-        pc_cur += c.len;
-        if (c.ended) break;
-        if (n >= max_insns || (pc_cur & PAGE_MASK) != (start & PAGE_MASK) || *page2 != ~0ull ||
-            out.temps.size() > ir::kMaxBlockTemps - 200) {
-            c.exit_to(pc_cur, 0);
-            break;
-        }
+        if (!pat || !pat->handler(c_, args)) c_.illegal();
+        return c_.ended;
     }
-    out.guest_insns = n;
-    out.guest_bytes = unsigned(pc_cur - start);
-    if (log_enabled(LOG_IN_ASM)) log_printf("\n");
-    return true;
+
+private:
+    Ctx& c_;
+};
+
+}  // namespace
+
+bool RiscvCpu::translate_block(uint64_t start, const TbMode& mode, ir::Block& out, uint64_t* page2) {
+    ir::Builder b(out);
+    Ctx c{*this, b, mode.flags};
+    c.mem_idx = (mode.flags >> tbf::MEM_SHIFT) & 3;
+    unsigned fetch_idx = unsigned(mode.flags & tbf::PRIV_MASK);
+    RiscvInsns insns(c);
+    TranslatorLimits limits;
+    limits.max_insns = block_insn_limit ? std::min(block_insn_limit, kMaxBlockInsns) : kMaxBlockInsns;
+    limits.flags = mode.flags;
+    return translator_loop(*this, insns, b, out, start, fetch_idx, page2, limits);
 }
 
 }  // namespace tessera::riscv

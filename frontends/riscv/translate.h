@@ -15,7 +15,7 @@ using ir::Type;
 struct Ctx {
     RiscvCpu& cpu;
     ir::Builder& b;
-    uint32_t flags;
+    uint64_t flags;  // TbMode::flags (RISC-V has no extra mode word)
     uint64_t pc = 0;
     unsigned len = 4;
     uint32_t insn = 0;

@@ -124,7 +124,7 @@ std::string ir_of(const Stream& s, size_t index) {
     cpu.set_mstatus(cpu.mstatus_ | riscv::mstatus::FS);
     ir::Block b;
     uint64_t page2 = ~0ull;
-    if (!cpu.translate_block(cpu.pc, cpu.tb_flags(), b, &page2)) return "(translation faulted)\n";
+    if (!cpu.translate_block(cpu.pc, cpu.tb_mode(), b, &page2)) return "(translation faulted)\n";
     return ir::print(b);
 }
 

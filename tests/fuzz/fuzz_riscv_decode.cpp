@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int blocks = 0; blocks < 16; blocks++) {
         ir::Block b;
         uint64_t page2 = ~0ull;
-        uint32_t flags = cpu.tb_flags();
-        if (!cpu.translate_block(cpu.pc, flags, b, &page2)) {
+        TbMode mode = cpu.tb_mode();
+        if (!cpu.translate_block(cpu.pc, mode, b, &page2)) {
             cpu.do_exception();
             continue;
         }

@@ -36,10 +36,11 @@ public:
         misaligned++;
         raise_bus_fault(va, acc);
     }
-    uint32_t tb_flags() override { return 0; }
+    TbMode mode;  // what tb_mode() reports
+    TbMode tb_mode() override { return mode; }
     unsigned fetch_mmu_idx() override { return 0; }
     bool fetch_walks_page_tables(unsigned) override { return false; }
-    bool translate_block(uint64_t, uint32_t, ir::Block&, uint64_t*) override { return false; }
+    bool translate_block(uint64_t, const TbMode&, ir::Block&, uint64_t*) override { return false; }
     void do_exception() override { exception_pending = false; }
     bool do_interrupt() override { return false; }
     bool halted() override { return false; }
