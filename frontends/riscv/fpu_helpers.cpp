@@ -21,8 +21,9 @@ const RiscvCpu& cpu_of(void* env) { return *static_cast<const RiscvCpu*>(static_
 
 // Flags the fast path may leave unrecorded: those already set in fflags, with FS dirty
 // (recording them again would change nothing).
+// Branch-free (see fpu_fast.h).
 inline bool flags_already_recorded(const RiscvCpu& c, uint32_t flags) {
-    return flags == 0 || ((flags & ~c.fflags) == 0 && (c.mstatus_ & mstatus::FS) == mstatus::FS);
+    return (flags == 0) | (((flags & ~c.fflags) == 0) & ((c.mstatus_ & mstatus::FS) == mstatus::FS));
 }
 
 // Arithmetic: the host computes it (fpu_fast.h) when the mode is RNE, NX is already
@@ -32,9 +33,8 @@ template <fp::FpOp OP>
     const RiscvCpu& c = cpu_of(env);
     unsigned rm = (desc >> 8) & 7;
     uint64_t r;
-    if ((rm == fp::RNE || (rm == 7 && c.frm == fp::RNE)) && flags_already_recorded(c, fp::NX) &&
-        fp::fp_fast(OP, a, b, d, &r))
-        return r;
+    const bool fast = fp::fp_fast(OP, a, b, d, &r);
+    if ((rm == fp::RNE || (rm == 7 && c.frm == fp::RNE)) & flags_already_recorded(c, fp::NX) & fast) return r;
     return tessera_rv_fp_slow(env, desc, a, b, d);
 }
 
