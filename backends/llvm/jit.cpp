@@ -9,6 +9,7 @@
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/IPO/AlwaysInliner.h>
 #include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
@@ -40,9 +41,8 @@ using namespace llvm;
 
 
 namespace {
-// Helpers linked from bitcode are inlined first, so the clean-up below sees through them.
 constexpr const char* kPipeline =
-    "always-inline,function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg)";
+    "function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg)";
 
 void check(Error e) {
     if (e) throw std::runtime_error("LLVM JIT: " + toString(std::move(e)));
@@ -209,6 +209,10 @@ Jit::Jit(const Vcpu& cpu, bool count_accesses, bool helper_bitcode) : impl_(std:
                 // (promote temps, forward guest-register loads across guest memory
                 // accesses via TBAA, fold, drop dead stores) without the whole O2 pipeline.
                 ModulePassManager mpm;
+                // Helpers linked from bitcode are inlined first, so the clean-up sees through them.
+                bool inline_helpers = false;
+                for (const Function& f : m) inline_helpers |= f.hasFnAttribute(Attribute::AlwaysInline);
+                if (inline_helpers) mpm.addPass(AlwaysInlinerPass());
                 if (auto err = pb.parsePassPipeline(mpm, kPipeline)) {
                     errs() << "tessera jit: bad pipeline: " << toString(std::move(err)) << "\n";
                     return;
@@ -280,9 +284,6 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     auto ctx = std::make_unique<LLVMContext>();
     uint64_t id = impl_->next_id++;
     auto mod = std::make_unique<Module>("batch_" + std::to_string(id), *ctx);
-    // Set before helper bitcode is linked in, which must agree with it.
-    mod->setDataLayout(impl_->jit->getDataLayout());
-    mod->setTargetTriple(impl_->jit->getTargetTriple().str());
     std::vector<const ir::HelperBitcode*> libs;
     std::vector<std::string> names;
     std::vector<CompiledBlock> out(regions.size());
@@ -299,6 +300,10 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
             raw_string_ostream os(out[k].llvm_ir);
             mod->getFunction(name)->print(os, nullptr);
         }
+    }
+    if (!libs.empty()) {  // the helper bitcode is linked into a module of the same target
+        mod->setDataLayout(impl_->jit->getDataLayout());
+        mod->setTargetTriple(impl_->jit->getTargetTriple().str());
     }
     for (const ir::HelperBitcode* lib : libs) {
         impl_->define_externs(*lib);
