@@ -1,5 +1,6 @@
 // Tessera IR: typed temps, ops from ops.def, one translation block.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -98,12 +99,48 @@ enum HelperFlags : uint32_t {
     HF_MAY_RAISE = 4,   // may leave a pending guest exception in the CPU state
     HF_ENDS_BLOCK = 8,  // the translator ends the block right after this call
     HF_COUNTERS = 16,   // reads or writes Vcpu::insn_count (counter CSRs): compiled code syncs it
+    HF_CPU_ONLY = 32,   // touches nothing but the CPU state through env: no guest memory, TLB,
+                        // device or global (what READS/WRITES_ENV then say is all it does)
 };
 using HelperFn = uint64_t (*)(void* env, uint64_t, uint64_t, uint64_t, uint64_t);
+
+// A helper's effect class, for code generators that tell their optimiser (LLVM's memory
+// attributes): derived from the flags, so it is declared once.
+enum class HelperEffect : uint8_t {
+    Pure,       // a function of its arguments (HF_CPU_ONLY without READS/WRITES_ENV)
+    ReadsCpu,   // reads the CPU state through env, writes nothing
+    WritesCpu,  // reads and writes the CPU state through env, nothing else
+    Any,        // anything (guest memory, the TLB, devices): no HF_CPU_ONLY
+};
+
+// LLVM bitcode of some helpers, embedded in the binary (a generated array). The LLVM tier
+// links the functions it needs into its modules so they can be inlined; the interpreter and
+// the baseline call the native build of the same source. Whatever the bitcode leaves
+// undefined is listed in externs (name -> native address).
+struct HelperBitcode {
+    struct Extern {
+        const char* name;
+        const void* addr;
+    };
+    const unsigned char* data;
+    size_t size;
+    const Extern* externs;
+    size_t num_externs;
+};
+
 struct Helper {
     const char* name;
     HelperFn fn;
     uint32_t flags;
+    // Optional: the name of this helper's definition in `bitcode` (the same function as fn).
+    const char* bitcode_symbol = nullptr;
+    const HelperBitcode* bitcode = nullptr;
+
+    HelperEffect effect() const {
+        if (!(flags & HF_CPU_ONLY)) return HelperEffect::Any;
+        if (flags & HF_WRITES_ENV) return HelperEffect::WritesCpu;
+        return flags & HF_READS_ENV ? HelperEffect::ReadsCpu : HelperEffect::Pure;
+    }
 };
 
 struct Temp {

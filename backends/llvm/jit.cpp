@@ -9,6 +9,7 @@
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/IPO/AlwaysInliner.h>
 #include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
@@ -17,10 +18,13 @@
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
+#include <algorithm>
 #include <mutex>
+#include <set>
 
 #include <unistd.h>
 
+#include "backends/llvm/helper_call.h"
 #include "backends/llvm/lower.h"
 
 // Slow paths called from compiled code.
@@ -94,6 +98,19 @@ struct Jit::Impl {
     std::atomic<uint64_t> live_bytes{0}, live_batches{0};
     std::mutex release_mu;  // the vCPU and the compile thread both release code
     unsigned removed_since_sweep = 0;  // under release_mu
+    std::mutex bitcode_mu;
+    std::set<const ir::HelperBitcode*> externs_defined;  // under bitcode_mu
+
+    // What a helper library's linked code calls outside itself: defined in the JIT once.
+    void define_externs(const ir::HelperBitcode& lib) {
+        std::lock_guard<std::mutex> g(bitcode_mu);
+        if (!externs_defined.insert(&lib).second) return;
+        orc::SymbolMap syms;
+        for (size_t k = 0; k < lib.num_externs; k++)
+            syms[jit->mangleAndIntern(lib.externs[k].name)] = {orc::ExecutorAddr::fromPtr(lib.externs[k].addr),
+                                                               JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+        check(jit->getMainJITDylib().define(orc::absoluteSymbols(std::move(syms))));
+    }
 };
 
 static thread_local std::string* t_last_object = nullptr;  // the object of the compile on this thread
@@ -153,8 +170,9 @@ void enable_perf_map() {
     if (!g_perf_map) throw std::runtime_error("-perfmap: cannot create " + path);
 }
 
-Jit::Jit(const Vcpu& cpu, bool count_accesses) : impl_(std::make_unique<Impl>()) {
+Jit::Jit(const Vcpu& cpu, bool count_accesses, bool helper_bitcode) : impl_(std::make_unique<Impl>()) {
     impl_->layout.count_accesses = count_accesses;
+    impl_->layout.helper_bitcode = helper_bitcode;
     static std::once_flag init;
     std::call_once(init, [] {
         InitializeNativeTarget();
@@ -191,6 +209,10 @@ Jit::Jit(const Vcpu& cpu, bool count_accesses) : impl_(std::make_unique<Impl>())
                 // (promote temps, forward guest-register loads across guest memory
                 // accesses via TBAA, fold, drop dead stores) without the whole O2 pipeline.
                 ModulePassManager mpm;
+                // Helpers linked from bitcode are inlined first, so the clean-up sees through them.
+                bool inline_helpers = false;
+                for (const Function& f : m) inline_helpers |= f.hasFnAttribute(Attribute::AlwaysInline);
+                if (inline_helpers) mpm.addPass(AlwaysInlinerPass());
                 if (auto err = pb.parsePassPipeline(mpm, kPipeline)) {
                     errs() << "tessera jit: bad pipeline: " << toString(std::move(err)) << "\n";
                     return;
@@ -262,6 +284,7 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
     auto ctx = std::make_unique<LLVMContext>();
     uint64_t id = impl_->next_id++;
     auto mod = std::make_unique<Module>("batch_" + std::to_string(id), *ctx);
+    std::vector<const ir::HelperBitcode*> libs;
     std::vector<std::string> names;
     std::vector<CompiledBlock> out(regions.size());
     for (size_t k = 0; k < regions.size(); k++) {
@@ -270,10 +293,21 @@ std::vector<CompiledBlock> Jit::compile_batch(const std::vector<Region>& regions
         snprintf(name, sizeof name, "tb_%" PRIx64 "_%" PRIu64 "_%zu", r.blocks[0]->guest_pc, id, k);
         names.push_back(name);
         lower_region(r.blocks, impl_->layout, *mod, name, r.chains.empty() ? nullptr : &r.chains);
+        if (impl_->layout.helper_bitcode)
+            for (const ir::HelperBitcode* lib : helper_bitcode_used(r.blocks))
+                if (std::find(libs.begin(), libs.end(), lib) == libs.end()) libs.push_back(lib);
         if (keep_ir) {
             raw_string_ostream os(out[k].llvm_ir);
             mod->getFunction(name)->print(os, nullptr);
         }
+    }
+    if (!libs.empty()) {  // the helper bitcode is linked into a module of the same target
+        mod->setDataLayout(impl_->jit->getDataLayout());
+        mod->setTargetTriple(impl_->jit->getTargetTriple().str());
+    }
+    for (const ir::HelperBitcode* lib : libs) {
+        impl_->define_externs(*lib);
+        link_helper_bitcode(*mod, *lib);
     }
     auto& dylib = impl_->jit->getMainJITDylib();
     auto shared = std::make_unique<SharedCode>();

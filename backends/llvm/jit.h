@@ -62,7 +62,8 @@ class Jit {
 public:
     // env_layout_cpu: any vCPU of the kind that will run the code, to read field offsets.
     // count_accesses: compiled code adds its loads and stores to Vcpu::mem_accesses.
-    explicit Jit(const Vcpu& env_layout_cpu, bool count_accesses = false);
+    // helper_bitcode: helpers that come with bitcode are linked in and inlined (else called).
+    explicit Jit(const Vcpu& env_layout_cpu, bool count_accesses = false, bool helper_bitcode = true);
     ~Jit();
     Jit(const Jit&) = delete;
     Jit& operator=(const Jit&) = delete;

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backends/llvm/helper_call.h"
 #include "backends/llvm/jit.h"
 #include "softmmu/vcpu.h"
 
@@ -65,8 +66,9 @@ public:
         // then needs no TLB lookup, which takes the TLB load off the loop's dependency chain.
         // The cache lives for one call of the function. Whatever can remap memory (CSR
         // writes, sfence.vma, mret/sret) ends its block with a return to the executor, and
-        // every helper call resets the cache besides. Only self-loops, and only a few sites:
-        // each cached site holds two registers across the loop.
+        // every helper call that may touch more than the CPU state (HelperEffect::Any) resets
+        // the cache besides. Only self-loops, and only a few sites: each cached site holds two
+        // registers across the loop.
         constexpr size_t kMaxCachedSites = 6;
         size_t cached = 0;
         for (const ir::Block* b : blocks_) {
@@ -443,14 +445,15 @@ public:
     }
     void lower_call(const ir::Insn& i) {
         const auto* h = reinterpret_cast<const ir::Helper*>(i.imm);
-        FunctionType* ft = FunctionType::get(i64, {ptr, i64, i64, i64, i64}, false);
-        Value* callee = B.CreateIntToPtr(cst(i64, uint64_t(reinterpret_cast<uintptr_t>(h->fn))), ptr);
         // Counter CSRs read the count as of this block's start (plus their index) and may set it.
         if (h->flags & ir::HF_COUNTERS) env_store(B.CreateLoad(i64, count_), env_at(lay_.insn_count));
-        Value* r = B.CreateCall(ft, callee, {env_, arg(i.src[0]), arg(i.src[1]), arg(i.src[2]), arg(i.src[3])});
+        Value* r = emit_helper_call(B, M, *h, {env_, arg(i.src[0]), arg(i.src[1]), arg(i.src[2]), arg(i.src[3])},
+                                    lay_.helper_bitcode);
         if (h->flags & ir::HF_COUNTERS) B.CreateStore(env_load(i64, env_at(lay_.insn_count)), count_);
-        for (const SiteCache& c : site_cache_)
-            if (c.tag) B.CreateStore(cst(i64, ~0ull), c.tag);
+        // A helper that touches only the CPU state cannot change what a TLB lookup gives.
+        if (h->effect() == ir::HelperEffect::Any)
+            for (const SiteCache& c : site_cache_)
+                if (c.tag) B.CreateStore(cst(i64, ~0ull), c.tag);
         set(i.dst, r);
         if (h->flags & ir::HF_MAY_RAISE) check_exception();
     }

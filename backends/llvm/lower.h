@@ -18,6 +18,9 @@ struct EnvLayout : CodeLayout {
     // TLB-miss paths: JIT-made preserve_most trampolines into tessera_jit_{load,store}_slow,
     // so a miss costs the hot path no caller-saved spills (0: call the C functions).
     uint64_t load_slow = 0, store_slow = 0;
+    // Helpers with bitcode are called by symbol, to be linked and inlined (helper_call.h);
+    // off: every helper is called at its native address.
+    bool helper_bitcode = true;
 };
 struct ChainInfo;
 

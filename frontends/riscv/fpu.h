@@ -1,14 +1,32 @@
-// RISC-V F and D arithmetic as pure functions over register images.
-// The translator calls fp_exec from one IR helper; this file knows nothing of CPU state.
+// RISC-V F and D arithmetic as pure functions over register images: RISC-V's policy for
+// the shared soft-float core (softfloat/), NaN boxing, and the x-register forms of results.
+// This file knows nothing of CPU state.
 #pragma once
 #include <cstdint>
 
+#include "softfloat/policy.h"
+
 namespace tessera::riscv::fp {
 
-// fflags bits, as in the fcsr.
-enum Flag : uint32_t { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 };
-// Static rounding modes (the caller resolves DYN=7 from frm and rejects 5, 6, 7).
-enum Rm : int { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4 };
+// fflags bits are the core's flags, static rounding modes its modes (the caller resolves
+// DYN=7 from frm and rejects 5, 6, 7).
+using softfloat::Flag;
+using softfloat::NX;
+using softfloat::UF;
+using softfloat::OF;
+using softfloat::DZ;
+using softfloat::NV;
+using softfloat::Rm;
+using softfloat::RNE;
+using softfloat::RTZ;
+using softfloat::RDN;
+using softfloat::RUP;
+using softfloat::RMM;
+static_assert(NX == 1 && UF == 2 && OF == 4 && DZ == 8 && NV == 16, "fflags bit order");
+
+// RISC-V: tininess after rounding, every NaN result canonical (positive, quiet, payload 0),
+// no flush-to-zero, saturating conversions with NaN giving the largest integer.
+inline constexpr softfloat::Policy kPolicy{};
 
 // Operands and results are 64-bit f-register or x-register images.
 //  - single-precision operands are NaN-unboxed (an improperly boxed value reads as the
@@ -42,5 +60,12 @@ const char* fp_op_name(FpOp op);
 // conversions a is the x-register value. rm is a static mode 0..4. Exception flags
 // raised by the operation are ORed into *flags (never cleared).
 uint64_t fp_exec(FpOp op, uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t* flags);
+
+// NaN boxing of single-precision values in 64-bit f registers.
+constexpr uint64_t kBox = 0xffffffff00000000ull;
+constexpr uint64_t unbox_s(uint64_t x) { return (x & kBox) == kBox ? (x & 0xffffffffu) : 0x7fc00000u; }
+constexpr uint64_t box_s(uint64_t x) { return kBox | (x & 0xffffffffu); }
+// Compares, classify, sign injection, min/max and conversions (fpu_convert.cpp).
+uint64_t exec_misc(FpOp op, uint64_t a, uint64_t b, int rm, uint32_t* flags);
 
 }  // namespace tessera::riscv::fp

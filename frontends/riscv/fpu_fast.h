@@ -14,44 +14,63 @@ namespace tessera::riscv::fp {
 
 namespace fast {
 constexpr uint64_t kBox = 0xffffffff00000000ull;
-inline bool finite(double v) { return std::isfinite(v); }
-inline bool finite(float v) { return std::isfinite(v); }
+// Computed with few branches (& rather than &&, tests on the bits rather than
+// std::fpclassify's chain): inlined into translated code, each op is then smaller and less
+// for LLVM to compile. The host operation runs whatever the operands; its host flags are
+// never read.
 template <typename T>
-inline bool ok_result(T r) {
-    return std::fpclassify(r) == FP_NORMAL;
+struct Bits;
+template <>
+struct Bits<double> {
+    using U = uint64_t;
+    static constexpr U kAbs = 0x7fffffffffffffffull, kInf = 0x7ff0000000000000ull, kMinNormal = 0x0010000000000000ull;
+};
+template <>
+struct Bits<float> {
+    using U = uint32_t;
+    static constexpr U kAbs = 0x7fffffffu, kInf = 0x7f800000u, kMinNormal = 0x00800000u;
+};
+template <typename T>
+inline bool finite(T v) {
+    using B = Bits<T>;
+    return (std::bit_cast<typename B::U>(v) & B::kAbs) < B::kInf;
 }
-// A zero result is exact (no underflow) when it comes from exact cancellation or a zero operand.
 template <typename T>
-inline bool exact_zero(T r, bool zero_input_or_add) {
-    return r == T(0) && zero_input_or_add;
+inline bool normal(T r) {  // |r| in [min normal, inf): unsigned wrap-around makes it one compare
+    using B = Bits<T>;
+    return typename B::U((std::bit_cast<typename B::U>(r) & B::kAbs) - B::kMinNormal) < typename B::U(B::kInf - B::kMinNormal);
+}
+template <typename T>
+inline bool is_zero(T r) {
+    using B = Bits<T>;
+    return (std::bit_cast<typename B::U>(r) & B::kAbs) == 0;
 }
 
+// k: 0 add, 1 sub, 2 mul, 3 div, 4 sqrt, 5-8 fmadd, fmsub, fnmsub, fnmadd. True when r is
+// RISC-V's result and no flag but NX arises: finite operands and a normal result, or a
+// zero that is exact (exact cancellation, or a zero operand where that makes it exact).
+// Division by zero and the square root of a negative give inf or NaN: not normal, refused.
 template <typename T>
-bool arith(FpOp base, unsigned k, T x, T y, T z, T* r) {
-    (void)base;
+inline bool arith(unsigned k, T x, T y, T z, T* r) {
+    bool ok_zero = false;
     switch (k) {
-    case 0: *r = x + y; return ok_result(*r) || exact_zero(*r, true);
-    case 1: *r = x - y; return ok_result(*r) || exact_zero(*r, true);
-    case 2: *r = x * y; return ok_result(*r) || exact_zero(*r, x == T(0) || y == T(0));
-    case 3:
-        if (y == T(0)) return false;
-        *r = x / y;
-        return ok_result(*r) || exact_zero(*r, x == T(0));
-    case 4:
-        if (x < T(0)) return false;
-        *r = std::sqrt(x);
-        return ok_result(*r) || exact_zero(*r, x == T(0));
-    case 5: *r = std::fma(x, y, z); return ok_result(*r);
-    case 6: *r = std::fma(x, y, -z); return ok_result(*r);
-    case 7: *r = std::fma(-x, y, z); return ok_result(*r);
-    case 8: *r = std::fma(-x, y, -z); return ok_result(*r);
+    case 0: *r = x + y; ok_zero = true; break;
+    case 1: *r = x - y; ok_zero = true; break;
+    case 2: *r = x * y; ok_zero = is_zero(x) | is_zero(y); break;
+    case 3: *r = x / y; ok_zero = is_zero(x); break;
+    case 4: *r = std::sqrt(x); ok_zero = is_zero(x); break;
+    case 5: *r = std::fma(x, y, z); break;
+    case 6: *r = std::fma(x, y, -z); break;
+    case 7: *r = std::fma(-x, y, z); break;
+    case 8: *r = std::fma(-x, y, -z); break;
+    default: return false;
     }
-    return false;
+    return normal(*r) | (ok_zero & is_zero(*r));
 }
 }  // namespace fast
 
 // Returns true with *out set when the fast path applies (rm must be RNE, NX already set).
-// Always inlined: with a constant op (fp_arith<OP>) the dispatch folds away.
+// Always inlined: with a constant op (fpu_helpers.cpp) the dispatch folds away.
 [[gnu::always_inline]] inline bool fp_fast(FpOp op, uint64_t a, uint64_t b, uint64_t c, uint64_t* out) {
     unsigned k;
     bool dbl;
@@ -76,22 +95,22 @@ bool arith(FpOp base, unsigned k, T x, T y, T z, T* r) {
     case FpOp::FNMADD_D: k = 8; dbl = true; break;
     default: return false;
     }
-    bool three = k >= 5, one = k == 4;
+    const bool three = k >= 5, one = k == 4;
     if (dbl) {
         double x = std::bit_cast<double>(a), y = std::bit_cast<double>(b), z = std::bit_cast<double>(c), r;
-        if (!fast::finite(x) || (!one && !fast::finite(y)) || (three && !fast::finite(z))) return false;
-        if (!fast::arith<double>(op, k, x, y, z, &r)) return false;
+        bool ok = fast::finite(x) & (one | fast::finite(y)) & (!three | fast::finite(z));
+        ok &= fast::arith<double>(k, x, y, z, &r);
         *out = std::bit_cast<uint64_t>(r);
-        return true;
+        return ok;
     }
     // Single precision: operands must be properly NaN-boxed.
-    if ((a & fast::kBox) != fast::kBox || (!one && (b & fast::kBox) != fast::kBox) || (three && (c & fast::kBox) != fast::kBox))
-        return false;
+    bool ok = ((a & fast::kBox) == fast::kBox) & (one | ((b & fast::kBox) == fast::kBox)) &
+              (!three | ((c & fast::kBox) == fast::kBox));
     float x = std::bit_cast<float>(uint32_t(a)), y = std::bit_cast<float>(uint32_t(b)), z = std::bit_cast<float>(uint32_t(c)), r;
-    if (!fast::finite(x) || (!one && !fast::finite(y)) || (three && !fast::finite(z))) return false;
-    if (!fast::arith<float>(op, k, x, y, z, &r)) return false;
+    ok &= fast::finite(x) & (one | fast::finite(y)) & (!three | fast::finite(z));
+    ok &= fast::arith<float>(k, x, y, z, &r);
     *out = fast::kBox | std::bit_cast<uint32_t>(r);
-    return true;
+    return ok;
 }
 
 }  // namespace tessera::riscv::fp

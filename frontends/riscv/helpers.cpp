@@ -3,9 +3,13 @@
 #include "frontends/riscv/amo.h"
 #include "frontends/riscv/csr.h"
 #include "frontends/riscv/fpu.h"
-#include "frontends/riscv/fpu_fast.h"
+#include "frontends/riscv/fpu_helpers.h"
 #include "frontends/riscv/translate.h"
 #include "util/log.h"
+
+// The embedded bitcode of fpu_helpers.cpp (generated: build/riscv_helpers_bc.cpp).
+extern const unsigned char tessera_riscv_helpers_bc[];
+extern const size_t tessera_riscv_helpers_bc_size;
 
 namespace tessera::riscv {
 
@@ -106,38 +110,6 @@ uint64_t mark_fs_dirty(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
     return 0;
 }
 
-// Not inlined into fp_arith: its fast path then stays a leaf with nothing to save.
-[[gnu::noinline]] uint64_t fp_helper(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
-    RiscvCpu& c = cpu_of(env);
-    auto op = fp::FpOp(desc & 0xff);
-    unsigned rm = (desc >> 8) & 7;
-    if (rm == 7) rm = c.frm;
-    if (rm > 4) {
-        c.raise(EXC_ILLEGAL, desc >> 32);
-        return 0;
-    }
-    uint32_t flags = 0;
-    uint64_t r = fp::fp_exec(op, a, b, d, int(rm), &flags);
-    if (flags) {
-        c.fflags |= flags;
-        c.mstatus_ |= mstatus::FS | mstatus::SD;
-    }
-    return r;
-}
-
-// One helper per arithmetic op: the host fast path (fpu_fast.h) with the op known at compile
-// time, falling back to the generic helper (soft-float, flags, illegal rounding modes).
-template <fp::FpOp OP>
-uint64_t fp_arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
-    RiscvCpu& c = cpu_of(env);
-    unsigned rm = (desc >> 8) & 7;
-    uint64_t r;
-    if ((rm == fp::RNE || (rm == 7 && c.frm == fp::RNE)) && (c.fflags & fp::NX) &&
-        (c.mstatus_ & mstatus::FS) == mstatus::FS && fp::fp_fast(OP, a, b, d, &r))
-        return r;
-    return fp_helper(env, desc, a, b, d);
-}
-
 uint64_t sext_result(uint64_t v, unsigned bytes) { return bytes == 4 ? uint64_t(int64_t(int32_t(uint32_t(v)))) : v; }
 
 uint64_t amo(void* env, uint64_t va, uint64_t val, uint64_t desc, uint64_t) {
@@ -204,6 +176,25 @@ uint64_t sc(void* env, uint64_t va, uint64_t val, uint64_t desc, uint64_t) {
 
 }  // namespace
 
+// The generic F/D path (fpu_helpers.h): soft-float for any op and rounding mode.
+extern "C" uint64_t tessera_rv_fp_slow(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
+    RiscvCpu& c = cpu_of(env);
+    auto op = fp::FpOp(desc & 0xff);
+    unsigned rm = (desc >> 8) & 7;
+    if (rm == 7) rm = c.frm;
+    if (rm > 4) {
+        c.raise(EXC_ILLEGAL, desc >> 32);
+        return 0;
+    }
+    uint32_t flags = 0;
+    uint64_t r = fp::fp_exec(op, a, b, d, int(rm), &flags);
+    if (flags) {
+        c.fflags |= flags;
+        c.mstatus_ |= mstatus::FS | mstatus::SD;
+    }
+    return r;
+}
+
 using namespace ir;
 const Helper h_raise{"raise", raise, HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_csr{"csr", csr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_COUNTERS};
@@ -211,22 +202,36 @@ const Helper h_mret{"mret", mret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | 
 const Helper h_sret{"sret", sret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_wfi{"wfi", wfi, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_sfence_vma{"sfence_vma", sfence_vma, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
-const Helper h_fp{"fp", fp_helper, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+
+// The F/D helpers: native code from fpu_helpers.cpp, and the same source as bitcode
+// (riscv_helpers_bc.cpp, generated) for the LLVM tier to inline.
+const Helper h_fp{"fp", tessera_rv_fp_slow, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_CPU_ONLY};
+const HelperBitcode kFpBitcode = [] {
+    static const HelperBitcode::Extern externs[] = {{"tessera_rv_fp_slow", reinterpret_cast<const void*>(&tessera_rv_fp_slow)}};
+    return HelperBitcode{tessera_riscv_helpers_bc, tessera_riscv_helpers_bc_size, externs, 1};
+}();
 
 const Helper* fp_helper_for(fp::FpOp op) {
-    constexpr uint32_t kFlags = HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE;
-#define FP_ARITH(o) static const Helper h_##o{"fp_" #o, fp_arith<fp::FpOp::o>, kFlags};
+    constexpr uint32_t kArith = HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_CPU_ONLY;
+    constexpr uint32_t kPure = HF_CPU_ONLY;
+#define FP_HELPER(o, fl) static const Helper h_##o{"fp_" #o, tessera_rv_##o, fl, "tessera_rv_" #o, &kFpBitcode};
+#define FP_ARITH(o) FP_HELPER(o, kArith)
+#define FP_PURE(o) FP_HELPER(o, kPure)
 #define FP_CASE(o) case fp::FpOp::o: return &h_##o;
-#define FP_ARITH_OPS(X) X(FADD_S) X(FSUB_S) X(FMUL_S) X(FDIV_S) X(FSQRT_S) X(FMADD_S) X(FMSUB_S) X(FNMSUB_S) \
-    X(FNMADD_S) X(FADD_D) X(FSUB_D) X(FMUL_D) X(FDIV_D) X(FSQRT_D) X(FMADD_D) X(FMSUB_D) X(FNMSUB_D) X(FNMADD_D)
-    FP_ARITH_OPS(FP_ARITH)
+    TESSERA_RV_FP_ARITH_HELPERS(FP_ARITH)
+    TESSERA_RV_FP_MISC_HELPERS(FP_ARITH)
+    TESSERA_RV_FP_PURE_HELPERS(FP_PURE)
     switch (op) {
-        FP_ARITH_OPS(FP_CASE)
-    default: return &h_fp;
+        TESSERA_RV_FP_ARITH_HELPERS(FP_CASE)
+        TESSERA_RV_FP_MISC_HELPERS(FP_CASE)
+        TESSERA_RV_FP_PURE_HELPERS(FP_CASE)
+    case fp::FpOp::COUNT: break;
     }
-#undef FP_ARITH_OPS
+    return &h_fp;
 #undef FP_CASE
+#undef FP_PURE
 #undef FP_ARITH
+#undef FP_HELPER
 }
 const Helper h_amo{"amo", amo, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_lr{"lr", lr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};

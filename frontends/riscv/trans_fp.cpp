@@ -1,5 +1,6 @@
-// F and D: loads/stores and moves inline; arithmetic through one helper into fpu.cpp,
-// which owns rounding, flags and NaN rules.
+// F and D: loads/stores and moves inline; every other instruction is a call to its own
+// helper (fp_helper_for: fpu_helpers.cpp, inlined by the LLVM tier), whose slow path is
+// fpu.cpp and the shared soft-float core, which own rounding, flags and NaN rules.
 #include "frontends/riscv/fpu.h"
 #include "frontends/riscv/translate.h"
 

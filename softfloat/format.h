@@ -1,21 +1,17 @@
-// Internal to fpu.cpp / fpu_convert.cpp: a small IEEE 754 binary32/binary64 soft-float
-// core (unpack, normalise, round-and-pack) with RISC-V's choices baked in:
-//  - tininess is detected AFTER rounding (round as if the exponent range were unbounded;
-//    tiny if that result is below the smallest normal), UF = tiny && inexact;
-//  - every NaN result is the canonical NaN;
-//  - RMM (round to nearest, ties to max magnitude) is a first-class mode.
-// Nothing here touches the host floating-point environment.
+// IEEE 754 binary32/binary64 as raw bits: format traits, classification, unpacking,
+// and rounding (round_pack) under an ISA's Policy. Pure integer code: nothing here
+// touches the host floating-point environment.
 #pragma once
 #include <bit>
 #include <cstdint>
 
-#include "frontends/riscv/fpu.h"
+#include "softfloat/policy.h"
 
-namespace tessera::riscv::fp::soft {
+namespace tessera::softfloat {
 
 using u128 = unsigned __int128;
 
-// Format traits. Values are held as raw bits in a uint64_t (binary32 in the low 32 bits).
+// Values are held as raw bits in a uint64_t (binary32 in the low 32 bits).
 template <int EBITS, int MBITS>
 struct Format {
     static constexpr int M = MBITS;                         // stored fraction bits
@@ -27,7 +23,7 @@ struct Format {
     static constexpr uint64_t SIGN = uint64_t{1} << (EBITS + MBITS);
     static constexpr uint64_t INF = uint64_t(EMASK) << MBITS;
     static constexpr uint64_t QBIT = uint64_t{1} << (MBITS - 1);
-    static constexpr uint64_t CNAN = INF | QBIT;            // canonical NaN: +, quiet, payload 0
+    static constexpr uint64_t CNAN = INF | QBIT;            // positive quiet NaN, payload 0
     static constexpr uint64_t MAXF = INF - 1;               // largest finite magnitude
 };
 using F32 = Format<8, 23>;
@@ -39,6 +35,40 @@ template <class F> constexpr bool is_nan(uint64_t x) { return abs_bits<F>(x) > F
 template <class F> constexpr bool is_snan(uint64_t x) { return is_nan<F>(x) && !(x & F::QBIT); }
 template <class F> constexpr bool is_inf(uint64_t x) { return abs_bits<F>(x) == F::INF; }
 template <class F> constexpr bool is_zero(uint64_t x) { return abs_bits<F>(x) == 0; }
+template <class F> constexpr bool is_subnormal(uint64_t x) { return abs_bits<F>(x) != 0 && abs_bits<F>(x) <= F::FRAC; }
+
+template <class F, Policy P>
+constexpr uint64_t default_nan() { return (P.default_nan_negative ? F::SIGN : 0) | F::CNAN; }
+
+// The NaN result of an operation with at least one NaN among its n operands; NV if any
+// operand is signaling.
+template <class F, Policy P>
+uint64_t nan_result(uint64_t a, uint64_t b, uint64_t c, int n, uint32_t* flags) {
+    const uint64_t ops[3] = {a, b, c};
+    int first_snan = -1, first_nan = -1;
+    for (int k = n - 1; k >= 0; k--) {
+        if (is_snan<F>(ops[k])) first_snan = k;
+        if (is_nan<F>(ops[k])) first_nan = k;
+    }
+    if (first_snan >= 0) *flags |= NV;
+    if constexpr (P.nan == NanRule::Default) return default_nan<F, P>();
+    int pick = P.nan == NanRule::SignalingFirst && first_snan >= 0 ? first_snan : first_nan;
+    if (pick < 0) return default_nan<F, P>();  // an invalid operation on non-NaN operands
+    return ops[pick] | F::QBIT;
+}
+
+// Subnormal operands read as zeros under DAZ.
+template <class F, Policy P>
+inline uint64_t daz(uint64_t x, uint32_t* flags) {
+    if constexpr (P.denormals_are_zero) {
+        if (is_subnormal<F>(x)) {
+            *flags |= P.daz_flags;
+            return x & F::SIGN;
+        }
+    }
+    (void)flags;
+    return x;
+}
 
 // Shift right, ORing every bit shifted out into bit 0 ("jamming" the sticky bit).
 constexpr uint64_t shr_jam(uint64_t x, int n) {
@@ -96,7 +126,6 @@ inline void normalize(int& exp, uint64_t& sig) {
 }
 
 // Rounding increment for a value whose low `sh` bits are to be discarded.
-// `lsb_odd` is the parity of the kept part (for ties-to-even).
 inline uint64_t round_increment(uint64_t sig, int sh, bool sign, int rm) {
     const uint64_t half = uint64_t{1} << (sh - 1);
     const uint64_t rbits = sig & ((uint64_t{1} << sh) - 1);
@@ -117,18 +146,22 @@ inline uint64_t overflow_result(bool sign, int rm) {
 }
 
 // Round (sign, exp, sig) in the Unpacked form to format F under rm, raising flags.
-template <class F>
+template <class F, Policy P>
 inline uint64_t round_pack(bool sign, int exp, uint64_t sig, int rm, uint32_t* flags) {
     constexpr int SH = 62 - F::M;                 // bits below the last kept bit
     constexpr uint64_t RMASK = (uint64_t{1} << SH) - 1;
     const uint64_t sbit = sign ? F::SIGN : 0;
     if (exp < F::EMIN) {
-        // Tininess after rounding: would rounding to full precision with an unbounded
-        // exponent reach 2^EMIN? Only possible from exp == EMIN-1.
+        // Before rounding, the value is below 2^EMIN: tiny. After rounding (to full precision,
+        // unbounded exponent) it can reach 2^EMIN only from exp == EMIN-1.
         bool tiny = true;
-        if (exp == F::EMIN - 1) {
+        if (P.tininess == Tininess::AfterRounding && exp == F::EMIN - 1) {
             uint64_t r = sig + round_increment(sig, SH, sign, rm);
             if (r >> 63) tiny = false;
+        }
+        if (P.flush_to_zero && tiny) {
+            *flags |= P.ftz_flags;
+            return sbit;
         }
         sig = shr_jam(sig, F::EMIN - exp);
         const uint64_t rbits = sig & RMASK;
@@ -159,23 +192,14 @@ inline uint64_t round_pack(bool sign, int exp, uint64_t sig, int rm, uint32_t* f
 }
 
 // Round a u128 magnitude (value = x * 2^(exp - 124), x != 0) to format F.
-template <class F>
+template <class F, Policy P>
 inline uint64_t round_pack128(bool sign, int exp, u128 x, int rm, uint32_t* flags) {
     int msb = 127 - clz128(x);
-    // Move the leading one to bit 62; value = sig * 2^(e' - 62).
-    int e = exp - 124 + msb;
+    int e = exp - 124 + msb;  // leading one moved to bit 62: value = sig * 2^(e - 62)
     uint64_t sig;
     if (msb > 62) sig = uint64_t(shr_jam128(x, msb - 62));
     else sig = uint64_t(x) << (62 - msb);
-    return round_pack<F>(sign, e, sig, rm, flags);
+    return round_pack<F, P>(sign, e, sig, rm, flags);
 }
 
-}  // namespace tessera::riscv::fp::soft
-
-namespace tessera::riscv::fp {
-// Shared between fpu.cpp and fpu_convert.cpp.
-uint64_t unbox_s(uint64_t x);  // improperly boxed -> canonical NaN 0x7fc00000
-uint64_t box_s(uint64_t x);    // upper 32 bits set to ones
-// Compares, classify, sign injection, min/max and conversions (fpu_convert.cpp).
-uint64_t exec_misc(FpOp op, uint64_t a, uint64_t b, int rm, uint32_t* flags);
-}  // namespace tessera::riscv::fp
+}  // namespace tessera::softfloat
