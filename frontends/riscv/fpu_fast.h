@@ -1,8 +1,8 @@
 // Host-FPU fast path for the common case of RISC-V F/D arithmetic.
 // When the rounding mode is RNE (the host's), the inexact flag is already set in fflags
-// (so whether this operation is inexact does not matter), the operands are finite and the
-// result is a normal number, the host computes exactly the RISC-V result and no flag other
-// than NX can arise. Everything else goes to the soft-float path in fpu.cpp.
+// (so whether this operation is inexact does not matter) and the result is a normal number
+// (or an exact zero), the host computes exactly the RISC-V result and no flag other than NX
+// can arise. Everything else goes to the soft-float path in fpu.cpp.
 #pragma once
 #include <bit>
 #include <cmath>
@@ -31,11 +31,6 @@ struct Bits<float> {
     static constexpr U kAbs = 0x7fffffffu, kInf = 0x7f800000u, kMinNormal = 0x00800000u;
 };
 template <typename T>
-inline bool finite(T v) {
-    using B = Bits<T>;
-    return (std::bit_cast<typename B::U>(v) & B::kAbs) < B::kInf;
-}
-template <typename T>
 inline bool normal(T r) {  // |r| in [min normal, inf): unsigned wrap-around makes it one compare
     using B = Bits<T>;
     return typename B::U((std::bit_cast<typename B::U>(r) & B::kAbs) - B::kMinNormal) < typename B::U(B::kInf - B::kMinNormal);
@@ -47,9 +42,11 @@ inline bool is_zero(T r) {
 }
 
 // k: 0 add, 1 sub, 2 mul, 3 div, 4 sqrt, 5-8 fmadd, fmsub, fnmsub, fnmadd. True when r is
-// RISC-V's result and no flag but NX arises: finite operands and a normal result, or a
-// zero that is exact (exact cancellation, or a zero operand where that makes it exact).
-// Division by zero and the square root of a negative give inf or NaN: not normal, refused.
+// RISC-V's result and no flag but NX arises: a normal result, or a zero that is exact
+// (exact cancellation, or a zero operand where that makes it exact). The operands need no
+// test of their own: a NaN operand gives a NaN, an infinite one an infinity, a NaN or (x/inf)
+// a zero that is only accepted when x is 0, and 0/inf = 0 exactly. Division by zero and the
+// square root of a negative give inf or NaN: not normal, refused.
 template <typename T>
 inline bool arith(unsigned k, T x, T y, T z, T* r) {
     bool ok_zero = false;
@@ -98,8 +95,7 @@ inline bool arith(unsigned k, T x, T y, T z, T* r) {
     const bool three = k >= 5, one = k == 4;
     if (dbl) {
         double x = std::bit_cast<double>(a), y = std::bit_cast<double>(b), z = std::bit_cast<double>(c), r;
-        bool ok = fast::finite(x) & (one | fast::finite(y)) & (!three | fast::finite(z));
-        ok &= fast::arith<double>(k, x, y, z, &r);
+        bool ok = fast::arith<double>(k, x, y, z, &r);
         *out = std::bit_cast<uint64_t>(r);
         return ok;
     }
@@ -107,7 +103,6 @@ inline bool arith(unsigned k, T x, T y, T z, T* r) {
     bool ok = ((a & fast::kBox) == fast::kBox) & (one | ((b & fast::kBox) == fast::kBox)) &
               (!three | ((c & fast::kBox) == fast::kBox));
     float x = std::bit_cast<float>(uint32_t(a)), y = std::bit_cast<float>(uint32_t(b)), z = std::bit_cast<float>(uint32_t(c)), r;
-    ok &= fast::finite(x) & (one | fast::finite(y)) & (!three | fast::finite(z));
     ok &= fast::arith<float>(k, x, y, z, &r);
     *out = fast::kBox | std::bit_cast<uint32_t>(r);
     return ok;
