@@ -42,25 +42,26 @@ Cpu& Machine::debug_cpu() {
 }
 
 namespace {
-uint8_t watch_access(PointKind kind) {
-    return kind == PointKind::WriteWatch ? WATCH_WRITE : kind == PointKind::ReadWatch ? WATCH_READ : WATCH_ACCESS;
+// A GDB point on the first vCPU; the vCPU drops translated code when its points change.
+bool change_point(Vcpu& cpu, PointKind kind, uint64_t addr, uint64_t len, bool insert) {
+    bool ok;
+    if (kind == PointKind::SwBreak || kind == PointKind::HwBreak) {
+        ok = insert ? cpu.debug.add_break(addr) : cpu.debug.remove_break(addr);
+    } else {
+        uint8_t access = kind == PointKind::WriteWatch ? WATCH_WRITE : kind == PointKind::ReadWatch ? WATCH_READ : WATCH_ACCESS;
+        ok = insert ? cpu.debug.add_watch(addr, len, access) : cpu.debug.remove_watch(addr, len, access);
+    }
+    if (ok) cpu.debug_points_changed();
+    return ok;
 }
 }  // namespace
 
 bool Machine::insert_point(PointKind kind, uint64_t addr, uint64_t len) {
-    Vcpu& cpu = *cpus_.at(0);
-    bool ok = kind == PointKind::SwBreak || kind == PointKind::HwBreak ? cpu.debug.add_break(addr)
-                                                                       : cpu.debug.add_watch(addr, len, watch_access(kind));
-    if (ok) cpu.debug_points_changed();
-    return ok;
+    return change_point(*cpus_.at(0), kind, addr, len, true);
 }
 
 bool Machine::remove_point(PointKind kind, uint64_t addr, uint64_t len) {
-    Vcpu& cpu = *cpus_.at(0);
-    bool ok = kind == PointKind::SwBreak || kind == PointKind::HwBreak ? cpu.debug.remove_break(addr)
-                                                                       : cpu.debug.remove_watch(addr, len, watch_access(kind));
-    if (ok) cpu.debug_points_changed();
-    return ok;
+    return change_point(*cpus_.at(0), kind, addr, len, false);
 }
 
 void Machine::remove_all_points() {
