@@ -59,7 +59,8 @@ struct Ctx {
 // Helpers callable from IR (helpers.cpp).
 extern const ir::Helper h_raise, h_csr, h_mret, h_sret, h_wfi, h_sfence_vma, h_fp, h_amo,
     h_lr, h_sc, h_mark_fs_dirty;
-// The helper for an F/D op: a specialised one for arithmetic (host fast path), else h_fp.
+// The helper of an F/D op: one per instruction (fpu_helpers.cpp: a fast path, inlined by the
+// LLVM tier, and h_fp, the soft-float slow path, for the rest).
 const ir::Helper* fp_helper_for(fp::FpOp op);
 
 #define RISCV_HANDLERS(X)                                                                                    \
