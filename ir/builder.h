@@ -50,6 +50,13 @@ public:
         emit(op, type_of(a), d, {a});
         return d;
     }
+    // The host-FPU fast path (ir/fastfp.h): the result, or FASTFP_REFUSED.
+    Temp fastfp(FastFpKind kind, uint8_t format, Temp a, Temp b, Temp c) {
+        Temp d = temp(Type::I64);
+        Insn& i = emit(Op::fastfp, Type::I64, d, {a, b, c}, kind);
+        i.aux = format;
+        return d;
+    }
     Temp setcond(Cond c, Temp a, Temp b) {
         Temp d = temp(type_of(a));
         Insn& i = emit(Op::setcond, type_of(a), d, {a, b});

@@ -123,6 +123,11 @@ std::string verify(const Block& b) {
         case Op::remu:
             if (i.aux != DIV0_ONES && i.aux != DIV0_ZERO) return fail(n, "unknown division-by-zero policy");
             break;
+        case Op::fastfp:
+            if (i.type != Type::I64) return fail(n, "fastfp works on i64 values");
+            if (uint64_t(i.imm) >= FF_KINDS || i.aux >= FF_FORMATS || i.aux == FF_BOXED)
+                return fail(n, "unknown fastfp operation or format");
+            break;
         case Op::fence:
             if (!i.aux || (i.aux & ~FENCE_ALL)) return fail(n, "a fence orders nothing or something unknown");
             break;
@@ -194,6 +199,12 @@ std::string print_insn(const Block& b, const Insn& i) {
     case Op::divu:
         if (i.aux == DIV0_ZERO) line.put(" x/0=0");
         break;
+    case Op::fastfp: {
+        static const char* const kinds[] = {"add", "sub", "mul", "div", "sqrt", "madd", "msub", "nmsub", "nmadd"};
+        line.put(" %s.%s", uint64_t(i.imm) < FF_KINDS ? kinds[i.imm] : "?",
+                 i.aux & FF_BOXED ? "f32boxed" : i.aux & FF_F32 ? "f32" : "f64");
+        break;
+    }
     case Op::fence:
         line.put(" %s%s%s%s", i.aux & FENCE_LD_LD ? " ld-ld" : "", i.aux & FENCE_LD_ST ? " ld-st" : "",
                  i.aux & FENCE_ST_LD ? " st-ld" : "", i.aux & FENCE_ST_ST ? " st-st" : "");

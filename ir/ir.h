@@ -76,6 +76,17 @@ enum DivZero : uint8_t {
     DIV0_ZERO = 1,  // quotient zero (AArch64 SDIV/UDIV)
 };
 
+// fastfp: the operation in imm, the format in aux (ir/fastfp.h has the semantics).
+enum FastFpKind : uint8_t { FF_ADD, FF_SUB, FF_MUL, FF_DIV, FF_SQRT, FF_MADD, FF_MSUB, FF_NMSUB, FF_NMADD, FF_KINDS };
+enum FastFpFormat : uint8_t {
+    FF_F64 = 0,
+    FF_F32 = 1,    // binary32 in the low 32 bits, the result zero-extended (AArch64, x86)...
+    FF_BOXED = 2,  // ...or NaN-boxed (RISC-V): all-ones upper halves, else the operand is refused
+    FF_FORMATS = 4,  // bound for checks (FF_BOXED alone is not a format)
+};
+constexpr uint64_t FASTFP_REFUSED = ~0ull;  // never an accepted result (a NaN in every format)
+inline unsigned fastfp_operands(unsigned kind) { return kind == FF_SQRT ? 1 : kind >= FF_MADD ? 3 : 2; }
+
 // fence aux: which earlier accesses must be ordered before which later ones.
 enum FenceKind : uint8_t {
     FENCE_LD_LD = 1,

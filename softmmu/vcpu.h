@@ -81,7 +81,7 @@ struct CodeLayout {
 // What a block is translated for besides its pc: the mode part of the block key. Two blocks
 // at the same physical pc whose modes differ in any bit are different blocks.
 struct TbMode {
-    uint64_t flags = 0;  // ISA mode bits (RISC-V: privilege, data mmu index, FS)
+    uint64_t flags = 0;  // ISA mode bits (RISC-V: privilege, data mmu index, FS, FP fast-path state)
     uint64_t extra = 0;  // one more word an ISA may need (x86: the CS base); 0 when unused
     bool operator==(const TbMode&) const = default;
 };

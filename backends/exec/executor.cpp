@@ -486,8 +486,11 @@ void Executor::run() {
             last = nullptr;
             continue;
         }
-        // Chain only inside one virtual page: its physical mapping is the same for both.
-        if (last && slot >= 0 && slot < int(ir::kChainSlots) && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0)
+        // Chain only inside one virtual page (its physical mapping is the same for both), and
+        // only between blocks of one mode: a mode a block's run may change (a flag set on the
+        // way) need not be the mode at its end next time.
+        if (last && slot >= 0 && slot < int(ir::kChainSlots) && last->valid && ((tb->pc ^ last->pc) & PAGE_MASK) == 0 &&
+            last->key.mode == tb->key.mode)
             TbCache::link(last, slot, tb, jit_links, interp_links);
         // Fast path: follow chains until a block leaves without one or someone asks.
         for (;;) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "backends/interp/handlers.h"
+#include "ir/fastfp.h"
 
 namespace tessera::interp {
 
@@ -130,6 +131,7 @@ L_setcond: D = ir::eval_cond(ir::Cond(ip->cond), A, B, ip->bits); NEXT();
 L_select: D = A ? B : SLOT(ip->c); NEXT();
 L_sext: D = sx(A, unsigned(ip->imm)) & ip->mask; NEXT();
 L_zext: D = A & type_mask(unsigned(ip->imm)); NEXT();
+L_fastfp: D = ir::fastfp(unsigned(ip->imm), ip->aux, A, B, SLOT(ip->c)); NEXT();
 L_ld_env: {
     uint64_t v = 0;
     memcpy(&v, env + ip->imm, ip->bits / 8);

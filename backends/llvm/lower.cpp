@@ -3,6 +3,7 @@
 #include "backends/llvm/lower.h"
 
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
@@ -384,6 +385,54 @@ public:
     }
     void lower_sext(const ir::Insn& i) { ext(i, true); }
     void lower_zext(const ir::Insn& i) { ext(i, false); }
+    // fastfp (ir/fastfp.h): the IEEE operation, its result classified by integer tests as there.
+    void lower_fastfp(const ir::Insn& i) {
+        unsigned kind = unsigned(i.imm);
+        bool f32 = i.aux & ir::FF_F32, boxed = i.aux & ir::FF_BOXED;
+        unsigned n = ir::fastfp_operands(kind);
+        Type* ft = f32 ? B.getFloatTy() : B.getDoubleTy();
+        Type* it = f32 ? B.getInt32Ty() : i64;
+        uint64_t abs_mask = f32 ? 0x7fffffffull : 0x7fffffffffffffffull;
+        uint64_t inf = f32 ? 0x7f800000ull : 0x7ff0000000000000ull, min_normal = f32 ? 0x00800000ull : 0x0010000000000000ull;
+        Value* ok = B.getTrue();
+        Value *x[3], *is_zero[3];
+        for (unsigned k = 0; k < 3; k++) {
+            Value* v = get(i.src[k]);
+            if (f32) {
+                if (boxed && k < n) ok = B.CreateAnd(ok, B.CreateICmpEQ(B.CreateLShr(v, 32), cst(i64, 0xffffffff)));
+                v = B.CreateTrunc(v, it);
+            }
+            is_zero[k] = B.CreateICmpEQ(B.CreateAnd(v, cst(it, abs_mask)), cst(it, 0));
+            x[k] = B.CreateBitCast(v, ft);
+        }
+        Value* r = nullptr;
+        Value* ok_zero = B.getFalse();
+        auto fma = [&](bool neg_product, bool neg_addend) {
+            Value* a = neg_product ? B.CreateFNeg(x[0]) : x[0];
+            Value* c = neg_addend ? B.CreateFNeg(x[2]) : x[2];
+            return B.CreateIntrinsic(Intrinsic::fma, {ft}, {a, x[1], c});
+        };
+        switch (kind) {
+        case ir::FF_ADD: r = B.CreateFAdd(x[0], x[1]); ok_zero = B.getTrue(); break;
+        case ir::FF_SUB: r = B.CreateFSub(x[0], x[1]); ok_zero = B.getTrue(); break;
+        case ir::FF_MUL: r = B.CreateFMul(x[0], x[1]); ok_zero = B.CreateOr(is_zero[0], is_zero[1]); break;
+        case ir::FF_DIV: r = B.CreateFDiv(x[0], x[1]); ok_zero = is_zero[0]; break;
+        case ir::FF_SQRT: r = B.CreateUnaryIntrinsic(Intrinsic::sqrt, x[0]); ok_zero = is_zero[0]; break;
+        case ir::FF_MADD: r = fma(false, false); break;
+        case ir::FF_MSUB: r = fma(false, true); break;
+        case ir::FF_NMSUB: r = fma(true, false); break;
+        case ir::FF_NMADD: r = fma(true, true); break;
+        default: throw std::logic_error("llvm: unknown fastfp operation");
+        }
+        Value* bits = B.CreateBitCast(r, it);
+        Value* abs = B.CreateAnd(bits, cst(it, abs_mask));
+        Value* normal = B.CreateICmpULT(B.CreateSub(abs, cst(it, min_normal)), cst(it, inf - min_normal));
+        Value* exact_zero = B.CreateAnd(ok_zero, B.CreateICmpEQ(abs, cst(it, 0)));
+        ok = B.CreateAnd(ok, B.CreateOr(normal, exact_zero));
+        Value* v = f32 ? B.CreateZExt(bits, i64) : bits;
+        if (boxed) v = B.CreateOr(v, cst(i64, 0xffffffff00000000ull));
+        set(i.dst, B.CreateSelect(ok, v, cst(i64, ir::FASTFP_REFUSED)));
+    }
     void lower_ld_env(const ir::Insn& i) {
         auto r = reg_.find(i.imm);
         if (r != reg_.end() && i.type == ir::Type::I64) set(i.dst, B.CreateLoad(i64, r->second));

@@ -78,6 +78,32 @@ public:
     void setcc(Cc cc, Reg r8) { op_rr({0x0f, uint8_t(0x90 + cc)}, false, Reg(0), r8, true); }
     void cmov(Cc cc, bool w, Reg dst, Reg src) { op_rr({0x0f, uint8_t(0x40 + cc)}, w, dst, src); }
 
+    // Scalar SSE on xmm0-xmm7: prefix F2 (double) or F3 (single), opcode after 0F
+    // (10 load, 51 sqrt, 58 add, 59 mul, 5C sub, 5E div): xmm op= memory or xmm.
+    void sse(uint8_t prefix, uint8_t opc, int xmm, Mem src) {
+        code.push_back(prefix);
+        op_mem({0x0f, opc}, false, Reg(xmm), src);
+    }
+    void sse(uint8_t prefix, uint8_t opc, int xmm, int xmm_src) {
+        code.push_back(prefix);
+        op_rr({0x0f, opc}, false, Reg(xmm), Reg(xmm_src));
+    }
+    // movq/movd between a general register and xmm0-7 (w: 64 bits, else 32, zero-extended).
+    void mov_to_xmm(bool w, int xmm, Reg src) {
+        code.push_back(0x66);
+        op_rr({0x0f, 0x6e}, w, Reg(xmm), src);
+    }
+    void mov_from_xmm(bool w, Reg dst, int xmm) {
+        code.push_back(0x66);
+        op_rr({0x0f, 0x7e}, w, Reg(xmm), dst);
+    }
+    // FMA3 on xmm0-7, the 231 form: dst = +-(src1 * src2) +- dst. opc: B9 vfmadd, BB vfmsub,
+    // BD vfnmadd, BF vfnmsub (the sd form with w, else ss).
+    void vfma231(uint8_t opc, bool w, int dst, int src1, int src2) {
+        code.insert(code.end(), {0xc4, 0xe2, uint8_t((w ? 0x80 : 0) | (~src1 & 15) << 3 | 1), opc,
+                                 uint8_t(0xc0 | (dst & 7) << 3 | (src2 & 7))});
+    }
+
     // Control flow.
     void jcc(Cc cc, Label& l);
     void jmp(Label& l);

@@ -13,6 +13,7 @@
 
 #include "backends/interp/handlers.h"
 #include "backends/x64/assembler.h"
+#include "ir/fastfp.h"
 
 // Every op of the table and every special handler needs a template: a missing case is an error.
 #pragma GCC diagnostic error "-Wswitch"
@@ -21,6 +22,8 @@ extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint6
 extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
 
 namespace tessera::x64 {
+
+bool g_host_fma = __builtin_cpu_supports("fma");
 
 using interp::CInsn;
 using namespace interp::detail;
@@ -37,6 +40,11 @@ uint64_t arith(uint64_t op_aux, uint64_t a, uint64_t b, uint64_t bits) {
     Op o = Op(op_aux & 0xff);
     if (o == Op::mulhs || o == Op::mulhu || o == Op::mulhsu) return do_mulh(o, a, b, unsigned(bits));
     return do_div(o, a, b, unsigned(bits), uint8_t(op_aux >> 8));
+}
+
+// fastfp's fused kinds on a host without FMA3: the C++ definition.
+uint64_t fastfp_call(uint64_t kind_format, uint64_t a, uint64_t b, uint64_t c) {
+    return ir::fastfp(unsigned(kind_format & 0xff), unsigned(kind_format >> 8), a, b, c);
 }
 
 struct Unsupported {};
@@ -388,6 +396,84 @@ private:
         if (may_raise) check_exception();
     }
 
+    // fastfp (ir/fastfp.h): the SSE operation on the operands (in rsi, rdx, r8), then the
+    // same tests on the result's bits: a biased exponent in [1, max-1] is normal; a zero
+    // passes where an operand makes it exact.
+    void fastfp(const CInsn& c) {
+        unsigned kind = unsigned(c.imm);
+        bool f32 = c.aux & ir::FF_F32, boxed = c.aux & ir::FF_BOXED, w = !f32;
+        unsigned n = ir::fastfp_operands(kind);
+        load(RSI, c.a);
+        load(RDX, c.b);
+        load(R8, c.c);
+        if (kind >= ir::FF_MADD && !g_host_fma) {
+            a.mov(true, RCX, R8);
+            a.mov_imm(RDI, kind | uint64_t(c.aux) << 8);
+            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&fastfp_call)));
+            a.call(RAX);
+            store(c.d, RAX);
+            return;
+        }
+        Label refuse, ok, done;
+        const Reg ops[3] = {RSI, RDX, R8};
+        if (boxed)
+            for (unsigned k = 0; k < n; k++) {
+                a.mov(true, RCX, ops[k]);
+                a.shift(SHR, true, RCX, 32);
+                a.alu(CMP, false, RCX, -1);
+                a.jcc(NE, refuse);
+            }
+        for (unsigned k = 0; k < n; k++) a.mov_to_xmm(w, int(k), ops[k]);
+        const uint8_t pfx = f32 ? 0xf3 : 0xf2;
+        int res = 0;
+        switch (kind) {
+        case ir::FF_ADD: a.sse(pfx, 0x58, 0, 1); break;
+        case ir::FF_SUB: a.sse(pfx, 0x5c, 0, 1); break;
+        case ir::FF_MUL: a.sse(pfx, 0x59, 0, 1); break;
+        case ir::FF_DIV: a.sse(pfx, 0x5e, 0, 1); break;
+        case ir::FF_SQRT: a.sse(pfx, 0x51, 0, 0); break;
+        // xmm2 = +-(a * b) +- c
+        case ir::FF_MADD: a.vfma231(0xb9, w, 2, 0, 1); res = 2; break;
+        case ir::FF_MSUB: a.vfma231(0xbb, w, 2, 0, 1); res = 2; break;
+        case ir::FF_NMSUB: a.vfma231(0xbd, w, 2, 0, 1); res = 2; break;
+        case ir::FF_NMADD: a.vfma231(0xbf, w, 2, 0, 1); res = 2; break;
+        default: throw std::logic_error("baseline: unknown fastfp operation");
+        }
+        a.mov_from_xmm(w, RAX, res);
+        a.mov(w, RCX, RAX);  // the biased exponent, minus one, below max-1?
+        a.shift(SHL, w, RCX, 1);
+        a.shift(SHR, w, RCX, f32 ? 24 : 53);
+        a.alu(SUB, false, RCX, 1);
+        a.alu(CMP, false, RCX, f32 ? 0xfe : 0x7fe);
+        a.jcc(B, ok);
+        a.mov(w, RCX, RAX);  // a zero (either sign)...
+        a.shift(SHL, w, RCX, 1);
+        a.jcc(NE, refuse);
+        auto zero_operand_ok = [&](Reg r) {  // ...made exact by a zero operand
+            a.mov(w, RCX, r);
+            a.shift(SHL, w, RCX, 1);
+            a.jcc(E, ok);
+        };
+        switch (kind) {
+        case ir::FF_ADD:
+        case ir::FF_SUB: a.jmp(ok); break;
+        case ir::FF_MUL: zero_operand_ok(RSI); zero_operand_ok(RDX); break;
+        case ir::FF_DIV:
+        case ir::FF_SQRT: zero_operand_ok(RSI); break;
+        default: break;
+        }
+        a.bind(refuse);
+        a.mov_imm(RAX, ir::FASTFP_REFUSED);
+        a.jmp(done);
+        a.bind(ok);
+        if (boxed) {
+            a.mov_imm(RCX, 0xffffffff00000000ull);
+            a.alu(OR, true, RAX, RCX);
+        }
+        a.bind(done);
+        store(c.d, RAX);
+    }
+
 public:
     // ---- one member per op in ops.def ----
     void op_movi(const CInsn& c) {
@@ -440,6 +526,7 @@ public:
         zext(RAX, unsigned(c.imm));
         store(c.d, RAX);
     }
+    void op_fastfp(const CInsn& c) { fastfp(c); }
     void op_ld_env(const CInsn& c) { env_load(c); }
     void op_st_env(const CInsn& c) { env_store(c); }
     // The interpreter's plan has no plain ld/st, labels or insn_start (specialised or dropped).

@@ -16,6 +16,10 @@
 
 namespace tessera::x64 {
 
+// Whether fastfp's fused kinds use the host's FMA3 instructions (else a call): detected at
+// start-up; a test may turn it off to reach the other path.
+extern bool g_host_fma;
+
 struct BaselineStats {
     uint64_t blocks = 0, bytes = 0, ns = 0, unsupported = 0;
 };

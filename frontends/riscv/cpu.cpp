@@ -3,6 +3,7 @@
 
 #include <cinttypes>
 
+#include "frontends/riscv/fpu.h"
 #include "util/log.h"
 
 namespace tessera::riscv {
@@ -56,7 +57,9 @@ unsigned RiscvCpu::data_mmu_idx() const {
 
 TbMode RiscvCpu::tb_mode() {
     uint64_t fs = (mstatus_ & mstatus::FS) >> mstatus::FS_SHIFT;
-    return TbMode{priv | uint64_t(data_mmu_idx()) << tbf::MEM_SHIFT | fs << tbf::FS_SHIFT, 0};
+    return TbMode{priv | uint64_t(data_mmu_idx()) << tbf::MEM_SHIFT | fs << tbf::FS_SHIFT |
+                      ((fflags & fp::NX) ? tbf::FP_NX : 0) | (frm == fp::RNE ? tbf::FRM_RNE : 0),
+                  0};
 }
 
 void RiscvCpu::set_irq(unsigned line, bool level) {

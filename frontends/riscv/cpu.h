@@ -35,6 +35,11 @@ namespace tbf {
 constexpr uint64_t PRIV_MASK = 3;        // current privilege
 constexpr unsigned MEM_SHIFT = 2;        // data-access mmu index (MPRV applied)
 constexpr unsigned FS_SHIFT = 4;         // mstatus.FS
+// F/D arithmetic may use the host's FPU (ir fastfp) when no flag but NX can be news: NX is
+// already set in fflags, and (for the dynamic rounding mode) frm is RNE. Within a block fflags
+// only gains flags, and frm changes only by CSR writes, which end the block unchained.
+constexpr uint64_t FP_NX = 1u << 6;      // fflags.NX set
+constexpr uint64_t FRM_RNE = 1u << 7;    // frm = round to nearest, ties to even
 }  // namespace tbf
 
 // What never changes for this CPU (core/cpu.h): with C, instructions start at 2-byte

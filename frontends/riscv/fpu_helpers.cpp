@@ -32,7 +32,7 @@ template <fp::FpOp OP>
 [[gnu::always_inline]] inline uint64_t arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t d) {
     const RiscvCpu& c = cpu_of(env);
     unsigned rm = (desc >> 8) & 7;
-    uint64_t r;
+    uint64_t r = 0;
     const bool fast = fp::fp_fast(OP, a, b, d, &r);
     if ((rm == fp::RNE || (rm == 7 && c.frm == fp::RNE)) & flags_already_recorded(c, fp::NX) & fast) return r;
     return tessera_rv_fp_slow(env, desc, a, b, d);

@@ -1,7 +1,9 @@
-// F and D: loads/stores and moves inline; every other instruction is a call to its own
-// helper (fp_helper_for: fpu_helpers.cpp, inlined by the LLVM tier), whose slow path is
-// fpu.cpp and the shared soft-float core, which own rounding, flags and NaN rules.
+// F and D: loads/stores and moves inline; arithmetic on the host's FPU (the fastfp op) when
+// the block's mode allows it, with the soft-float path behind; every other instruction is a
+// call to its own helper (fp_helper_for: fpu_helpers.cpp, inlined by the LLVM tier), whose
+// slow path is fpu.cpp and the shared soft-float core, which own rounding, flags and NaN rules.
 #include "frontends/riscv/fpu.h"
+#include "frontends/riscv/fpu_fast.h"
 #include "frontends/riscv/translate.h"
 
 namespace tessera::riscv {
@@ -16,11 +18,32 @@ constexpr uint64_t kBox = 0xffffffff00000000ull;
 enum class Dst { F, X };
 enum class Src { F, X };
 
+// When the block's mode says no flag but NX can be news and the rounding is RNE (see
+// tbf::FP_NX), the host computes: fastfp, and the soft-float path for what it refuses.
+bool fast_arith(Ctx& c, const Args& a, FpOp op, uint64_t desc, Temp s1) {
+    ir::FastFpKind kind;
+    uint8_t format;
+    bool rne = a.rm == fp::RNE || (a.rm == 7 && (c.flags & tbf::FRM_RNE));
+    if (!rne || c.fs() != 3 || !(c.flags & tbf::FP_NX) || !fp::fast_form(op, &kind, &format)) return false;
+    Temp s2 = c.f(a.rs2), s3 = c.f(a.rs3);
+    Temp r = c.b.fastfp(kind, format, s1, s2, s3);
+    ir::Label fast = c.b.new_label(), done = c.b.new_label();
+    c.b.brcond(ir::Cond::NE, r, c.imm(int64_t(ir::FASTFP_REFUSED)), fast);
+    c.set_f(a.rd, c.b.call(&h_fp, c.imm(int64_t(desc)), s1, s2, s3));
+    c.b.br(done);
+    c.b.label(fast);
+    c.set_f(a.rd, r);
+    c.b.label(done);
+    return true;
+}
+
 bool fpop(Ctx& c, const Args& a, FpOp op, Dst dst, Src src = Src::F) {
     if (!c.fs()) return c.illegal();
     if (a.rm == 5 || a.rm == 6) return c.illegal();  // reserved static rounding modes
     Temp s1 = src == Src::X ? c.x(a.rs1) : c.f(a.rs1);
-    Temp r = c.b.call(fp_helper_for(op), c.imm(int64_t(unsigned(op) | a.rm << 8 | uint64_t(c.insn) << 32)), s1, c.f(a.rs2), c.f(a.rs3));
+    uint64_t desc = unsigned(op) | a.rm << 8 | uint64_t(c.insn) << 32;
+    if (dst == Dst::F && src == Src::F && fast_arith(c, a, op, desc, s1)) return true;
+    Temp r = c.b.call(fp_helper_for(op), c.imm(int64_t(desc)), s1, c.f(a.rs2), c.f(a.rs3));
     if (dst == Dst::X) c.set_x(a.rd, r);
     else c.set_f(a.rd, r);
     return true;

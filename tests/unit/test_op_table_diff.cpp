@@ -5,6 +5,8 @@
 // fails here.
 #include <doctest/doctest.h>
 
+#include <bit>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "backends/x64/baseline.h"
 #include "fake_cpu.h"
 #include "ir/builder.h"
+#include "ir/fastfp.h"
 
 #if defined(__x86_64__)  // the baseline runs only there
 
@@ -27,6 +30,19 @@ namespace {
 const uint64_t kEdges[] = {0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
                            0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
                            0x8000000000000000ull, ~0ull - 1, ~0ull, 0x123456789abcdef0ull, 0xfedcba9876543210ull};
+// fastfp's inputs: binary64 values, NaN-boxed binary32 values (and some badly boxed ones),
+// so that every format meets normal, subnormal, zero, infinite and NaN operands and results.
+const uint64_t kFpEdges[] = {
+    0, 0x8000000000000000ull, 0x3ff0000000000000ull /* 1 */, 0xbff0000000000000ull /* -1 */, 0x3ff8000000000000ull,
+    0x4008000000000000ull /* 3 */, 0x3fb999999999999aull /* 0.1 */, 0x7fefffffffffffffull /* max */,
+    0x0010000000000000ull /* min normal */, 0x0018000000000000ull, 0x0000000000000001ull /* subnormal */,
+    0x800fffffffffffffull, 0x7ff0000000000000ull /* inf */, 0xfff0000000000000ull, 0x7ff8000000000000ull /* qNaN */,
+    0x7ff0000000000001ull /* sNaN */, 0x2000000000000000ull /* 2^-511 */, 0x5fe0000000000000ull /* 2^511 */,
+    0xffffffff00000000ull /* boxed +0 */, 0xffffffff80000000ull, 0xffffffff3f800000ull /* boxed 1 */,
+    0xffffffffbf800000ull, 0xffffffff40400000ull /* 3 */, 0xffffffff3dcccccdull /* 0.1 */,
+    0xffffffff7f7fffffull /* max */, 0xffffffff00800000ull /* min normal */, 0xffffffff00000001ull,
+    0xffffffff7f800000ull /* inf */, 0xffffffff7fc00000ull /* qNaN */, 0xffffffff1f800000ull /* 2^-64 */,
+    0xffffffff5f800000ull /* 2^64 */, 0x000000003f800000ull /* unboxed 1 */, 0x7fffffff40400000ull /* half-boxed 3 */};
 const Type kTypes[] = {Type::I8, Type::I16, Type::I32, Type::I64};
 const Cond kConds[] = {Cond::EQ, Cond::NE, Cond::LT, Cond::GE, Cond::LTU, Cond::GEU, Cond::LE, Cond::GT, Cond::LEU, Cond::GTU};
 
@@ -40,7 +56,7 @@ struct Variant {
     std::string name() const {
         std::string s = std::string(op_info(op).name) + "." + type_name(type);
         if (op == Op::setcond) s += std::string(" ") + cond_name(cond);
-        if (op == Op::sext || op == Op::zext) s += " " + std::to_string(imm);
+        if (op == Op::sext || op == Op::zext || op == Op::fastfp) s += " " + std::to_string(imm);
         if (aux) s += " aux " + std::to_string(aux);
         return s;
     }
@@ -52,6 +68,12 @@ std::vector<Variant> variants() {
         Op op = Op(k);
         const OpInfo& info = op_info(op);
         if (!(info.flags & OPF_PURE)) continue;
+        if (op == Op::fastfp) {  // i64 only; every operation in every format
+            for (int64_t kind = 0; kind < FF_KINDS; kind++)
+                for (uint8_t format : {uint8_t(FF_F64), uint8_t(FF_F32), uint8_t(FF_F32 | FF_BOXED)})
+                    out.push_back({op, Type::I64, kind, Cond::ALWAYS, format});
+            continue;
+        }
         for (Type t : kTypes) {
             if (op == Op::setcond) {
                 for (Cond c : kConds) out.push_back({op, t, 0, c});
@@ -127,14 +149,18 @@ struct Executors {
     }
 };
 
-}  // namespace
-
-TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at every type") {
-    Executors ex;
+// Runs each variant that `want` picks through the three executors over edge values; returns
+// the number of input sets compared.
+template <typename Want>
+size_t compare_executors(Executors& ex, Want want) {
     test::FakeCpu& cpu = ex.cpu;
     size_t checked = 0;
     for (const Variant& v : variants()) {
+        if (!want(v)) continue;
         CAPTURE(v.name());
+        const bool fp = v.op == Op::fastfp;
+        const uint64_t* edges = fp ? kFpEdges : kEdges;
+        const size_t nedges = fp ? std::size(kFpEdges) : std::size(kEdges);
         const OpInfo& info = op_info(v.op);
         std::vector<uint64_t> constants = {0};
         if (v.op == Op::movi) constants.assign(std::begin(kEdges), std::end(kEdges));
@@ -143,11 +169,11 @@ TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at ev
             REQUIRE(verify(blk) == "");
             Executors::Compiled compiled = ex.compile(blk);
             // Inputs: every pair of edge values for two operands (the third, select's, cycles).
-            size_t n = info.nsrc == 0 ? 1 : std::size(kEdges);
-            size_t m = info.nsrc < 2 ? 1 : std::size(kEdges);
+            size_t n = info.nsrc == 0 ? 1 : nedges;
+            size_t m = info.nsrc < 2 ? 1 : nedges;
             for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < m; j++) {
-                    uint64_t in[3] = {kEdges[i], kEdges[j], kEdges[(i * 7 + j) % std::size(kEdges)]};
+                    uint64_t in[3] = {edges[i], edges[j], edges[(i * 7 + j) % nedges]};
                     uint64_t out[3];
                     for (int e = 0; e < 3; e++) {
                         memcpy(cpu.regs, in, sizeof in);
@@ -167,8 +193,46 @@ TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at ev
             ex.release(compiled);
         }
     }
+    return checked;
+}
+
+}  // namespace
+
+TEST_CASE("op table: interpreter, baseline and LLVM agree on every pure op at every type") {
+    Executors ex;
+    size_t checked = compare_executors(ex, [](const Variant&) { return true; });
     CHECK(checked > 20000);
     MESSAGE("op-table differential: " << variants().size() << " op variants, " << checked << " input sets");
+}
+
+TEST_CASE("op table: fastfp's fused kinds agree without the host's FMA3 too (the baseline's call)") {
+    Executors ex;
+    bool saved = x64::g_host_fma;
+    x64::g_host_fma = false;
+    size_t checked = compare_executors(ex, [](const Variant& v) { return v.op == Op::fastfp && v.imm >= FF_MADD; });
+    x64::g_host_fma = saved;
+    CHECK(checked == 4 * 3 * std::size(kFpEdges) * std::size(kFpEdges));
+}
+
+TEST_CASE("fastfp: the host's result when it is ordinary, refused otherwise") {
+    auto d = [](double x) { return std::bit_cast<uint64_t>(x); };
+    auto f = [](float x) { return 0xffffffff00000000ull | std::bit_cast<uint32_t>(x); };
+    CHECK(fastfp(FF_ADD, FF_F64, d(1.0), d(2.0), 0) == d(3.0));
+    CHECK(fastfp(FF_SUB, FF_F64, d(1.5), d(1.5), 0) == d(0.0));                           // exact cancellation
+    CHECK(fastfp(FF_MUL, FF_F64, d(-0.0), d(5.0), 0) == d(-0.0));                         // zero operand: exact
+    CHECK(fastfp(FF_MUL, FF_F64, d(1e-200), d(1e-200), 0) == FASTFP_REFUSED);             // underflow to zero
+    CHECK(fastfp(FF_MUL, FF_F64, d(1e200), d(1e200), 0) == FASTFP_REFUSED);               // overflow
+    CHECK(fastfp(FF_DIV, FF_F64, d(1.0), d(0.0), 0) == FASTFP_REFUSED);                   // division by zero
+    CHECK(fastfp(FF_DIV, FF_F64, d(1.0), d(INFINITY), 0) == FASTFP_REFUSED);              // inexact zero
+    CHECK(fastfp(FF_SQRT, FF_F64, d(-4.0), 0, 0) == FASTFP_REFUSED);
+    CHECK(fastfp(FF_SQRT, FF_F64, d(2.25), 0, 0) == d(1.5));
+    CHECK(fastfp(FF_MADD, FF_F64, d(2.0), d(3.0), d(1.0)) == d(7.0));
+    CHECK(fastfp(FF_NMADD, FF_F64, d(2.0), d(3.0), d(1.0)) == d(-7.0));
+    CHECK(fastfp(FF_MSUB, FF_F64, d(2.0), d(3.0), d(6.0)) == FASTFP_REFUSED);  // a zero from a fused op: refused
+    CHECK(fastfp(FF_ADD, FF_F32 | FF_BOXED, f(1.0f), f(2.0f), 0) == f(3.0f));
+    CHECK(fastfp(FF_ADD, FF_F32 | FF_BOXED, 0x3f800000, f(2.0f), 0) == FASTFP_REFUSED);  // not boxed
+    CHECK(fastfp(FF_ADD, FF_F32, 0x3f800000, 0x40000000, 0) == 0x40400000);
+    CHECK(fastfp(FF_MUL, FF_F32 | FF_BOXED, f(1e-30f), f(1e-30f), 0) == FASTFP_REFUSED);
 }
 
 // "op.i32 (trunc x), (trunc y or a constant); sext or zext.i64 from 32": the interpreter and
