@@ -120,6 +120,8 @@ public:
             chain_ = chains_ ? &(*chains_)[m] : nullptr;
             temps_.clear();
             temp_ty_.clear();
+            fastfp_ok_.clear();
+            movi_.clear();
             labels_.clear();
             fault_.clear();
             guest_ = -1;
@@ -166,7 +168,11 @@ private:
     Type* ty(ir::Type t) { return Type::getIntNTy(C, ir::type_bits(t)); }
     Value* get(uint32_t t) { return B.CreateLoad(temp_ty_[t], temps_[t]); }
     Value* arg(uint32_t t) { return t == ir::NO_TEMP ? ConstantInt::get(i64, 0) : get(t); }
-    void set(uint32_t t, Value* v) { B.CreateStore(v, temps_[t]); }
+    void set(uint32_t t, Value* v) {
+        fastfp_ok_.erase(t);
+        movi_.erase(t);
+        B.CreateStore(v, temps_[t]);
+    }
     Value* cst(Type* t, uint64_t v) { return ConstantInt::get(t, v); }
     Value* env_at(Value* off) { return B.CreateInBoundsGEP(i8, env_, off); }
     Value* env_at(uint64_t off) { return B.CreateConstInBoundsGEP1_64(i8, env_, off); }
@@ -349,7 +355,10 @@ private:
 
 public:
     // ---- one member per op in ops.def ----
-    void lower_movi(const ir::Insn& i) { set(i.dst, cst(cur_ty(), uint64_t(i.imm))); }
+    void lower_movi(const ir::Insn& i) {
+        set(i.dst, cst(cur_ty(), uint64_t(i.imm)));
+        movi_[i.dst] = uint64_t(i.imm);
+    }
     void lower_mov(const ir::Insn& i) { set(i.dst, get(i.src[0])); }
     void lower_add(const ir::Insn& i) { set(i.dst, B.CreateAdd(get(i.src[0]), get(i.src[1]))); }
     void lower_sub(const ir::Insn& i) { set(i.dst, B.CreateSub(get(i.src[0]), get(i.src[1]))); }
@@ -432,6 +441,18 @@ public:
         Value* v = f32 ? B.CreateZExt(bits, i64) : bits;
         if (boxed) v = B.CreateOr(v, cst(i64, 0xffffffff00000000ull));
         set(i.dst, B.CreateSelect(ok, v, cst(i64, ir::FASTFP_REFUSED)));
+        fastfp_ok_[i.dst] = ok;
+    }
+    // "brcond r ==/!= FASTFP_REFUSED" right after r's fastfp: the test is fastfp's own `ok`
+    // (an accepted result is never all ones, which LLVM cannot see through the select), or null.
+    Value* fastfp_test(const ir::Insn& i) {
+        if (i.cond != ir::Cond::EQ && i.cond != ir::Cond::NE) return nullptr;
+        auto ok = fastfp_ok_.find(i.src[0]);
+        auto c = movi_.find(i.src[1]);
+        if (ok == fastfp_ok_.end() || c == movi_.end() || c->second != ir::FASTFP_REFUSED) return nullptr;
+        auto* inst = dyn_cast<Instruction>(ok->second);  // (a constant when the operands were)
+        if (inst && inst->getParent() != B.GetInsertBlock()) return nullptr;
+        return i.cond == ir::Cond::NE ? ok->second : B.CreateNot(ok->second);
     }
     void lower_ld_env(const ir::Insn& i) {
         auto r = reg_.find(i.imm);
@@ -517,7 +538,8 @@ public:
     }
     void lower_brcond(const ir::Insn& i) {
         BasicBlock* next = BasicBlock::Create(C, "cont", F);
-        B.CreateCondBr(compare(i.cond, get(i.src[0]), get(i.src[1])), labels_[size_t(i.imm)], next);
+        Value* test = fastfp_test(i);
+        B.CreateCondBr(test ? test : compare(i.cond, get(i.src[0]), get(i.src[1])), labels_[size_t(i.imm)], next);
         B.SetInsertPoint(next);
     }
     void lower_fence(const ir::Insn& i) {
@@ -633,6 +655,8 @@ private:
     MDNode *tbaa_env_ = nullptr, *tbaa_guest_ = nullptr, *likely_ = nullptr;
     std::vector<Type*> temp_ty_;
     std::vector<AllocaInst*> temps_;
+    std::unordered_map<uint32_t, Value*> fastfp_ok_;  // temp -> its fastfp's acceptance (i1), until set again
+    std::unordered_map<uint32_t, uint64_t> movi_;     // temp -> the constant its movi set, until set again
     std::vector<BasicBlock*> labels_;
     const ir::Insn* cur_ = nullptr;
     int guest_ = -1;
