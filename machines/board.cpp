@@ -1,11 +1,12 @@
 #include "machines/board.h"
 
+#include "machines/aarch64-virt/virt_board.h"
 #include "machines/riscv64-virt/virt_board.h"
 
 namespace tessera {
 
 const std::vector<BoardInfo>& boards() {
-    static const std::vector<BoardInfo> all = {riscv64_virt_board()};
+    static const std::vector<BoardInfo> all = {riscv64_virt_board(), aarch64_virt_board()};
     return all;
 }
 

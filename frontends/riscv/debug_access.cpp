@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "frontends/common/debug_memory.h"
 #include "frontends/riscv/cpu.h"
 #include "frontends/riscv/csr.h"
 
@@ -118,33 +119,13 @@ static bool debug_phys(RiscvCpu& c, uint64_t va, uint64_t* pa) {
     return false;
 }
 
-template <typename Op>
-static size_t debug_access(RiscvCpu& c, uint64_t va, size_t len, Op op) {
-    size_t done = 0;
-    while (done < len) {
-        uint64_t a = va + done, pa;
-        size_t chunk = std::min<uint64_t>(len - done, PAGE_SIZE - (a & ~PAGE_MASK));
-        if (!debug_phys(c, a, &pa)) break;
-        Region* r = c.as.find(pa);
-        // RAM and ROM only: a debugger's read must not disturb a device.
-        if (!r || !r->host || chunk > r->size - (pa - r->base)) break;
-        op(*r, pa, done, chunk);
-        done += chunk;
-    }
-    return done;
-}
-
 size_t RiscvCpu::debug_read(uint64_t va, void* out, size_t len) {
-    return debug_access(*this, va, len, [&](Region& r, uint64_t pa, size_t at, size_t n) {
-        memcpy(static_cast<uint8_t*>(out) + at, r.host + (pa - r.base), n);
-    });
+    return debug_copy(*this, va, out, len, false, [this](uint64_t a, uint64_t* pa) { return debug_phys(*this, a, pa); });
 }
 
 size_t RiscvCpu::debug_write(uint64_t va, const void* in, size_t len) {
-    return debug_access(*this, va, len, [&](Region& r, uint64_t pa, size_t at, size_t n) {
-        as.notify_write(r, pa, unsigned(n));  // translated code there is stale now
-        memcpy(r.host + (pa - r.base), static_cast<const uint8_t*>(in) + at, n);
-    });
+    return debug_copy(*this, va, const_cast<void*>(in), len, true,
+                      [this](uint64_t a, uint64_t* pa) { return debug_phys(*this, a, pa); });
 }
 
 }  // namespace tessera::riscv

@@ -1,0 +1,120 @@
+// Reset, mode flags, exception entry and return, interrupt selection.
+#include "frontends/aarch64/cpu.h"
+
+#include "util/log.h"
+
+namespace tessera::aarch64 {
+
+Aarch64Cpu::Aarch64Cpu(AddressSpace& as, uint64_t mpidr) : Vcpu(as), mpidr_el1(mpidr) {
+    set_facts(kAarch64Facts);
+    reset(0);
+}
+
+void Aarch64Cpu::reset(uint64_t start) {
+    for (auto& r : x) r = 0;
+    sp_el[0] = sp_el[1] = 0;
+    nf = zf = cf = vf = 0;
+    el = 1;  // EL1h: the highest level implemented
+    spsel = 1;
+    daif = pstate::DAIF;
+    elr_el1 = spsr_el1 = esr_el1 = far_el1 = vbar_el1 = 0;
+    sctlr_el1 = 0x30d00800;  // RES1 bits; MMU and caches off
+    tcr_el1 = ttbr0_el1 = ttbr1_el1 = mair_el1 = amair_el1 = 0;
+    cpacr_el1 = contextidr_el1 = par_el1 = afsr0_el1 = afsr1_el1 = mdscr_el1 = 0;
+    tpidr_el0 = tpidrro_el0 = tpidr_el1 = cntkctl_el1 = 0;
+    cntv_ctl = cntv_cval = cntp_ctl = cntp_cval = 0;
+    fpcr = fpsr = 0;
+    excl_addr = ~0ull;
+    excl_val = 0;
+    wfi = false;
+    exception_pending = false;
+    pc = start;
+    tlb_flush();
+}
+
+TbMode Aarch64Cpu::tb_mode() { return TbMode{el | (spsel ? tbf::SPSEL : 0), 0}; }
+
+bool Aarch64Cpu::set_pstate(uint64_t spsr) {
+    uint64_t m = spsr & 0x1f;
+    // AArch64 only (M[4] = 0), EL0t, EL1t or EL1h, never above the current level.
+    if (m != 0 && m != 4 && m != 5) return false;
+    uint64_t new_el = (m >> 2) & 3;
+    if (new_el > el) return false;
+    set_nzcv(spsr);
+    daif = spsr & pstate::DAIF;
+    el = new_el;
+    spsel = m & 1;
+    irq_check = true;
+    return true;
+}
+
+void Aarch64Cpu::take_exception(uint32_t ec, uint32_t iss, bool far_valid, uint64_t far, uint64_t return_pc, unsigned vector) {
+    uint64_t base = el == 0 ? 0x400 : spsel ? 0x200 : 0x000;
+    spsr_el1 = pstate_bits();
+    elr_el1 = return_pc;
+    if (vector == 0) {
+        esr_el1 = uint64_t(ec) << 26 | 1u << 25 | (iss & 0x1ffffff);  // IL: a 32-bit instruction
+        if (far_valid) far_el1 = far;
+    }
+    el = 1;
+    spsel = 1;
+    daif = pstate::DAIF;
+    excl_addr = ~0ull;  // exception entry clears the local monitor
+    wfi = false;
+    pc = vbar_el1 + base + vector * 0x80;
+}
+
+void Aarch64Cpu::do_exception() {
+    exception_pending = false;
+    // Calls return to the next instruction; faults to the one that faulted.
+    bool call = exc_ec == EC_SVC64 || exc_ec == EC_HVC64 || exc_ec == EC_SMC64;
+    if (log_enabled(LOG_INT))
+        log_printf("exception ec=0x%x iss=0x%x pc=0x%016llx el=%llu\n", exc_ec, exc_iss, (unsigned long long)pc,
+                   (unsigned long long)el);
+    take_exception(exc_ec, exc_iss, exc_far_valid, exc_far, call ? pc + 4 : pc, 0);
+}
+
+bool Aarch64Cpu::do_interrupt() {
+    if ((irq_lines & (1u << FIQ_LINE)) && !(daif & pstate::F)) {
+        take_exception(0, 0, false, 0, pc, 2);
+        return true;
+    }
+    if ((irq_lines & (1u << IRQ_LINE)) && !(daif & pstate::I)) {
+        take_exception(0, 0, false, 0, pc, 1);
+        return true;
+    }
+    return false;
+}
+
+bool Aarch64Cpu::halted() {
+    if (!wfi) return false;
+    if (irq_lines) {  // WFI wakes on a pending interrupt, masked or not
+        wfi = false;
+        irq_check = true;
+        return false;
+    }
+    return true;
+}
+
+void Aarch64Cpu::set_irq(unsigned line, bool level) {
+    uint64_t bit = 1ull << line;
+    uint64_t old = irq_lines;
+    irq_lines = level ? (irq_lines | bit) : (irq_lines & ~bit);
+    if (old != irq_lines) irq_check = true;
+}
+
+// A synchronous external abort (fault status 0b010000); WnR for stores.
+void Aarch64Cpu::raise_bus_fault(uint64_t va, Access acc) {
+    bool lower = el == 0;
+    if (acc == Access::Fetch) raise_abort(lower ? EC_IABT_LOWER : EC_IABT_CUR, 0x10, va);
+    else raise_abort(lower ? EC_DABT_LOWER : EC_DABT_CUR, 0x10 | (acc == Access::Store ? 1u << 6 : 0), va);
+}
+
+// An alignment fault (fault status 0b100001).
+void Aarch64Cpu::raise_misaligned(uint64_t va, Access acc) {
+    bool lower = el == 0;
+    if (acc == Access::Fetch) raise_abort(EC_PC_ALIGN, 0, va);
+    else raise_abort(lower ? EC_DABT_LOWER : EC_DABT_CUR, 0x21 | (acc == Access::Store ? 1u << 6 : 0), va);
+}
+
+}  // namespace tessera::aarch64

@@ -1,0 +1,152 @@
+// Helpers called from translated code (interpreter and JIT alike): the parts of A64 that
+// depend on run-time state (system registers, exception return, PSCI, TLB maintenance).
+#include "frontends/aarch64/translate.h"
+#include "util/log.h"
+
+namespace tessera::aarch64 {
+
+namespace {
+
+Aarch64Cpu& cpu_of(void* env) { return *static_cast<Aarch64Cpu*>(static_cast<Vcpu*>(env)); }
+
+uint64_t raise(void* env, uint64_t ec, uint64_t iss, uint64_t, uint64_t) {
+    cpu_of(env).raise(uint32_t(ec), uint32_t(iss));
+    return 0;
+}
+
+uint64_t mrs(void* env, uint64_t enc, uint64_t, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    uint64_t v = 0;
+    if (!c.sysreg_read(uint32_t(enc), &v)) {
+        GUEST_ERROR("mrs: unimplemented or inaccessible system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at pc 0x%llx\n",
+            unsigned(enc >> 14) & 3, unsigned(enc >> 11) & 7, unsigned(enc >> 7) & 15, unsigned(enc >> 3) & 15,
+            unsigned(enc) & 7, (unsigned long long)c.pc);
+        c.raise(EC_UNKNOWN, 0);
+    }
+    return v;
+}
+
+uint64_t msr(void* env, uint64_t enc, uint64_t value, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    if (!c.sysreg_write(uint32_t(enc), value)) {
+        GUEST_ERROR("msr: unimplemented or inaccessible system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at pc 0x%llx\n",
+            unsigned(enc >> 14) & 3, unsigned(enc >> 11) & 7, unsigned(enc >> 7) & 15, unsigned(enc >> 3) & 15,
+            unsigned(enc) & 7, (unsigned long long)c.pc);
+        c.raise(EC_UNKNOWN, 0);
+    }
+    return 0;
+}
+
+// ERET: PSTATE from SPSR_EL1, pc from ELR_EL1 (returned). An illegal return (to AArch32 or
+// a higher level) is taken as an illegal execution state: UNDEFINED here.
+uint64_t eret(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    if (c.el == 0 || !c.set_pstate(c.spsr_el1)) {
+        c.raise(EC_UNKNOWN, 0);
+        return 0;
+    }
+    c.excl_addr = ~0ull;
+    return c.elr_el1;
+}
+
+uint64_t wfi(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
+    cpu_of(env).wfi = true;
+    return 0;
+}
+
+uint64_t hvc(void* env, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3) {
+    Aarch64Cpu& c = cpu_of(env);
+    if (!c.hvc_call) {
+        c.raise(EC_UNKNOWN, 0);
+        return x0;
+    }
+    return c.hvc_call(x0, x1, x2, x3);
+}
+
+// TLBI of any kind: the TLB has no ASID or VA index worth keeping apart yet, so all of it.
+uint64_t tlbi(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
+    cpu_of(env).tlb_flush();
+    return 0;
+}
+
+// Exclusives: the local monitor holds the address and the value loaded; a store-exclusive
+// succeeds (0) when both still hold. desc: access bytes << 8 | mmu index << 16.
+uint64_t ldxr(void* env, uint64_t va, uint64_t desc, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    unsigned bytes = (desc >> 8) & 0xff, idx = unsigned(desc >> 16);
+    if (va & (bytes - 1)) {
+        c.raise_misaligned(va, Access::Load);
+        return 0;
+    }
+    uint64_t v = c.load_slow(va, bytes, idx);
+    if (c.exception_pending) return 0;
+    c.excl_addr = va;
+    c.excl_val = v;
+    return v;
+}
+
+uint64_t stxr(void* env, uint64_t va, uint64_t val, uint64_t desc, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    unsigned bytes = (desc >> 8) & 0xff, idx = unsigned(desc >> 16);
+    if (va & (bytes - 1)) {
+        c.raise_misaligned(va, Access::Store);
+        return 0;
+    }
+    bool reserved = c.excl_addr == va;
+    c.excl_addr = ~0ull;
+    if (!reserved) return 1;
+    if (!c.probe_store(va, idx)) return 0;
+    uint64_t cur = c.load_slow(va, bytes, idx);
+    if (c.exception_pending) return 0;
+    if (cur != c.excl_val) return 1;  // changed since the load-exclusive (a device, DMA)
+    uint64_t mask = bytes == 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
+    c.store_slow(va, bytes, val & mask, idx);
+    return 0;
+}
+
+// RBIT, REV16, REV32, REV, CLZ, CLS (kind = the DP-1-source opcode, | 8 for 64 bits).
+uint64_t bitop(void*, uint64_t kind, uint64_t x, uint64_t, uint64_t) {
+    bool is64 = kind & 8;
+    unsigned width = is64 ? 64 : 32;
+    uint64_t mask = is64 ? ~0ull : 0xffffffffull;
+    x &= mask;
+    switch (kind & 7) {
+    case 0: {  // RBIT
+        uint64_t r = 0;
+        for (unsigned i = 0; i < width; i++) r |= ((x >> i) & 1) << (width - 1 - i);
+        return r;
+    }
+    case 1: {  // REV16: bytes swapped within each halfword
+        uint64_t r = ((x & 0x00ff00ff00ff00ffull) << 8) | ((x >> 8) & 0x00ff00ff00ff00ffull);
+        return r & mask;
+    }
+    case 2:  // REV32 (64-bit), REV (32-bit): bytes swapped within each word
+        if (is64) return uint64_t(__builtin_bswap32(uint32_t(x))) | uint64_t(__builtin_bswap32(uint32_t(x >> 32))) << 32;
+        return __builtin_bswap32(uint32_t(x));
+    case 3: return __builtin_bswap64(x);  // REV (64-bit)
+    case 4: return x ? uint64_t(__builtin_clzll(x) - (64 - width)) : width;  // CLZ
+    default: {  // CLS: leading bits equal to the sign bit, not counting it
+        uint64_t s = (x >> (width - 1)) & 1;
+        uint64_t y = (s ? ~x : x) & mask;
+        unsigned lz = y ? unsigned(__builtin_clzll(y)) - (64 - width) : width;
+        return lz - 1;
+    }
+    }
+}
+
+}  // namespace
+
+using ir::Helper;
+using namespace ir;
+const Helper h_raise{"raise", raise, HF_WRITES_ENV | HF_MAY_RAISE | HF_CPU_ONLY};
+const Helper h_mrs{"mrs", mrs, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_COUNTERS};
+const Helper h_msr{"msr", msr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
+const Helper h_eret{"eret", eret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
+const Helper h_wfi{"wfi", wfi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
+const Helper h_hvc{"hvc", hvc, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
+const Helper h_ldxr{"ldxr", ldxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+const Helper h_stxr{"stxr", stxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+const Helper h_bitop{"bitop", bitop, HF_CPU_ONLY};
+const Helper h_tlbi{"tlbi", tlbi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
+
+}  // namespace tessera::aarch64

@@ -1,0 +1,137 @@
+// System instructions: hints, barriers, PSTATE writes, MRS/MSR, cache and TLB maintenance,
+// exception generation and return.
+#include "frontends/aarch64/translate.h"
+
+namespace tessera::aarch64 {
+
+namespace {
+
+constexpr uint32_t kDaifEnc = 3u << 14 | 3u << 11 | 4u << 7 | 2u << 3 | 1;  // DAIF (3,3,4,2,1)
+constexpr uint32_t kSpselEnc = 3u << 14 | 0u << 11 | 4u << 7 | 2u << 3 | 0;
+constexpr uint32_t kNzcvEnc = 3u << 14 | 3u << 11 | 4u << 7 | 2u << 3 | 0;
+
+// After a write that may change the mode, the interrupt masks or the translation: end the
+// block, unchained.
+bool end_unchained(Ctx& c) {
+    c.exit_to(c.pc + 4, kNoChain);
+    return true;
+}
+
+bool trans_hint(Ctx& c, uint32_t w) {
+    if (bits(w, 11, 5) == 3) {  // WFI (at EL0 too: trapping it, SCTLR_EL1.nTWI = 0, is not modelled)
+        c.b.call(&h_wfi);
+        return end_unchained(c);
+    }
+    return true;  // NOP, YIELD, WFE, SEV, SEVL and the unallocated hints: no effect here
+}
+
+bool trans_barrier(Ctx& c, uint32_t w) {
+    switch (bits(w, 7, 5)) {
+    case 2: c.b.st_env(c.imm(-1), env_off(c.cpu, c.cpu.excl_addr)); return true;  // CLREX
+    case 4:                                                                          // DSB
+    case 5: c.b.fence(ir::FENCE_ALL); return true;                                   // DMB
+    case 6: return end_unchained(c);  // ISB: later instructions see earlier context changes
+    default: return false;
+    }
+}
+
+bool trans_msr_imm(Ctx& c, uint32_t w) {
+    unsigned op1 = bits(w, 18, 16), op2 = bits(w, 7, 5), crm = bits(w, 11, 8);
+    if (op1 == 0 && op2 == 5) {  // SPSel
+        if (c.el() == 0) return false;
+        c.b.call(&h_msr, c.imm(kSpselEnc), c.imm(crm & 1));
+        return end_unchained(c);
+    }
+    if (op1 == 3 && (op2 == 6 || op2 == 7)) {  // DAIFSet, DAIFClr
+        Temp d = c.b.ld_env(Type::I64, env_off(c.cpu, c.cpu.daif));
+        Temp v = op2 == 6 ? c.b.or_(d, c.imm(crm << 6)) : c.b.and_(d, c.imm(~int64_t(crm << 6)));
+        c.b.call(&h_msr, c.imm(kDaifEnc), v);
+        return end_unchained(c);
+    }
+    return false;
+}
+
+unsigned sysreg_enc(uint32_t w) { return bits(w, 20, 5); }
+
+bool trans_mrs(Ctx& c, uint32_t w) {
+    if (sysreg_enc(w) == kNzcvEnc) {  // inline: the flags live in translated code
+        Temp v = c.b.or_(c.b.or_(c.b.shl(c.flag(c.cpu.nf), c.imm(31)), c.b.shl(c.flag(c.cpu.zf), c.imm(30))),
+                         c.b.or_(c.b.shl(c.flag(c.cpu.cf), c.imm(29)), c.b.shl(c.flag(c.cpu.vf), c.imm(28))));
+        c.set_x(rd(w), v);
+        return true;
+    }
+    c.set_x(rd(w), c.b.call(&h_mrs, c.imm(sysreg_enc(w))));
+    return true;
+}
+
+bool trans_msr(Ctx& c, uint32_t w) {
+    Temp v = c.x(rd(w));
+    if (sysreg_enc(w) == kNzcvEnc) {
+        c.set_flag(c.cpu.nf, c.b.and_(c.b.shr(v, c.imm(31)), c.imm(1)));
+        c.set_flag(c.cpu.zf, c.b.and_(c.b.shr(v, c.imm(30)), c.imm(1)));
+        c.set_flag(c.cpu.cf, c.b.and_(c.b.shr(v, c.imm(29)), c.imm(1)));
+        c.set_flag(c.cpu.vf, c.b.and_(c.b.shr(v, c.imm(28)), c.imm(1)));
+        return true;
+    }
+    c.b.call(&h_msr, c.imm(sysreg_enc(w)), v);
+    return end_unchained(c);
+}
+
+// SYS: cache maintenance (no caches are modelled: IC and DC are no-ops, DC ZVA is prohibited
+// through DCZID_EL0) and TLBI. AT is not implemented yet.
+bool trans_sys(Ctx& c, uint32_t w) {
+    unsigned op1 = bits(w, 18, 16), crn = bits(w, 15, 12), crm = bits(w, 11, 8), op2 = bits(w, 7, 5);
+    if (crn == 8) {  // TLBI
+        if (c.el() == 0) return false;
+        c.b.call(&h_tlbi);
+        return end_unchained(c);
+    }
+    if (crn != 7) return false;
+    if (crm == 1 || crm == 5) return true;                   // IC: code changes are caught by the softmmu
+    if (crm == 4) return false;                              // DC ZVA: prohibited (DCZID_EL0.DZP)
+    if (crm == 6 || (crm >= 10 && crm <= 14)) return true;   // DC clean/invalidate: no caches
+    (void)op1;
+    (void)op2;
+    return false;                                            // AT: not implemented yet
+}
+
+bool trans_svc(Ctx& c, uint32_t w) {
+    c.raise(EC_SVC64, bits(w, 20, 5));
+    return true;
+}
+bool trans_hvc(Ctx& c, uint32_t w) {
+    if (c.el() == 0 || bits(w, 20, 5) != 0) return false;
+    c.set_x(0, c.b.call(&h_hvc, c.x(0), c.x(1), c.x(2), c.x(3)));
+    return end_unchained(c);
+}
+bool trans_smc(Ctx&, uint32_t) { return false; }  // no EL3
+bool trans_brk(Ctx& c, uint32_t w) {
+    c.raise(EC_BRK, bits(w, 20, 5));
+    return true;
+}
+bool trans_eret(Ctx& c, uint32_t) {
+    if (c.el() == 0) return false;
+    c.exit_ind(c.b.call(&h_eret), true);
+    return true;
+}
+
+constexpr Pattern kTable[] = {
+    pattern("hint", "1101010100 0 00 011 0010 mmmm ooo 11111", trans_hint),
+    pattern("barrier", "1101010100 0 00 011 0011 mmmm ooo 11111", trans_barrier),
+    pattern("msr_imm", "1101010100 0 00 ppp 0100 mmmm ooo 11111", trans_msr_imm),
+    pattern("sys", "1101010100 0 01 ppp nnnn mmmm ooo ttttt", trans_sys),
+    pattern("msr", "1101010100 0 1 r ppp nnnn mmmm ooo ttttt", trans_msr),
+    pattern("mrs", "1101010100 1 1 r ppp nnnn mmmm ooo ttttt", trans_mrs),
+    pattern("svc", "11010100 000 iiiiiiiiiiiiiiii 000 01", trans_svc),
+    pattern("hvc", "11010100 000 iiiiiiiiiiiiiiii 000 10", trans_hvc),
+    pattern("smc", "11010100 000 iiiiiiiiiiiiiiii 000 11", trans_smc),
+    pattern("brk", "11010100 001 iiiiiiiiiiiiiiii 000 00", trans_brk),
+    pattern("eret", "1101011 0100 11111 000000 11111 00000", trans_eret),
+};
+static_assert(decode::table_is_unambiguous(std::span<const Pattern>(kTable)));
+
+}  // namespace
+
+const std::span<const Pattern> kSystemPatterns{kTable};
+
+}  // namespace tessera::aarch64
