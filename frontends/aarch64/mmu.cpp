@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "util/log.h"
+
 namespace tessera::aarch64 {
 
 namespace {
@@ -19,6 +21,9 @@ bool Aarch64Cpu::translate(uint64_t va, Access acc, unsigned idx, Translation* o
 bool Aarch64Cpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, bool probe) {
     auto fault = [&](uint32_t status) {
         if (probe) return false;
+        TLOG(LOG_MMU, "a64 walk fault va=0x%llx acc=%u el=%u status=0x%x ttbr0=0x%llx ttbr1=0x%llx tcr=0x%llx\n",
+             (unsigned long long)va, unsigned(acc), idx, status, (unsigned long long)ttbr0_el1, (unsigned long long)ttbr1_el1,
+             (unsigned long long)tcr_el1);
         bool lower = idx == 0;
         uint32_t wnr = acc == Access::Store ? 1u << 6 : 0;
         if (acc == Access::Fetch) raise_abort(lower ? EC_IABT_LOWER : EC_IABT_CUR, status, va);
@@ -56,7 +61,11 @@ bool Aarch64Cpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, b
             if (!probe) raise_bus_fault(va, acc);
             return false;
         }
-        if (!(desc & 1)) return fault(kTranslationFault + unsigned(level));
+        if (!(desc & 1)) {
+            TLOG(LOG_MMU, "a64 walk: level %d table 0x%llx index %llu desc 0x%llx\n", level, (unsigned long long)table,
+                 (unsigned long long)index, (unsigned long long)desc);
+            return fault(kTranslationFault + unsigned(level));
+        }
         bool is_table = level < 3 && (desc & 2);
         if (is_table) {
             ap_no_el0 |= (desc >> 61) & 1;

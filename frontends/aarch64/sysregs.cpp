@@ -2,6 +2,7 @@
 // 20:5). The ID registers describe a Cortex-A57 with exactly what is implemented: AArch64 at
 // EL0 and EL1 only, no EL2/EL3, no FP/AdvSIMD yet, no PMU, 4K and 16K and 64K granules.
 #include "frontends/aarch64/cpu.h"
+#include "util/log.h"
 
 namespace tessera::aarch64 {
 
@@ -122,6 +123,10 @@ bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
         default: return false;
         }
     }
+    if (enc == SCTLR || enc == TTBR0 || enc == TTBR1 || enc == TCR)
+        TLOG(LOG_MMU, "a64 msr %s = 0x%llx at pc 0x%llx\n",
+             enc == SCTLR ? "sctlr_el1" : enc == TTBR0 ? "ttbr0_el1" : enc == TTBR1 ? "ttbr1_el1" : "tcr_el1",
+             (unsigned long long)v, (unsigned long long)pc);
     switch (enc) {
     case SCTLR: sctlr_el1 = v; tlb_flush(); return true;
     case CPACR: cpacr_el1 = v & (3u << 20); return true;
