@@ -240,7 +240,7 @@ uint32_t Executor::hot_count(const TB& tb) const {
 
 TB* Executor::translate(uint64_t pc, uint64_t phys_pc, const TbMode& mode, bool ahead) {
     auto tb = std::make_unique<TB>();
-    tb->key = TbKey{phys_pc, mode};
+    tb->key = TbKey{phys_pc, pc, mode};
     tb->pc = pc;
     bool was_pending = cpu_.exception_pending;
     cpu_.fetch_ahead = ahead;
@@ -292,7 +292,7 @@ void Executor::compile_successors_ahead(TB* tb, unsigned depth) {
     for (uint64_t target : targets) {
         uint64_t phys = (tb->key.phys_pc & PAGE_MASK) | (target & ~PAGE_MASK);  // same page, same mapping
         if (((target ^ tb->pc) & PAGE_MASK) && !cpu_.code_phys_ahead(target, cpu_.fetch_mmu_idx(), &phys)) continue;
-        TB* s = cache_.find(TbKey{phys, tb->key.mode});
+        TB* s = cache_.find(TbKey{phys, target, tb->key.mode});
         if (!s) {
             s = translate(target, phys, tb->key.mode, true);
             if (!s) continue;
@@ -331,7 +331,7 @@ TB* Executor::lookup() {
     }
     uint64_t phys;
     if (!cpu_.code_phys(pc, cpu_.fetch_mmu_idx(), &phys)) return nullptr;
-    TB* tb = cache_.find(TbKey{phys, mode});
+    TB* tb = cache_.find(TbKey{phys, pc, mode});
     if (!tb) tb = translate(pc, phys, mode);
     if (!tb) return nullptr;
     je = JumpEntry{pc, mode, tb};

@@ -15,8 +15,11 @@ namespace interp {
 struct Code;
 }
 
+// A block is its guest-physical code, the virtual pc it runs at (translated code holds
+// absolute guest addresses: branch targets, return addresses, adr), and the mode.
 struct TbKey {
     uint64_t phys_pc;
+    uint64_t pc;
     TbMode mode;
     bool operator==(const TbKey&) const = default;
 };

@@ -11,7 +11,7 @@ namespace tessera {
 
 struct TbKeyHash {
     size_t operator()(const TbKey& k) const {
-        return std::hash<uint64_t>()((k.phys_pc * 31 + k.mode.flags) * 31 + k.mode.extra);
+        return std::hash<uint64_t>()(((k.phys_pc * 31 + k.pc) * 31 + k.mode.flags) * 31 + k.mode.extra);
     }
 };
 

@@ -56,7 +56,10 @@ public:
     uint64_t tpidr_el0 = 0, tpidrro_el0 = 0, tpidr_el1 = 0, cntkctl_el1 = 0;
     uint64_t cntv_ctl = 0, cntv_cval = 0, cntp_ctl = 0, cntp_cval = 0;
     uint64_t fpcr = 0, fpsr = 0;
-    uint64_t excl_addr = ~0ull, excl_val = 0;  // the exclusive monitor (LDXR/STXR)
+    // Hardware breakpoint and watchpoint registers (one of each, per ID_AA64DFR0): kept, not
+    // acted on yet.
+    uint64_t dbgbvr = 0, dbgbcr = 0, dbgwvr = 0, dbgwcr = 0;
+    uint64_t excl_addr = ~0ull, excl_val = 0, excl_val2 = 0;  // the exclusive monitor (LDXR/STXR, LDXP/STXP)
     bool wfi = false;
     // The exception being raised, valid while exception_pending.
     uint32_t exc_ec = 0, exc_iss = 0;

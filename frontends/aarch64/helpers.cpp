@@ -104,6 +104,46 @@ uint64_t stxr(void* env, uint64_t va, uint64_t val, uint64_t desc, uint64_t) {
     return 0;
 }
 
+// The pairs: LDXP loads both (the second element through excl_val2, which translated code
+// reads right after the call), STXP stores both if the monitor still holds. The access is
+// aligned to its whole size (2 x bytes).
+uint64_t ldxp(void* env, uint64_t va, uint64_t desc, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    unsigned bytes = (desc >> 8) & 0xff, idx = unsigned(desc >> 16);
+    if (va & (2 * bytes - 1)) {
+        c.raise_misaligned(va, Access::Load);
+        return 0;
+    }
+    uint64_t v1 = c.load_slow(va, bytes, idx);
+    if (c.exception_pending) return 0;
+    uint64_t v2 = c.load_slow(va + bytes, bytes, idx);
+    if (c.exception_pending) return 0;
+    c.excl_addr = va;
+    c.excl_val = v1;
+    c.excl_val2 = v2;
+    return v1;
+}
+
+uint64_t stxp(void* env, uint64_t va, uint64_t v1, uint64_t v2, uint64_t desc) {
+    Aarch64Cpu& c = cpu_of(env);
+    unsigned bytes = (desc >> 8) & 0xff, idx = unsigned(desc >> 16);
+    if (va & (2 * bytes - 1)) {
+        c.raise_misaligned(va, Access::Store);
+        return 0;
+    }
+    bool reserved = c.excl_addr == va;
+    c.excl_addr = ~0ull;
+    if (!reserved) return 1;
+    if (!c.probe_store(va, idx) || !c.probe_store(va + bytes, idx)) return 0;
+    uint64_t cur1 = c.load_slow(va, bytes, idx), cur2 = c.load_slow(va + bytes, bytes, idx);
+    if (c.exception_pending) return 0;
+    if (cur1 != c.excl_val || cur2 != c.excl_val2) return 1;
+    uint64_t mask = bytes == 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
+    c.store_slow(va, bytes, v1 & mask, idx);
+    c.store_slow(va + bytes, bytes, v2 & mask, idx);
+    return 0;
+}
+
 // RBIT, REV16, REV32, REV, CLZ, CLS (kind = the DP-1-source opcode, | 8 for 64 bits).
 uint64_t bitop(void*, uint64_t kind, uint64_t x, uint64_t, uint64_t) {
     bool is64 = kind & 8;
@@ -146,6 +186,8 @@ const Helper h_wfi{"wfi", wfi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
 const Helper h_hvc{"hvc", hvc, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_ldxr{"ldxr", ldxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_stxr{"stxr", stxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+const Helper h_ldxp{"ldxp", ldxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+const Helper h_stxp{"stxp", stxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_bitop{"bitop", bitop, HF_CPU_ONLY};
 const Helper h_tlbi{"tlbi", tlbi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
 

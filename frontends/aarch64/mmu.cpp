@@ -24,7 +24,7 @@ bool Aarch64Cpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, b
         TLOG(LOG_MMU, "a64 walk fault va=0x%llx acc=%u el=%u status=0x%x ttbr0=0x%llx ttbr1=0x%llx tcr=0x%llx\n",
              (unsigned long long)va, unsigned(acc), idx, status, (unsigned long long)ttbr0_el1, (unsigned long long)ttbr1_el1,
              (unsigned long long)tcr_el1);
-        bool lower = idx == 0;
+        bool lower = el == 0;  // the exception class follows the current EL (LDTR/STTR at EL1 included)
         uint32_t wnr = acc == Access::Store ? 1u << 6 : 0;
         if (acc == Access::Fetch) raise_abort(lower ? EC_IABT_LOWER : EC_IABT_CUR, status, va);
         else raise_abort(lower ? EC_DABT_LOWER : EC_DABT_CUR, status | wnr, va);

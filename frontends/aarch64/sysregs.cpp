@@ -28,7 +28,9 @@ enum : uint32_t {
     CNTV_TVAL = sr(3, 3, 14, 3, 0), CNTV_CTL = sr(3, 3, 14, 3, 1), CNTV_CVAL = sr(3, 3, 14, 3, 2),
     CTR = sr(3, 3, 0, 0, 1), DCZID = sr(3, 3, 0, 0, 7), CLIDR = sr(3, 1, 0, 0, 1), CCSIDR = sr(3, 1, 0, 0, 0),
     CSSELR = sr(3, 2, 0, 0, 0), MDSCR = sr(2, 0, 0, 2, 2), OSLAR = sr(2, 0, 1, 0, 4), OSLSR = sr(2, 0, 1, 1, 4),
-    OSDLR = sr(2, 0, 1, 3, 4), MDCCSR_EL0 = sr(2, 3, 0, 1, 0),
+    OSDLR = sr(2, 0, 1, 3, 4), MDCCSR_EL0 = sr(2, 3, 0, 1, 0), MDRAR = sr(2, 0, 1, 0, 0),
+    DBGBVR0 = sr(2, 0, 0, 0, 4), DBGBCR0 = sr(2, 0, 0, 0, 5), DBGWVR0 = sr(2, 0, 0, 0, 6), DBGWCR0 = sr(2, 0, 0, 0, 7),
+    DBGCLAIMSET = sr(2, 0, 7, 8, 6), DBGCLAIMCLR = sr(2, 0, 7, 9, 6), DBGAUTHSTATUS = sr(2, 0, 7, 14, 6),
 };
 // The AArch32 ID registers (op0 3, op1 0, CRn 0, CRm 1-3) read as zero on a CPU without
 // AArch32, as do the reserved ID slots.
@@ -106,7 +108,12 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     case CSSELR: *out = 0; return true;
     case MDSCR: *out = mdscr_el1; return true;
     case OSLSR: *out = 0x8; return true;  // OS lock not implemented... and unlocked
-    case OSDLR: case MDCCSR_EL0: *out = 0; return true;
+    case OSDLR: case MDCCSR_EL0: case MDRAR: case DBGCLAIMSET: case DBGCLAIMCLR: *out = 0; return true;
+    case DBGAUTHSTATUS: *out = 0xaa; return true;  // non-secure debug implemented, enabled
+    case DBGBVR0: *out = dbgbvr; return true;
+    case DBGBCR0: *out = dbgbcr; return true;
+    case DBGWVR0: *out = dbgwvr; return true;
+    case DBGWCR0: *out = dbgwcr; return true;
     default:
         if (is_aarch32_id(enc)) {
             *out = 0;
@@ -162,7 +169,11 @@ bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     case CNTV_TVAL: cntv_cval = nondet(read_counter ? read_counter() : 0) + uint64_t(int64_t(int32_t(v))); irq_check = true; return true;
     case CSSELR: return true;
     case MDSCR: mdscr_el1 = v; return true;
-    case OSLAR: case OSDLR: return true;
+    case OSLAR: case OSDLR: case DBGCLAIMSET: case DBGCLAIMCLR: return true;
+    case DBGBVR0: dbgbvr = v; return true;
+    case DBGBCR0: dbgbcr = v; return true;
+    case DBGWVR0: dbgwvr = v; return true;
+    case DBGWCR0: dbgwcr = v; return true;
     default: return false;
     }
 }

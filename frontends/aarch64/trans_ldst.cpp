@@ -122,12 +122,24 @@ bool trans_ldst_pair(Ctx& c, uint32_t w) {
     return true;
 }
 
-// LDXR, STXR, LDAXR, STLXR, LDAR, STLR (the pair forms and LDAPR come later).
+// LDXR, STXR, LDAXR, STLXR, LDAR, STLR, and the exclusive pairs.
 bool trans_excl(Ctx& c, uint32_t w) {
     unsigned size = bits(w, 31, 30);
     bool o2 = bits(w, 23, 23), load = bits(w, 22, 22), o1 = bits(w, 21, 21);
-    if (o1) return false;  // pairs
     Temp addr = c.xsp(rn(w));
+    if (o1) {  // LDXP, LDAXP, STXP, STLXP: 32- or 64-bit elements
+        if (size < 2 || o2) return false;
+        uint64_t pdesc = uint64_t(size == 3 ? 8 : 4) << 8 | uint64_t(c.mem_idx()) << 16;
+        if (load) {
+            Temp v1 = c.b.call(&h_ldxp, addr, c.imm(int64_t(pdesc)));
+            Temp v2 = c.b.ld_env(Type::I64, env_off(c.cpu, c.cpu.excl_val2));
+            c.set_x(rd(w), v1);
+            c.set_x(rt2(w), v2);
+        } else {
+            c.set_x(rm(w), c.b.call(&h_stxp, addr, c.x(rd(w)), c.x(rt2(w)), c.imm(int64_t(pdesc))));
+        }
+        return true;
+    }
     uint64_t desc = uint64_t(1u << size) << 8 | uint64_t(c.mem_idx()) << 16;
     if (o2) {  // LDAR / STLR: ordinary accesses, ordered (x86 keeps all orders but store-load)
         if (load) {
