@@ -14,7 +14,7 @@
 #define PMEGA     0x80400000ul            /* 2 MiB aligned RAM well past the image */
 #define VPAGE(i)  (V0 + (i) * PAGE_SIZE)
 
-enum { P_RW, P_RO, P_XO, P_NX, P_USER, P_UX, P_INVALID, P_ALIAS, P_WONLY, P_REMAP, NPAGES };
+enum { P_RW, P_RO, P_XO, P_NX, P_USER, P_UX, P_INVALID, P_ALIAS, P_WONLY, P_REMAP, P_PC1, P_PC2, NPAGES };
 
 static pte_t l2[512] __attribute__((aligned(4096)));
 static pte_t l1[512] __attribute__((aligned(4096)));
@@ -22,6 +22,7 @@ static pte_t l0[512] __attribute__((aligned(4096)));
 static volatile uint64_t page[NPAGES][512] __attribute__((aligned(4096)));
 static volatile uint64_t ad_faults;
 extern char xo_page[];                    /* a page-aligned code page: li a0, 42; ret */
+extern char pc_page[];                    /* a page-aligned code page returning its own address */
 
 /* Page faults come to S. A/D faults on P_RW (when the hardware does not set
  * A/D itself) are fixed up and retried; everything else is logged and skipped. */
@@ -54,6 +55,14 @@ static long s_main(long arg)
     CHECK(3, l0[P_RW] & PTE_D);
     CHECK(4, page[P_RW][2] == 0x2222);
     CHECK(5, ad_faults <= 2 && slog.count == 0);
+
+    /* one physical code page at two virtual addresses: each runs as itself (translated code
+     * holds absolute addresses, so each mapping needs its own block) */
+    for (int i = 0; i < 3; i++) {
+        uint64_t (*f1)(void) = (uint64_t (*)(void))VPAGE(P_PC1), (*f2)(void) = (uint64_t (*)(void))VPAGE(P_PC2);
+        CHECK(7, f1() == VPAGE(P_PC1));
+        CHECK(8, f2() == VPAGE(P_PC2));
+    }
 
     /* read-only page: loads work, stores fault with the exact address */
     CHECK(10, load(VPAGE(P_RO) + 8) == 0x3333);
@@ -146,6 +155,8 @@ int main(void)
     l0[P_ALIAS] = make_pte((uint64_t)page[P_RW], PTE_V | PTE_R | PTE_W | PTE_AD);
     l0[P_WONLY] = make_pte((uint64_t)page[P_WONLY], PTE_V | PTE_W | PTE_AD);      /* reserved */
     l0[P_REMAP] = make_pte((uint64_t)page[P_REMAP], PTE_V | PTE_R | PTE_AD);
+    l0[P_PC1] = make_pte((uint64_t)pc_page, PTE_V | PTE_R | PTE_X | PTE_A);
+    l0[P_PC2] = make_pte((uint64_t)pc_page, PTE_V | PTE_R | PTE_X | PTE_A);
     page[P_RW][2] = 0x1111;
     page[P_RO][1] = 0x3333;
     page[P_RO][0] = 0x3030;
@@ -186,6 +197,10 @@ __asm__(
     ".balign 4096\n"
     "xo_page:\n"
     "   li a0, 42\n"
+    "   ret\n"
+    ".balign 4096\n"
+    "pc_page:\n"
+    "   auipc a0, 0\n"
     "   ret\n"
     ".balign 4096\n"
     ".popsection\n");
