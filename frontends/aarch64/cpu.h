@@ -73,6 +73,7 @@ public:
     // from x0-x3, the result for x0. Unset: HVC is UNDEFINED (no EL2).
     std::function<uint64_t(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)> hvc_call;
     std::function<uint64_t()> read_counter;  // the generic timer's count (CNTVCT/CNTPCT)
+    std::function<void()> timer_changed;     // a timer's control or compare value was written
     uint64_t counter_hz = 62500000;           // CNTFRQ_EL0 as QEMU's virt has it
 
     void reset(uint64_t pc) override;

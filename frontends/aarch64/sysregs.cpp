@@ -124,6 +124,11 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
 }
 
 bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
+    auto timer_written = [this] {
+        irq_check = true;
+        if (timer_changed) timer_changed();
+        return true;
+    };
     if (el == 0) {
         switch (enc) {
         case NZCV: case FPCR: case FPSR: case TPIDR_EL0: break;
@@ -161,12 +166,12 @@ bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     case TPIDR_EL0: tpidr_el0 = v; return true;
     case TPIDRRO_EL0: tpidrro_el0 = v; return true;
     case CNTKCTL: cntkctl_el1 = v; return true;
-    case CNTP_CTL: cntp_ctl = v & 3; irq_check = true; return true;
-    case CNTP_CVAL: cntp_cval = v; irq_check = true; return true;
-    case CNTP_TVAL: cntp_cval = nondet(read_counter ? read_counter() : 0) + uint64_t(int64_t(int32_t(v))); irq_check = true; return true;
-    case CNTV_CTL: cntv_ctl = v & 3; irq_check = true; return true;
-    case CNTV_CVAL: cntv_cval = v; irq_check = true; return true;
-    case CNTV_TVAL: cntv_cval = nondet(read_counter ? read_counter() : 0) + uint64_t(int64_t(int32_t(v))); irq_check = true; return true;
+    case CNTP_CTL: cntp_ctl = v & 3; return timer_written();
+    case CNTP_CVAL: cntp_cval = v; return timer_written();
+    case CNTP_TVAL: cntp_cval = nondet(read_counter ? read_counter() : 0) + uint64_t(int64_t(int32_t(v))); return timer_written();
+    case CNTV_CTL: cntv_ctl = v & 3; return timer_written();
+    case CNTV_CVAL: cntv_cval = v; return timer_written();
+    case CNTV_TVAL: cntv_cval = nondet(read_counter ? read_counter() : 0) + uint64_t(int64_t(int32_t(v))); return timer_written();
     case CSSELR: return true;
     case MDSCR: mdscr_el1 = v; return true;
     case OSLAR: case OSDLR: case DBGCLAIMSET: case DBGCLAIMCLR: return true;

@@ -79,7 +79,7 @@ Aarch64Virt::Aarch64Virt(const MachineConfig& cfg, std::unique_ptr<Accelerator> 
                                    std::vector<IrqLine>{IrqLine{cpu_, aarch64::FIQ_LINE}});
     uart_ = std::make_unique<Pl011>(&console(), IrqLine{gic_.get(), 32 + avirt::kUartSpi});
     rtc_ = std::make_unique<Pl031>(host_now_ns, [] { return uint64_t(time(nullptr)); }, IrqLine{gic_.get(), 32 + avirt::kRtcSpi},
-                                   [this](uint64_t d) { arm_timer(d); });
+                                   [this](uint64_t) { rearm_timers(); });
     as_.add_mmio(avirt::entry(Dev::GicDist).name, avirt::entry(Dev::GicDist).base, GicV2::kDistSize, &gic_->distributor());
     as_.add_mmio(avirt::entry(Dev::GicCpu).name, avirt::entry(Dev::GicCpu).base, GicV2::kCpuSize, &gic_->cpu_interface());
     as_.add_mmio(avirt::entry(Dev::Uart).name, avirt::entry(Dev::Uart).base, Pl011::kRegionSize, uart_.get());
@@ -88,8 +88,14 @@ Aarch64Virt::Aarch64Virt(const MachineConfig& cfg, std::unique_ptr<Accelerator> 
     cpu_->counter_hz = avirt::kCounterHz;
     cpu_->read_counter = [] { return uint64_t((unsigned __int128)host_now_ns() * avirt::kCounterHz / 1000000000u); };
     cpu_->hvc_call = [this](uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3) { return psci(fn, a1, a2, a3); };
+    timer_ = std::make_unique<ArchTimer>(*cpu_, *gic_, avirt::kCounterHz, 16 + avirt::kPpiVirtTimer, 16 + avirt::kPpiPhysTimer);
+    cpu_->timer_changed = [this] {
+        timer_->update();
+        rearm_timers();
+    };
     set_serial(uart_.get());
     add_clock(rtc_.get());
+    add_clock(timer_.get());
     start_cpus();
     load_images();
 }
@@ -107,6 +113,12 @@ const BoardInfo& aarch64_virt_board() {
             return std::make_unique<Aarch64Virt>(cfg, std::move(accel));
         }};
     return info;
+}
+
+// One host deadline serves every clock of the board: the earliest.
+void Aarch64Virt::rearm_timers() {
+    uint64_t next = std::min(timer_ ? timer_->next_deadline_ns() : UINT64_MAX, rtc_ ? rtc_->next_deadline_ns() : UINT64_MAX);
+    if (next != UINT64_MAX) arm_timer(next);
 }
 
 // PSCI 1.0 for one CPU: SYSTEM_OFF ends Tessera with status 0, SYSTEM_RESET resets the board.
@@ -196,6 +208,7 @@ void Aarch64Virt::load_images() {
 
 void Aarch64Virt::reset_board() {
     gic_->reset();
+    timer_->update();
     uart_->reset();
     rtc_->reset();
     load_images();  // ROM and loaded images are restored, as QEMU's ROM reset does

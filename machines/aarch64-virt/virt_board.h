@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "frontends/aarch64/cpu.h"
+#include "machines/aarch64-virt/arch_timer.h"
 #include "machines/board.h"
 #include "machines/devices/gicv2.h"
 #include "machines/devices/pl011.h"
@@ -31,6 +32,8 @@ private:
     std::unique_ptr<GicV2> gic_;
     std::unique_ptr<Pl011> uart_;
     std::unique_ptr<Pl031> rtc_;
+    std::unique_ptr<ArchTimer> timer_;
+    void rearm_timers();
     std::vector<uint8_t> fdt_;
 };
 
