@@ -144,6 +144,18 @@ uint64_t stxp(void* env, uint64_t va, uint64_t v1, uint64_t v2, uint64_t desc) {
     return 0;
 }
 
+// CRC32{B,H,W,X} and CRC32C{B,H,W,X}: the reflected CRC of `bytes` bytes of data folded into
+// acc (polynomial 0x04C11DB7, or Castagnoli's 0x1EDC6F41), kind = bytes | 0x100 for C.
+uint64_t crc32(void*, uint64_t kind, uint64_t acc, uint64_t data, uint64_t) {
+    const uint32_t poly = (kind & 0x100) ? 0x82f63b78u : 0xedb88320u;  // bit-reversed
+    uint32_t crc = uint32_t(acc);
+    for (unsigned i = 0; i < (kind & 0xff); i++) {
+        crc ^= uint8_t(data >> (8 * i));
+        for (int b = 0; b < 8; b++) crc = (crc >> 1) ^ (poly & (0u - (crc & 1)));
+    }
+    return crc;
+}
+
 // RBIT, REV16, REV32, REV, CLZ, CLS (kind = the DP-1-source opcode, | 8 for 64 bits).
 uint64_t bitop(void*, uint64_t kind, uint64_t x, uint64_t, uint64_t) {
     bool is64 = kind & 8;
@@ -188,6 +200,7 @@ const Helper h_ldxr{"ldxr", ldxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_stxr{"stxr", stxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_ldxp{"ldxp", ldxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_stxp{"stxp", stxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
+const Helper h_crc32{"crc32", crc32, HF_CPU_ONLY};
 const Helper h_bitop{"bitop", bitop, HF_CPU_ONLY};
 const Helper h_tlbi{"tlbi", tlbi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
 

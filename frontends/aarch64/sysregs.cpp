@@ -1,6 +1,6 @@
 // System registers for MRS/MSR, by encoding (op0:op1:CRn:CRm:op2, the instruction's bits
 // 20:5). The ID registers describe a Cortex-A57 with exactly what is implemented: AArch64 at
-// EL0 and EL1 only, no EL2/EL3, no FP/AdvSIMD yet, no PMU, 4K and 16K and 64K granules.
+// EL0 and EL1 only, no EL2/EL3, no FP/AdvSIMD yet, CRC32, no PMU, 4K and 16K and 64K granules.
 #include "frontends/aarch64/cpu.h"
 #include "util/log.h"
 
@@ -64,7 +64,8 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     case ID_AA64PFR0: *out = 0xff0011; return true;  // EL0, EL1 AArch64; FP, AdvSIMD not implemented
     case ID_AA64DFR0: *out = 0x6; return true;       // Armv8 debug, no PMU
     case ID_AA64MMFR0: *out = 0x100024; return true; // 44-bit PA, 16-bit ASIDs, 4K/16K/64K granules
-    case ID_AA64PFR1: case ID_AA64DFR1: case ID_AA64AFR0: case ID_AA64AFR1: case ID_AA64ISAR0: case ID_AA64ISAR1:
+    case ID_AA64ISAR0: *out = 1u << 16; return true;  // CRC32
+    case ID_AA64PFR1: case ID_AA64DFR1: case ID_AA64AFR0: case ID_AA64AFR1: case ID_AA64ISAR1:
     case ID_AA64MMFR1: case ID_AA64MMFR2: *out = 0; return true;
     case SCTLR: *out = sctlr_el1; return true;
     case CPACR: *out = cpacr_el1; return true;

@@ -227,7 +227,7 @@ bool trans_ccmp(Ctx& c, uint32_t w) {
     return true;
 }
 
-// UDIV, SDIV, LSLV, LSRV, ASRV, RORV.
+// UDIV, SDIV, LSLV, LSRV, ASRV, RORV, CRC32(C).
 bool trans_dp2(Ctx& c, uint32_t w) {
     bool is64 = sf(w);
     unsigned op = bits(w, 15, 10), width = is64 ? 64 : 32;
@@ -242,7 +242,14 @@ bool trans_dp2(Ctx& c, uint32_t w) {
     case 9: r = c.b.shr(a, c.b.and_(m, c.imm(width - 1))); break;
     case 10: r = c.sized(c.b.sar(is64 ? a : c.b.sext(Type::I64, a, 32), c.b.and_(m, c.imm(width - 1))), is64); break;
     case 11: r = ror(c, a, m, is64); break;
-    default: return false;  // CRC32 and the rest: not implemented yet
+    case 16: case 17: case 18: case 19: case 20: case 21: case 22: case 23: {  // CRC32, CRC32C
+        unsigned sz = op & 3;
+        if ((sz == 3) != is64) return false;  // X forms only with sf = 1, the others only without
+        Temp data = sz == 3 ? c.x(rm(w)) : c.b.zext(Type::I64, c.x(rm(w)), 8u << sz);
+        r = c.b.call(&h_crc32, c.imm(int64_t((1u << sz) | ((op & 4) ? 0x100 : 0))), c.w32(c.x(rn(w))), data);
+        break;
+    }
+    default: return false;
     }
     c.set_x(rd(w), r);
     return true;

@@ -83,6 +83,6 @@ struct Ctx {
 constexpr unsigned kNoChain = ir::kNoChainSlot;
 
 // Helpers callable from IR (helpers.cpp).
-extern const ir::Helper h_raise, h_mrs, h_msr, h_eret, h_wfi, h_hvc, h_tlbi, h_ldxr, h_stxr, h_ldxp, h_stxp, h_bitop;
+extern const ir::Helper h_raise, h_mrs, h_msr, h_eret, h_wfi, h_hvc, h_tlbi, h_ldxr, h_stxr, h_ldxp, h_stxp, h_bitop, h_crc32;
 
 }  // namespace tessera::aarch64

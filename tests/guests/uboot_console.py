@@ -138,12 +138,14 @@ def uboot_commands(con, timeout):
 
 def run_case(args):
     emu = shlex.split(args.emulator) + ["-nographic"]
-    if args.case in ("opensbi-uboot", "uboot-mmode"):
+    if args.case in ("opensbi-uboot", "uboot-mmode", "uboot-arm64"):
         img = guest_images(args.fetch)
     if args.case == "opensbi-uboot":
         argv = emu + ["-bios", img["OPENSBI_FW_JUMP"], "-kernel", img["UBOOT_RISCV64_SMODE"]]
     elif args.case == "uboot-mmode":
         argv = emu + ["-bios", img["UBOOT_RISCV64_MMODE"]]
+    elif args.case == "uboot-arm64":
+        argv = emu + ["-bios", img["UBOOT_ARM64"]]
     else:
         if not args.firmware:
             raise Failure("--case tessera-fw needs --firmware PATH")
@@ -156,7 +158,7 @@ def run_case(args):
             con.expect(r"OpenSBI v", args.timeout, "OpenSBI banner")
             reach_uboot_prompt(con, args.timeout)
             uboot_commands(con, args.timeout)
-        elif args.case == "uboot-mmode":
+        elif args.case in ("uboot-mmode", "uboot-arm64"):
             reach_uboot_prompt(con, args.timeout)
             uboot_commands(con, args.timeout)
         else:
@@ -193,7 +195,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--emulator", default="qemu-system-riscv64 -M virt",
                     help="emulator command and board options (-nographic is added)")
-    ap.add_argument("--case", required=True, choices=["opensbi-uboot", "uboot-mmode", "tessera-fw"])
+    ap.add_argument("--case", required=True, choices=["opensbi-uboot", "uboot-mmode", "uboot-arm64", "tessera-fw"])
     ap.add_argument("--firmware", help="firmware ELF for --case tessera-fw")
     ap.add_argument("--fetch", default=os.path.join(REPO, "scripts", "fetch-guests"),
                     help="script printing KEY=PATH guest image lines")

@@ -146,6 +146,24 @@ int main(void)
     __asm__ volatile("stxr %w0, %1, [%2]" : "=&r"(status) : "r"(5ull), "r"(buf) : "memory");
     CHECK(91, status == 1); /* no reservation any more */
 
+    /* CRC32 and CRC32C of "123456789", a byte at a time and through the wider forms */
+    static const char digits[] = "123456789";
+    uint32_t crc = 0xffffffffu, crcc = 0xffffffffu;
+    for (int i = 0; i < 9; i++) {
+        __asm__ volatile("crc32b %w0, %w0, %w1" : "+r"(crc) : "r"((uint32_t)(uint8_t)digits[i]));
+        __asm__ volatile("crc32cb %w0, %w0, %w1" : "+r"(crcc) : "r"((uint32_t)(uint8_t)digits[i]));
+    }
+    CHECK(92, ~crc == 0xcbf43926u);
+    CHECK(93, ~crcc == 0xe3069283u);
+    uint64_t word;
+    __builtin_memcpy(&word, digits, 8);
+    uint32_t c8 = 0xffffffffu, c1 = 0xffffffffu;
+    __asm__ volatile("crc32x %w0, %w0, %1" : "+r"(c8) : "r"(word));
+    for (int i = 0; i < 8; i++)
+        __asm__ volatile("crc32b %w0, %w0, %w1" : "+r"(c1) : "r"((uint32_t)(uint8_t)digits[i]));
+    CHECK(94, c8 == c1);
+    CHECK(95, ((read_sysreg(id_aa64isar0_el1) >> 16) & 0xf) == 1); /* CRC32 advertised */
+
     /* calls, returns, loops */
     CHECK(100, fib(20) == 6765);
     uint64_t sum = 0;
