@@ -7,6 +7,7 @@ extern "C" {
 #include <climits>
 #include <cstring>
 
+#include "machines/loader.h"
 #include "machines/machine_config.h"
 
 namespace tessera {
@@ -144,6 +145,18 @@ std::vector<uint8_t> FdtEditor::finish() {
     check(fdt_pack(buf_.data()), "cannot edit device tree '" + path_ + "'");
     buf_.resize(fdt_totalsize(buf_.data()));
     return buf_;
+}
+
+std::vector<uint8_t> user_device_tree(const std::string& path, const std::string& append, uint64_t initrd_start,
+                                      uint64_t initrd_end, uint64_t max_bytes) {
+    FdtEditor tree(read_file(path, "device tree", max_bytes), path);
+    tree.node("/chosen");
+    if (!append.empty()) tree.set_string("/chosen", "bootargs", append);
+    if (initrd_end) {
+        tree.set_u64("/chosen", "linux,initrd-start", initrd_start);
+        tree.set_u64("/chosen", "linux,initrd-end", initrd_end);
+    }
+    return tree.finish();
 }
 
 }  // namespace tessera

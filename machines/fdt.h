@@ -49,6 +49,11 @@ private:
     std::string path_;
 };
 
+// The user's -dtb (read from path, at most max_bytes) with /chosen given the command line
+// (if any) and the initrd's range (if initrd_end is not 0): what every board does with -dtb.
+std::vector<uint8_t> user_device_tree(const std::string& path, const std::string& append, uint64_t initrd_start,
+                                      uint64_t initrd_end, uint64_t max_bytes);
+
 // "name@base" in hex, as device tree node names are spelled.
 std::string fdt_node_name(const char* name, uint64_t base);
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "frontends/aarch64/cpu.h"
+#include "frontends/common/arch_diff.h"
 
 namespace tessera::aarch64 {
 
@@ -33,22 +34,13 @@ void Aarch64Cpu::load_arch(const std::vector<uint8_t>& in) {
 }
 
 std::string Aarch64Cpu::diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const {
-    std::string out;
-    char line[160];
-    auto field = [&](const char* name, size_t off, size_t size) {
-        uint64_t va = 0, vb = 0;
-        memcpy(&va, a.data() + off, size);
-        memcpy(&vb, b.data() + off, size);
-        if (va == vb) return;
-        snprintf(line, sizeof line, "  %-10s 0x%016" PRIx64 "  !=  0x%016" PRIx64 "\n", name, va, vb);
-        out += line;
-    };
+    ArchDiff d(a, b);
     auto member = [&](const char* name, const auto& m) {
-        field(name, kHead + size_t(reinterpret_cast<const char*>(&m) - reinterpret_cast<const char*>(&x[0])), sizeof m);
+        d.field(name, kHead + size_t(reinterpret_cast<const char*>(&m) - reinterpret_cast<const char*>(&x[0])), sizeof m);
     };
-    field("pc", 0, 8);
-    field("instret", 8, 8);
-    field("exc_pend", 16, 1);
+    d.field("pc", 0, 8);
+    d.field("instret", 8, 8);
+    d.field("exc_pend", 16, 1);
     char name[8];
     for (int i = 0; i < 31; i++) {
         snprintf(name, sizeof name, "x%d", i);
@@ -70,13 +62,7 @@ std::string Aarch64Cpu::diff_arch(const std::vector<uint8_t>& a, const std::vect
     member("vbar_el1", vbar_el1);
     member("sctlr_el1", sctlr_el1);
     member("excl_addr", excl_addr);
-    if (out.empty() && a != b)  // anything else as raw bytes
-        for (size_t i = 0; i < a.size() && i < b.size(); i++)
-            if (a[i] != b[i]) {
-                snprintf(line, sizeof line, "  state byte %zu: 0x%02x != 0x%02x\n", i, a[i], b[i]);
-                out += line;
-            }
-    return out;
+    return d.finish();  // anything else as raw bytes
 }
 
 }  // namespace tessera::aarch64

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "frontends/common/arch_diff.h"
 #include "frontends/riscv/cpu.h"
 
 namespace tessera::riscv {
@@ -39,23 +40,14 @@ void RiscvCpu::load_arch(const std::vector<uint8_t>& in) {
 }
 
 std::string RiscvCpu::diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const {
-    std::string out;
-    char line[160];
-    auto field = [&](const char* name, size_t off, size_t size) {
-        uint64_t va = 0, vb = 0;
-        memcpy(&va, a.data() + off, size);
-        memcpy(&vb, b.data() + off, size);
-        if (va == vb) return;
-        snprintf(line, sizeof line, "  %-10s 0x%016" PRIx64 "  !=  0x%016" PRIx64 "\n", name, va, vb);
-        out += line;
-    };
+    ArchDiff d(a, b);
     auto member = [&](const char* name, const auto& m) {
         size_t off = kHead + size_t(reinterpret_cast<const char*>(&m) - reinterpret_cast<const char*>(&x[0]));
-        field(name, off, sizeof m);
+        d.field(name, off, sizeof m);
     };
-    field("pc", 0, 8);
-    field("instret", 8, 8);
-    field("exc_pend", 16, 1);
+    d.field("pc", 0, 8);
+    d.field("instret", 8, 8);
+    d.field("exc_pend", 16, 1);
     for (int i = 1; i < 32; i++) member(kAbi[i], x[i]);
     char fname[8];
     for (int i = 0; i < 32; i++) {
@@ -84,14 +76,7 @@ std::string RiscvCpu::diff_arch(const std::vector<uint8_t>& a, const std::vector
     member("res_val", res_val);
     member("exc_cause", exc_cause);
     member("exc_tval", exc_tval);
-    // Anything else (counters, delegation, PMP) as raw bytes.
-    if (out.empty() && a != b)
-        for (size_t i = 0; i < a.size() && i < b.size(); i++)
-            if (a[i] != b[i]) {
-                snprintf(line, sizeof line, "  state byte %zu: 0x%02x != 0x%02x\n", i, a[i], b[i]);
-                out += line;
-            }
-    return out;
+    return d.finish();  // anything else (counters, delegation, PMP) as raw bytes
 }
 
 }  // namespace tessera::riscv

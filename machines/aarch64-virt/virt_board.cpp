@@ -183,18 +183,8 @@ void Aarch64Virt::load_images() {
         loader.load_raw(data, "initrd", cfg_.initrd, initrd_start);
         initrd_end = initrd_start + data.size();
     }
-    if (!cfg_.dtb.empty()) {
-        FdtEditor tree(read_file(cfg_.dtb, "device tree", max_image), cfg_.dtb);
-        tree.node("/chosen");
-        if (!cfg_.append.empty()) tree.set_string("/chosen", "bootargs", cfg_.append);
-        if (initrd_end) {
-            tree.set_u64("/chosen", "linux,initrd-start", initrd_start);
-            tree.set_u64("/chosen", "linux,initrd-end", initrd_end);
-        }
-        fdt_ = tree.finish();
-    } else {
-        fdt_ = build_fdt(initrd_start, initrd_end);
-    }
+    fdt_ = cfg_.dtb.empty() ? build_fdt(initrd_start, initrd_end)
+                            : user_device_tree(cfg_.dtb, cfg_.append, initrd_start, initrd_end, max_image);
     // Firmware finds the tree at the start of RAM, as on QEMU; a kernel gets it in x0, below
     // the top of the first GiB of RAM.
     uint64_t fdt_addr = have_fw ? ram : align_down(ram + std::min<uint64_t>(cfg_.ram_size, 1ull << 30) - fdt_.size(), 2 * kMiB);

@@ -125,18 +125,8 @@ void RiscvVirt::load_images() {
         initrd_end = initrd_start + data.size();
     }
 
-    if (!cfg_.dtb.empty()) {
-        FdtEditor tree(read_file(cfg_.dtb, "device tree", max_image), cfg_.dtb);
-        tree.node("/chosen");
-        if (!cfg_.append.empty()) tree.set_string("/chosen", "bootargs", cfg_.append);
-        if (initrd_end) {
-            tree.set_u64("/chosen", "linux,initrd-start", initrd_start);
-            tree.set_u64("/chosen", "linux,initrd-end", initrd_end);
-        }
-        fdt_ = tree.finish();
-    } else {
-        fdt_ = build_fdt(initrd_start, initrd_end);
-    }
+    fdt_ = cfg_.dtb.empty() ? build_fdt(initrd_start, initrd_end)
+                            : user_device_tree(cfg_.dtb, cfg_.append, initrd_start, initrd_end, max_image);
     // The device tree goes at the top of the first 3 GiB of RAM, 2 MiB aligned, as on QEMU.
     uint64_t top = dram + std::min<uint64_t>(cfg_.ram_size, 3ull << 30);
     if (fdt_.size() > top - dram) throw ConfigError{"the device tree (" + std::to_string(fdt_.size()) + " bytes) does not fit in RAM"};

@@ -9,27 +9,13 @@
 #include "machines/devices/gicv2.h"
 #include "machines/devices/pl011.h"
 #include "machines/devices/pl031.h"
+#include "tests/fuzz/fuzz_input.h"
 #include "util/log.h"
 
 using namespace tessera;
+using namespace tessera::fuzz;
 
 namespace {
-
-struct Input {
-    const uint8_t* p;
-    size_t n;
-    bool empty() const { return n == 0; }
-    uint8_t u8() {
-        if (!n) return 0;
-        n--;
-        return *p++;
-    }
-    uint64_t uN(unsigned bytes) {
-        uint64_t v = 0;
-        for (unsigned i = 0; i < bytes; i++) v |= uint64_t(u8()) << (8 * i);
-        return v;
-    }
-};
 
 // Mirrors the CPU pins: 0 IRQ, 1 FIQ. Devices report changes only.
 struct Pins : IrqSink {
@@ -50,18 +36,6 @@ const uint64_t kDistHot[] = {0x0,   0x4,   0x8,   0x80,  0x84,  0x100, 0x104, 0x
                              0x280, 0x300, 0x380, 0x400, 0x420, 0x800, 0x820, 0xc00, 0xc08, 0xf00, 0xf10,
                              0xf20, 0xfe8};
 const uint64_t kCpuHot[] = {0x0, 0x4, 0x8, 0xc, 0x10, 0x14, 0x18, 0x1c, 0x20, 0x24, 0x28, 0xd0, 0xfc, 0x1000};
-
-uint64_t pick_offset(Input& in, const uint64_t* hot, size_t nhot, uint64_t region) {
-    uint8_t mode = in.u8();
-    if (mode < 160) return hot[mode % nhot];
-    if (mode < 250) return in.uN(4) % region;
-    return in.uN(8);
-}
-
-unsigned pick_size(Input& in) {
-    static const unsigned kSizes[] = {1, 2, 4, 8, 4, 4, 1, 8, 0, 3, 16, 5};
-    return kSizes[in.u8() % 12];
-}
 
 }  // namespace
 

@@ -11,28 +11,13 @@
 #include "machines/devices/plic.h"
 #include "machines/devices/sifive_test.h"
 #include "machines/devices/uart16550.h"
+#include "tests/fuzz/fuzz_input.h"
 #include "util/log.h"
 
 using namespace tessera;
+using namespace tessera::fuzz;
 
 namespace {
-
-struct Input {
-    const uint8_t* p;
-    size_t n;
-    bool empty() const { return n == 0; }
-    uint8_t u8() {
-        if (!n)
-            return 0;
-        n--;
-        return *p++;
-    }
-    uint64_t uN(unsigned bytes) {
-        uint64_t v = 0;
-        for (unsigned i = 0; i < bytes; i++) v |= uint64_t(u8()) << (8 * i);
-        return v;
-    }
-};
 
 // Mirrors every line level so invariants can be checked against the devices.
 struct Pins : IrqSink {
@@ -58,20 +43,6 @@ const uint64_t kPlicHot[] = {0x0,      0x28,     0x17c,    0x180,    0x1000,  0x
                              0x201000, 0x201004, 0x203004, 0x204004, 0x200008};
 const uint64_t kClintHot[] = {0x0,    0x4,    0x8,    0x4000, 0x4004, 0x4008,
                               0x400c, 0x4010, 0xbff8, 0xbffc, 0xbff0, 0xc000};
-
-uint64_t pick_offset(Input& in, const uint64_t* hot, size_t nhot, uint64_t region) {
-    uint8_t mode = in.u8();
-    if (mode < 160)
-        return hot[mode % nhot];
-    if (mode < 250)
-        return in.uN(4) % region;
-    return in.uN(8);
-}
-
-unsigned pick_size(Input& in) {
-    static const unsigned kSizes[] = {1, 2, 4, 8, 4, 4, 1, 8, 0, 3, 16, 5};
-    return kSizes[in.u8() % 12];
-}
 
 }  // namespace
 
