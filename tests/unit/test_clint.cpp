@@ -6,20 +6,12 @@
 #include <vector>
 
 #include "machines/devices/clint.h"
+#include "fake_devices.h"
 
 using namespace tessera;
+using namespace tessera::test;
 
 namespace {
-
-struct LevelSink : IrqSink {
-    std::map<unsigned, bool> level;
-    int changes = 0;
-    void set_irq(unsigned line, bool l) override {
-        level[line] = l;
-        changes++;
-    }
-    bool at(unsigned line) { return level[line]; }
-};
 
 constexpr uint64_t kMtime = 0xbff8;
 uint64_t cmp_off(unsigned hart) { return 0x4000 + 8 * hart; }

@@ -5,20 +5,12 @@
 #include <vector>
 
 #include "machines/devices/gicv2.h"
+#include "fake_devices.h"
 
 using namespace tessera;
+using namespace tessera::test;
 
 namespace {
-
-struct LevelSink : IrqSink {
-    std::map<unsigned, bool> level;
-    int changes = 0;
-    void set_irq(unsigned line, bool l) override {
-        level[line] = l;
-        changes++;
-    }
-    bool at(unsigned line) { return level[line]; }
-};
 
 // Distributor.
 enum : uint64_t {

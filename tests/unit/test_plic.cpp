@@ -5,20 +5,12 @@
 #include <vector>
 
 #include "machines/devices/plic.h"
+#include "fake_devices.h"
 
 using namespace tessera;
+using namespace tessera::test;
 
 namespace {
-
-struct LevelSink : IrqSink {
-    std::map<unsigned, bool> level;
-    int changes = 0;
-    void set_irq(unsigned line, bool l) override {
-        level[line] = l;
-        changes++;
-    }
-    bool at(unsigned line) { return level[line]; }
-};
 
 constexpr uint64_t kPending = 0x1000;
 uint64_t enable_off(unsigned ctx, unsigned word = 0) { return 0x2000 + 0x80 * ctx + 4 * word; }

@@ -4,26 +4,12 @@
 #include <vector>
 
 #include "machines/devices/uart16550.h"
+#include "fake_devices.h"
 
 using namespace tessera;
+using namespace tessera::test;
 
 namespace {
-
-struct RecordingSink : IrqSink {
-    std::vector<std::pair<unsigned, bool>> events;
-    bool level = false;
-    void set_irq(unsigned line, bool l) override {
-        events.emplace_back(line, l);
-        level = l;
-    }
-};
-
-struct Capture : CharBackend {
-    std::vector<uint8_t> out;
-    int flushes = 0;
-    void write(uint8_t b) override { out.push_back(b); }
-    void flush() override { flushes++; }
-};
 
 enum : unsigned {
     RBR = 0,
