@@ -48,7 +48,7 @@ inline bool compute(unsigned kind, T x, T y, T z, T* r) {
     switch (kind) {
     case FF_ADD: *r = x + y; ok_zero = true; break;
     case FF_SUB: *r = x - y; ok_zero = true; break;
-    case FF_MUL: *r = x * y; ok_zero = is_zero(x) | is_zero(y); break;
+    case FF_MUL: *r = x * y; ok_zero = (unsigned(is_zero(x)) | unsigned(is_zero(y))) != 0; break;
     case FF_DIV: *r = x / y; ok_zero = is_zero(x); break;
     case FF_SQRT: *r = std::sqrt(x); ok_zero = is_zero(x); break;
     case FF_MADD: *r = std::fma(x, y, z); break;
@@ -57,7 +57,7 @@ inline bool compute(unsigned kind, T x, T y, T z, T* r) {
     case FF_NMADD: *r = std::fma(-x, y, -z); break;
     default: return false;
     }
-    return normal(*r) | (ok_zero & is_zero(*r));
+    return (unsigned(normal(*r)) | (unsigned(ok_zero) & unsigned(is_zero(*r)))) != 0;
 }
 }  // namespace fastfp_detail
 
