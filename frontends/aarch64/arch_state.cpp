@@ -62,6 +62,14 @@ std::string Aarch64Cpu::diff_arch(const std::vector<uint8_t>& a, const std::vect
     member("vbar_el1", vbar_el1);
     member("sctlr_el1", sctlr_el1);
     member("excl_addr", excl_addr);
+    member("fpcr", fpcr);
+    member("fpsr", fpsr);
+    for (int i = 0; i < 32; i++) {
+        snprintf(name, sizeof name, "v%d.lo", i);
+        member(name, v[i][0]);
+        snprintf(name, sizeof name, "v%d.hi", i);
+        member(name, v[i][1]);
+    }
     return d.finish();  // anything else as raw bytes
 }
 

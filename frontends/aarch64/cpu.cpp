@@ -1,4 +1,6 @@
 // Reset, mode flags, exception entry and return, interrupt selection.
+#include <cstring>
+
 #include "frontends/aarch64/cpu.h"
 
 #include "util/log.h"
@@ -24,6 +26,7 @@ void Aarch64Cpu::reset(uint64_t start) {
     tpidr_el0 = tpidrro_el0 = tpidr_el1 = cntkctl_el1 = 0;
     cntv_ctl = cntv_cval = cntp_ctl = cntp_cval = 0;
     fpcr = fpsr = 0;
+    memset(v, 0, sizeof v);
     excl_addr = ~0ull;
     excl_val = 0;
     wfi = false;
@@ -32,7 +35,7 @@ void Aarch64Cpu::reset(uint64_t start) {
     tlb_flush();
 }
 
-TbMode Aarch64Cpu::tb_mode() { return TbMode{el | (spsel ? tbf::SPSEL : 0), 0}; }
+TbMode Aarch64Cpu::tb_mode() { return TbMode{el | (spsel ? tbf::SPSEL : 0) | (fp_enabled() ? tbf::FPEN : 0), 0}; }
 
 bool Aarch64Cpu::set_pstate(uint64_t spsr) {
     uint64_t m = spsr & 0x1f;

@@ -16,10 +16,12 @@ namespace tessera::aarch64 {
 
 // Exception classes (ESR_ELx.EC) raised here.
 enum : uint32_t {
-    EC_UNKNOWN = 0x00, EC_WFX = 0x01, EC_SVC64 = 0x15, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18,
+    EC_UNKNOWN = 0x00, EC_WFX = 0x01, EC_FP_ACCESS = 0x07, EC_SVC64 = 0x15, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18,
     EC_IABT_LOWER = 0x20, EC_IABT_CUR = 0x21, EC_PC_ALIGN = 0x22, EC_DABT_LOWER = 0x24, EC_DABT_CUR = 0x25,
-    EC_SP_ALIGN = 0x26, EC_BRK = 0x3c,
+    EC_SP_ALIGN = 0x26, EC_FP_EXC64 = 0x2c, EC_BRK = 0x3c,
 };
+// ISS of an FP/AdvSIMD access trap taken from AArch64: CV = 1, COND = 0b1110.
+constexpr uint32_t kFpAccessIss = 0x1e00000;
 // Interrupt lines (IrqSink): the GIC's outputs for this CPU.
 enum : unsigned { IRQ_LINE = 0, FIQ_LINE = 1 };
 
@@ -33,6 +35,7 @@ constexpr uint64_t SP = 1u << 0, EL_SHIFT = 2, EL = 3u << 2, F = 1u << 6, I = 1u
 namespace tbf {
 constexpr uint64_t EL_MASK = 3;    // current exception level (0 or 1)
 constexpr uint64_t SPSEL = 1u << 2; // SP_ELx selected (else SP_EL0)
+constexpr uint64_t FPEN = 1u << 3;  // FP/AdvSIMD usable at this EL (CPACR_EL1.FPEN)
 }  // namespace tbf
 
 // A64: 4-byte instructions at 4-byte boundaries; TLB modes EL0 and EL1.
@@ -56,6 +59,10 @@ public:
     uint64_t tpidr_el0 = 0, tpidrro_el0 = 0, tpidr_el1 = 0, cntkctl_el1 = 0;
     uint64_t cntv_ctl = 0, cntv_cval = 0, cntp_ctl = 0, cntp_cval = 0;
     uint64_t fpcr = 0, fpsr = 0;
+    // SIMD&FP registers V0-V31: 128 bits each, v[n][0] the low 64 (B/H/S/D are its low
+    // bits; a scalar write clears the rest). Never cached in IR temps: helpers read and
+    // write them.
+    alignas(16) uint64_t v[32][2] = {};
     // Hardware breakpoint and watchpoint registers (one of each, per ID_AA64DFR0): kept, not
     // acted on yet.
     uint64_t dbgbvr = 0, dbgbcr = 0, dbgwvr = 0, dbgwcr = 0;
@@ -95,6 +102,11 @@ public:
         zf = (v >> 30) & 1;
         cf = (v >> 29) & 1;
         vf = (v >> 28) & 1;
+    }
+    // CPACR_EL1.FPEN lets the current EL use FP/AdvSIMD (0b11: EL0 and EL1, 0b01: EL1).
+    bool fp_enabled() const {
+        unsigned fpen = unsigned(cpacr_el1 >> 20) & 3;
+        return fpen == 3 || (fpen == 1 && el == 1);
     }
     uint64_t pstate_bits() const { return nzcv() | daif | el << pstate::EL_SHIFT | spsel; }
     // SPSR -> PSTATE on exception return (ERET); false for an illegal return.

@@ -10,7 +10,8 @@ namespace tessera::aarch64 {
 std::span<const Pattern> patterns() {
     static const std::vector<Pattern> all = [] {
         std::vector<Pattern> v;
-        for (auto group : {kBranchPatterns, kSystemPatterns, kDataPatterns, kLoadStorePatterns})
+        for (auto group : {kBranchPatterns, kSystemPatterns, kDataPatterns, kLoadStorePatterns, kLoadStoreSimdPatterns,
+                           kSimdPatterns, kSimdFpPatterns, kFpPatterns})
             v.insert(v.end(), group.begin(), group.end());
         for (size_t i = 0; i < v.size(); i++)
             for (size_t j = i + 1; j < v.size(); j++)

@@ -29,7 +29,8 @@ consteval Pattern pattern(const char* name, const char* bits, Handler h) {
 
 // The groups' tables (each checked unambiguous where it is defined; decode.cpp checks them
 // together at start-up and the unit tests do too).
-extern const std::span<const Pattern> kBranchPatterns, kSystemPatterns, kDataPatterns, kLoadStorePatterns;
+extern const std::span<const Pattern> kBranchPatterns, kSystemPatterns, kDataPatterns, kLoadStorePatterns,
+    kLoadStoreSimdPatterns, kSimdPatterns, kSimdFpPatterns, kFpPatterns;
 
 // All patterns, in priority order (groups do not overlap).
 std::span<const Pattern> patterns();

@@ -53,7 +53,12 @@ bool trans_msr_imm(Ctx& c, uint32_t w) {
 
 unsigned sysreg_enc(uint32_t w) { return bits(w, 20, 5); }
 
+constexpr uint32_t kFpcrEnc = 3u << 14 | 3u << 11 | 4u << 7 | 4u << 3 | 0, kFpsrEnc = kFpcrEnc | 1;
+// FPCR and FPSR trap as FP instructions do when CPACR_EL1.FPEN says so.
+bool fp_sysreg_trapped(Ctx& c, uint32_t enc) { return (enc == kFpcrEnc || enc == kFpsrEnc) && !c.fp_access(); }
+
 bool trans_mrs(Ctx& c, uint32_t w) {
+    if (fp_sysreg_trapped(c, sysreg_enc(w))) return true;
     if (sysreg_enc(w) == kNzcvEnc) {  // inline: the flags live in translated code
         Temp v = c.b.or_(c.b.or_(c.b.shl(c.flag(c.cpu.nf), c.imm(31)), c.b.shl(c.flag(c.cpu.zf), c.imm(30))),
                          c.b.or_(c.b.shl(c.flag(c.cpu.cf), c.imm(29)), c.b.shl(c.flag(c.cpu.vf), c.imm(28))));
@@ -65,6 +70,7 @@ bool trans_mrs(Ctx& c, uint32_t w) {
 }
 
 bool trans_msr(Ctx& c, uint32_t w) {
+    if (fp_sysreg_trapped(c, sysreg_enc(w))) return true;
     Temp v = c.x(rd(w));
     if (sysreg_enc(w) == kNzcvEnc) {
         c.set_flag(c.cpu.nf, c.b.and_(c.b.shr(v, c.imm(31)), c.imm(1)));

@@ -43,6 +43,24 @@ struct Ctx {
     Temp xr(unsigned r, bool is64) { return sized(x(r), is64); }
     void set_xr(unsigned r, Temp v, bool is64) { set_x(r, sized(v, is64)); }
 
+    // SIMD&FP registers: 64-bit halves in the CPU state (not IR-register cached: helpers
+    // touch them). A scalar or 64-bit vector write clears the upper half.
+    uint32_t voff(unsigned r, unsigned half) const { return env_off(cpu, cpu.v[r][half]); }
+    Temp vlo(unsigned r) { return b.ld_env(Type::I64, voff(r, 0)); }
+    Temp vhi(unsigned r) { return b.ld_env(Type::I64, voff(r, 1)); }
+    void set_v(unsigned r, Temp lo, Temp hi) {
+        b.st_env(lo, voff(r, 0));
+        b.st_env(hi, voff(r, 1));
+    }
+    void set_v64(unsigned r, Temp lo) { set_v(r, lo, imm(0)); }
+    // FP/AdvSIMD instructions first check CPACR_EL1.FPEN (a mode bit): when it traps, the
+    // instruction raises the FP access exception and this returns false.
+    bool fp_access() {
+        if (flags & tbf::FPEN) return true;
+        raise(EC_FP_ACCESS, kFpAccessIss);
+        return false;
+    }
+
     // NZCV, one 0/1 word each.
     struct Nzcv {
         Temp n, z, c, v;
