@@ -1,7 +1,12 @@
 // Helpers called from translated code (interpreter and JIT alike): the parts of A64 that
 // depend on run-time state (system registers, exception return, PSCI, TLB maintenance).
+#include "frontends/aarch64/simd_helpers.h"
 #include "frontends/aarch64/translate.h"
 #include "util/log.h"
+
+// The embedded bitcode of simd_helpers.cpp (generated: build/a64_simd_helpers_bc.cpp).
+extern const unsigned char tessera_a64_simd_helpers_bc[];
+extern const size_t tessera_a64_simd_helpers_bc_size;
 
 namespace tessera::aarch64 {
 
@@ -203,5 +208,13 @@ const Helper h_stxp{"stxp", stxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_crc32{"crc32", crc32, HF_CPU_ONLY};
 const Helper h_bitop{"bitop", bitop, HF_CPU_ONLY};
 const Helper h_tlbi{"tlbi", tlbi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
+
+// AdvSIMD integer groups: native code and bitcode of simd_helpers.cpp. They read and write V
+// registers and FPSR.QC, nothing else.
+const HelperBitcode kSimdBitcode{tessera_a64_simd_helpers_bc, tessera_a64_simd_helpers_bc_size, nullptr, 0};
+#define SIMD_HELPER(g) \
+    const Helper h_simd_##g{"simd_" #g, tessera_a64_simd_##g, HF_READS_ENV | HF_WRITES_ENV | HF_CPU_ONLY, "tessera_a64_simd_" #g, &kSimdBitcode};
+TESSERA_A64_SIMD_HELPERS(SIMD_HELPER)
+#undef SIMD_HELPER
 
 }  // namespace tessera::aarch64
