@@ -103,7 +103,9 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     case CNTV_CVAL: *out = cntv_cval; return true;
     case CNTV_TVAL: *out = uint32_t(cntv_cval - now); return true;
     case CTR: *out = 0x8444c004; return true;  // Cortex-A57's cache geometry
-    case DCZID: *out = 0x14; return true;      // DC ZVA prohibited (not implemented yet)
+    case DCZID:  // 64-byte blocks; DC ZVA prohibited at EL0 unless SCTLR_EL1.DZE
+        *out = el == 0 && !(sctlr_el1 & (1u << 14)) ? 0x14 : 0x4;
+        return true;
     case CLIDR: *out = 0x0a200023; return true;
     case CCSIDR: *out = 0x701fe00a; return true;
     case CSSELR: *out = 0; return true;
