@@ -2,7 +2,7 @@
 // table, run on Tessera and on Unicorn from the same state and compared afterwards
 // (for RISC-V: registers, fflags and the data buffer). The ISA is a DiffIsa (diff_isa.h).
 //
-//   tessera_conformance_unicorn --seeds tests/conformance/seeds.txt [--mode interp] [--isa riscv64]
+//   tessera_conformance_unicorn --seeds tests/conformance/seeds.txt [--mode interp] [--isa riscv64|aarch64]
 //   tessera_conformance_unicorn --random 2000 [--seed S]
 //   tessera_conformance_unicorn --only SEED        (one seed, stream always printed)
 //
@@ -31,7 +31,7 @@ constexpr unsigned kMaxReports = 10;  // full reports; later failures get one li
 
 // The ISAs the harness knows.
 const DiffIsa* find_isa(const std::string& name) {
-    for (const DiffIsa* isa : {&riscv64_diff_isa()})
+    for (const DiffIsa* isa : {&riscv64_diff_isa(), &aarch64_diff_isa()})
         if (name == isa->name()) return isa;
     return nullptr;
 }
@@ -48,7 +48,7 @@ struct Options {
 [[noreturn]] void usage_error(const std::string& msg) {
     fprintf(stderr, "tessera_conformance_unicorn: %s\n", msg.c_str());
     fprintf(stderr, "usage: tessera_conformance_unicorn [--seeds FILE] [--random N [--seed S]] [--only SEED] "
-                    "[--mode interp|jit|tiered|lockstep] [--baseline] [--isa riscv64] [--verbose] [--stats]\n");
+                    "[--mode interp|jit|tiered|lockstep] [--baseline] [--isa riscv64|aarch64] [--verbose] [--stats]\n");
     exit(2);
 }
 
@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
             else never += std::string(" ") + names[i];
         }
         printf("never generated:%s\n", never.c_str());
+        for (const std::string& n : isa.notes()) printf("note: %s\n", n.c_str());
     }
     std::string handled;
     for (size_t i = 0; i < deviations.size(); i++)
