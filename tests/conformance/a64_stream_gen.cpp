@@ -348,8 +348,13 @@ bool Generator::emit_exclusive(uint32_t w, const LdSt& ls) {
     if (off < lo || off > hi || off < -4095 || off > 4095) return false;
     const uint32_t add = checked(add_imm(t, kBaseRegs[slot].reg, off));
     // The access; a store-exclusive's status register differs from its data and address.
+    // Fields the architecture writes as (1): Rs but in a store-exclusive, Rt2 but in a pair.
+    auto canonical = [&](uint32_t word) {
+        if (!exclusive || field(word, 22, 22)) word = set_bits(word, 20, 16, 31);
+        if (!field(word, 21, 21)) word = set_bits(word, 14, 10, 31);
+        return word;
+    };
     auto access = [&](uint32_t word) -> bool {
-        word = set_bits(word, 9, 5, t);
         const bool store_excl = exclusive && !field(word, 22, 22);
         if (store_excl) {
             const unsigned s = field(word, 20, 16);
@@ -364,7 +369,7 @@ bool Generator::emit_exclusive(uint32_t w, const LdSt& ls) {
     for (int tries = 0; tries < 32 && !found; tries++) {
         uint32_t cand = set_bits(instance(entry_of(w)), 31, 21, field(w, 31, 21));
         cand = set_bits(cand, 15, 15, field(w, 15, 15));
-        cand = set_bits(cand, 9, 5, t);
+        cand = canonical(set_bits(cand, 9, 5, t));
         found = access(cand) && safe(cand, 1u << t);
         if (found) first = cand;
     }
@@ -374,7 +379,7 @@ bool Generator::emit_exclusive(uint32_t w, const LdSt& ls) {
         for (int tries = 0; tries < 32 && !found; tries++) {
             uint32_t cand = set_bits(instance(entry_of(w)), 31, 30, field(w, 31, 30));
             cand = set_bits(cand, 23, 21, pair ? 1 : 0);  // o2 = 0, L = 0, o1 as the load
-            cand = set_bits(cand, 9, 5, t);
+            cand = canonical(set_bits(cand, 9, 5, t));
             found = aarch64::decode(cand) && access(cand) && safe(cand, 1u << t);
             if (found) last = cand;
         }
@@ -456,7 +461,7 @@ bool Generator::emit_undefined() {
         if ((is_ldst_group(w) && field(w, 26, 26)) || field(w, 27, 25) == 0b111) continue;
         // Should-be-one fields, where the architecture allows UNDEFINED or executing alike
         // (CONSTRAINED UNPREDICTABLE): SMULH/UMULH with Ra != 11111 (Tessera: UNDEFINED, QEMU runs it).
-        if ((w & 0x7f408000) == 0x1b400000 && field(w, 14, 10) != 31) continue;
+        if ((w & 0x7f608000) == 0x1b400000 && field(w, 14, 10) != 31) continue;
         emit(w, true);
         return true;
     }
