@@ -110,7 +110,7 @@ bool trans_ldst_imm9(Ctx& c, uint32_t w) {
     unsigned size = bits(w, 31, 30), mode = bits(w, 11, 10);
     Access1 a;
     if (!classify(size, bits(w, 26, 26), bits(w, 23, 22), &a)) return false;
-    if (mode == 2 && (a.prefetch || a.simd)) return false;
+    if ((mode != 0 && a.prefetch) || (mode == 2 && a.simd)) return false;  // PRFM: only PRFUM (unscaled)
     if (a.simd && !c.fp_access()) return true;
     int64_t off = sext(bits(w, 20, 12), 9);
     Temp base = c.xsp(rn(w));
@@ -214,6 +214,7 @@ bool trans_excl(Ctx& c, uint32_t w) {
         return true;
     }
     uint64_t desc = uint64_t(1u << size) << 8 | uint64_t(c.mem_idx()) << 16;
+    if (o2 && !bits(w, 15, 15)) return false;  // LDLAR/STLLR: LORegions (Armv8.1), not implemented
     if (o2) {  // LDAR / STLR: ordinary accesses, ordered (x86 keeps all orders but store-load)
         if (load) {
             c.set_x(rd(w), c.b.ld(Type::I64, addr, uint8_t(size | ir::MO_ALIGN), c.mem_idx()));
