@@ -1,0 +1,122 @@
+// The native side of the A64 FP helpers: the generic scalar path, the AdvSIMD FP helper, and
+// the ir::Helper objects (the scalar ones inlinable from the bitcode of fp_helpers.cpp).
+#include "frontends/aarch64/cpu.h"
+#include "frontends/aarch64/fp_helpers.h"
+#include "frontends/aarch64/fp_ops.h"
+
+// The embedded bitcode of fp_helpers.cpp (generated: build/a64_fp_helpers_bc.cpp).
+extern const unsigned char tessera_a64_fp_helpers_bc[];
+extern const size_t tessera_a64_fp_helpers_bc_size;
+
+namespace tessera::aarch64 {
+
+namespace {
+
+Aarch64Cpu& cpu_of(void* env) { return *static_cast<Aarch64Cpu*>(static_cast<Vcpu*>(env)); }
+
+uint64_t lane(const uint64_t* v, unsigned e, unsigned esz) {
+    if (esz == 3) return v[e & 1];
+    if (esz == 2) return uint32_t(v[(e >> 1) & 1] >> (32 * (e & 1)));
+    return uint16_t(v[(e >> 2) & 1] >> (16 * (e & 3)));
+}
+void set_lane(uint64_t* v, unsigned e, unsigned esz, uint64_t x) {
+    const unsigned bits = 8u << esz, per = 64 / bits, sh = bits * (e % per);
+    const uint64_t mask = (bits == 64 ? ~0ull : (1ull << bits) - 1) << sh;
+    uint64_t& w = v[(e / per) & 1];
+    w = (w & ~mask) | ((x << sh) & mask);
+}
+
+// AdvSIMD FP: every lane through fp::exec under FPCR, the flags ORed into FPSR once.
+uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
+    Aarch64Cpu& cpu = cpu_of(env);
+    const unsigned rd = lay & 31, rn = (lay >> 5) & 31, rm = (lay >> 10) & 31, index = (lay >> 24) & 15;
+    const auto shape = vfp::Shape((lay >> 16) & 15);
+    const bool q = (lay >> 20) & 1, scalar = (lay >> 21) & 1;
+    const unsigned esz = (lay >> 22) & 3;  // 2 or 3 (1 for a half-precision source)
+    const uint64_t n[2] = {cpu.v[rn][0], cpu.v[rn][1]}, m[2] = {cpu.v[rm][0], cpu.v[rm][1]};
+    const uint64_t old[2] = {cpu.v[rd][0], cpu.v[rd][1]};
+    uint64_t r[2] = {0, 0};
+    const uint64_t fpcr = cpu.fpcr;
+    uint32_t flags = 0;
+    const unsigned lanes = scalar ? 1 : (q ? 16u : 8u) >> esz;
+    auto op = [&](uint64_t a, uint64_t b, uint64_t c) { return fp::exec(d, a, b, c, fpcr, &flags); };
+    switch (shape) {
+    case vfp::SAME: case vfp::ELEM: case vfp::UNARY: case vfp::ZERO: case vfp::ZERO_SWAP:
+        for (unsigned e = 0; e < lanes; e++) {
+            const uint64_t a = lane(n, e, esz), c = lane(old, e, esz);
+            uint64_t x;
+            switch (shape) {
+            case vfp::SAME: x = op(a, lane(m, e, esz), c); break;
+            case vfp::ELEM: x = op(a, lane(m, index, esz), c); break;
+            case vfp::ZERO: x = op(a, 0, c); break;
+            case vfp::ZERO_SWAP: x = op(0, a, c); break;
+            default: x = op(a, 0, c); break;
+            }
+            set_lane(r, e, esz, x);
+        }
+        break;
+    case vfp::PAIR:
+        for (unsigned e = 0; e < lanes; e++) {
+            const unsigned half = scalar ? 2 : lanes;  // lanes of n in x
+            auto x = [&](unsigned i) { return i < half ? lane(n, i, esz) : lane(m, i - half, esz); };
+            set_lane(r, e, esz, op(x(2 * e), x(2 * e + 1), 0));
+        }
+        break;
+    case vfp::REDUCE: {  // 4S: (e0 op e1) op (e2 op e3)
+        const uint64_t lo = op(lane(n, 0, esz), lane(n, 1, esz), 0), hi = op(lane(n, 2, esz), lane(n, 3, esz), 0);
+        set_lane(r, 0, esz, op(lo, hi, 0));
+        break;
+    }
+    case vfp::NARROW: {
+        const unsigned count = scalar ? 1 : 8u >> (esz - 1);  // half-width lanes in 64 bits
+        uint64_t part[2] = {0, 0};
+        for (unsigned e = 0; e < count; e++) set_lane(part, e, esz - 1, op(lane(n, e, esz), 0, 0));
+        if (q && !scalar) {
+            r[0] = old[0];
+            r[1] = part[0];
+        } else {
+            r[0] = part[0];
+        }
+        break;
+    }
+    case vfp::WIDEN: {
+        const unsigned count = 8u >> esz;  // wide lanes in 128 bits
+        const uint64_t src[2] = {q ? n[1] : n[0], 0};
+        for (unsigned e = 0; e < count; e++) set_lane(r, e, esz + 1, op(lane(src, e, esz), 0, 0));
+        break;
+    }
+    }
+    cpu.v[rd][0] = r[0];
+    cpu.v[rd][1] = (q && !scalar) ? r[1] : 0;
+    cpu.fpsr |= fp::fpsr_bits(flags);
+    return 0;
+}
+
+}  // namespace
+
+extern "C" uint64_t tessera_a64_fp_slow(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
+    Aarch64Cpu& cpu = cpu_of(env);
+    uint32_t flags = 0;
+    const uint64_t r = fp::exec(desc, a, b, c, cpu.fpcr, &flags);
+    cpu.fpsr |= fp::fpsr_bits(flags);
+    return r;
+}
+
+using namespace ir;
+namespace {
+constexpr uint32_t kFpFlags = HF_READS_ENV | HF_WRITES_ENV | HF_CPU_ONLY;
+const HelperBitcode kA64FpBitcode = [] {
+    // The inlined soft-float may reach the square root's host-FPU guess (softfloat/isqrt.cpp).
+    static const HelperBitcode::Extern externs[] = {
+        {"tessera_a64_fp_slow", reinterpret_cast<const void*>(&tessera_a64_fp_slow)},
+        {"_ZN7tessera9softfloat8isqrt128EoPb", reinterpret_cast<const void*>(&softfloat::isqrt128)}};
+    return HelperBitcode{tessera_a64_fp_helpers_bc, tessera_a64_fp_helpers_bc_size, externs, 2};
+}();
+}  // namespace
+
+const Helper h_fp_arith{"a64_fp_arith", tessera_a64_fp_arith, kFpFlags, "tessera_a64_fp_arith", &kA64FpBitcode};
+const Helper h_fp_misc{"a64_fp_misc", tessera_a64_fp_misc, kFpFlags, "tessera_a64_fp_misc", &kA64FpBitcode};
+const Helper h_fp_slow{"a64_fp_slow", tessera_a64_fp_slow, kFpFlags};
+const Helper h_vfp{"a64_vfp", vfp_apply, kFpFlags};
+
+}  // namespace tessera::aarch64
