@@ -20,50 +20,70 @@ const Aarch64Cpu& cpu_of(void* env) { return *static_cast<const Aarch64Cpu*>(sta
 // The host computes it when FPCR is round-to-nearest without flush-to-zero (DN does not
 // matter: NaN results are refused), IXC is already set and the result is ordinary: then it
 // is ARM's result and no flag can be news.
-[[gnu::always_inline]] inline bool host_kind(fp::Op op, unsigned* kind) {
+constexpr unsigned host_kind(fp::Op op) {
     switch (op) {
-    case fp::Op::ADD: *kind = ir::FF_ADD; return true;
-    case fp::Op::SUB: *kind = ir::FF_SUB; return true;
-    case fp::Op::MUL: case fp::Op::NMUL: *kind = ir::FF_MUL; return true;
-    case fp::Op::DIV: *kind = ir::FF_DIV; return true;
-    case fp::Op::SQRT: *kind = ir::FF_SQRT; return true;
-    case fp::Op::MADD: *kind = ir::FF_MADD; return true;    // a*b + c
-    case fp::Op::MSUB: *kind = ir::FF_NMSUB; return true;   // -a*b + c
-    case fp::Op::NMADD: *kind = ir::FF_NMADD; return true;  // -a*b - c
-    case fp::Op::NMSUB: *kind = ir::FF_MSUB; return true;   // a*b - c
-    default: return false;
+    case fp::Op::ADD: return ir::FF_ADD;
+    case fp::Op::SUB: return ir::FF_SUB;
+    case fp::Op::MUL: case fp::Op::NMUL: return ir::FF_MUL;
+    case fp::Op::DIV: return ir::FF_DIV;
+    case fp::Op::SQRT: return ir::FF_SQRT;
+    case fp::Op::MADD: return ir::FF_MADD;    // a*b + c
+    case fp::Op::MSUB: return ir::FF_NMSUB;   // -a*b + c
+    case fp::Op::NMADD: return ir::FF_NMADD;  // -a*b - c
+    default: return ir::FF_MSUB;              // NMSUB: a*b - c
     }
+}
+
+template <fp::Op OP, unsigned FMT>
+[[gnu::always_inline]] inline uint64_t arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
+    const Aarch64Cpu& cpu = cpu_of(env);
+    constexpr bool dbl = FMT == 3;
+    const uint64_t r = ir::fastfp(host_kind(OP), dbl ? ir::FF_F64 : ir::FF_F32, a, b, c);
+    const bool ok = (r != ir::FASTFP_REFUSED) & ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) == 0) &
+                    ((cpu.fpsr & fp::FPSR_IXC) != 0);
+    if (ok) return OP == fp::Op::NMUL ? r ^ (dbl ? fp::F64::SIGN : fp::F32::SIGN) : r;
+    return tessera_a64_fp_slow(env, desc, a, b, c);
+}
+
+// The operation and formats are the helper's constants (the rest of desc: rounding, integer
+// size, fraction bits, comes from the call site).
+template <fp::Op OP, unsigned FMT, unsigned FMT2 = 4>
+[[gnu::always_inline]] inline uint64_t misc(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
+    const Aarch64Cpu& cpu = cpu_of(env);
+    uint64_t d = (desc & ~uint64_t(0x3ff)) | uint64_t(OP) | FMT << 8;
+    if constexpr (FMT2 < 4) d = (d & ~uint64_t(0xc00)) | FMT2 << 10;
+    if ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_DN | fp::FPCR_AHP)) == 0) {
+        const int rm = fp::desc_rm(d) == fp::RM_FPCR ? fp::rmode_of(cpu.fpcr) : int(fp::desc_rm(d));
+        uint32_t flags = 0;
+        const uint64_t r = fp::exec_policy<fp::policy(false, false)>(d, a, b, c, rm, false, &flags);
+        if ((fp::fpsr_bits(flags) & ~cpu.fpsr) == 0) return r;
+    }
+    return tessera_a64_fp_slow(env, d, a, b, c);
 }
 
 }  // namespace
 
 extern "C" {
-
-uint64_t tessera_a64_fp_arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
-    const Aarch64Cpu& cpu = cpu_of(env);
-    const fp::Op op = fp::desc_op(desc);
-    unsigned kind = 0;
-    if (host_kind(op, &kind)) {
-        const bool dbl = fp::desc_fmt(desc) == 3;
-        const uint64_t r = ir::fastfp(kind, dbl ? ir::FF_F64 : ir::FF_F32, a, b, c);
-        const bool ok = (r != ir::FASTFP_REFUSED) & ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) == 0) &
-                        ((cpu.fpsr & fp::FPSR_IXC) != 0);
-        if (ok) return op == fp::Op::NMUL ? r ^ (dbl ? fp::F64::SIGN : fp::F32::SIGN) : r;
+#define TESSERA_DEFINE(kind, op)                                                                          \
+    uint64_t tessera_a64_fp_##op##_s(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {     \
+        return kind<fp::Op::op, 2>(env, desc, a, b, c);                                                   \
+    }                                                                                                     \
+    uint64_t tessera_a64_fp_##op##_d(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {     \
+        return kind<fp::Op::op, 3>(env, desc, a, b, c);                                                   \
     }
-    return tessera_a64_fp_slow(env, desc, a, b, c);
-}
-
-uint64_t tessera_a64_fp_misc(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
-    const Aarch64Cpu& cpu = cpu_of(env);
-    if ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_DN | fp::FPCR_AHP)) == 0) {
-        const int rm = fp::desc_rm(desc) == fp::RM_FPCR ? fp::rmode_of(cpu.fpcr) : int(fp::desc_rm(desc));
-        uint32_t flags = 0;
-        const uint64_t r = fp::exec_policy<fp::policy(false, false)>(desc, a, b, c, rm, false, &flags);
-        if ((fp::fpsr_bits(flags) & ~cpu.fpsr) == 0) return r;
+#define TESSERA_DEFINE_ARITH(op) TESSERA_DEFINE(arith, op)
+#define TESSERA_DEFINE_MISC(op) TESSERA_DEFINE(misc, op)
+#define TESSERA_DEFINE_CVT(from, to)                                                                      \
+    uint64_t tessera_a64_fp_cvt_##from##to(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) { \
+        return misc<fp::Op::CVT, from, to>(env, desc, a, b, c);                                           \
     }
-    return tessera_a64_fp_slow(env, desc, a, b, c);
-}
-
+TESSERA_A64_FP_ARITH_OPS(TESSERA_DEFINE_ARITH)
+TESSERA_A64_FP_MISC_OPS(TESSERA_DEFINE_MISC)
+TESSERA_A64_FP_CVTS(TESSERA_DEFINE_CVT)
+#undef TESSERA_DEFINE
+#undef TESSERA_DEFINE_ARITH
+#undef TESSERA_DEFINE_MISC
+#undef TESSERA_DEFINE_CVT
 }  // extern "C"
 
 }  // namespace tessera::aarch64

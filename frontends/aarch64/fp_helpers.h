@@ -5,19 +5,38 @@
 
 #include "ir/ir.h"
 
+// One helper per operation and format (S, D), so the LLVM tier inlines only that operation's
+// code. Arithmetic: the host FPU as fast path. The rest: the soft-float operation inline
+// under FPCR's usual settings.
+#define TESSERA_A64_FP_ARITH_OPS(X) X(ADD) X(SUB) X(MUL) X(DIV) X(NMUL) X(SQRT) X(MADD) X(MSUB) X(NMADD) X(NMSUB)
+#define TESSERA_A64_FP_MISC_OPS(X)                                                                              \
+    X(MAX) X(MIN) X(MAXNM) X(MINNM) X(MULX) X(ABD) X(RECPS) X(RSQRTS) X(RINT) X(RINTX) X(RECPE) X(RSQRTE)      \
+    X(RECPX) X(CMEQ) X(CMGE) X(CMGT) X(ACGE) X(ACGT) X(CMP) X(CMPE) X(TOINT) X(FROMINT)
+// FCVT between formats: from, to (1 H, 2 S, 3 D).
+#define TESSERA_A64_FP_CVTS(X) X(1, 2) X(1, 3) X(2, 1) X(2, 3) X(3, 1) X(3, 2)
+
 extern "C" {
-// Scalar operations: desc is fp::desc(...), a, b, c the operands (S in the low 32 bits).
-// Arithmetic with the host FPU as fast path (add, sub, mul, div, sqrt, the fused forms).
-uint64_t tessera_a64_fp_arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c);
-// Everything else: the soft-float operation inline under FPCR's usual settings.
-uint64_t tessera_a64_fp_misc(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c);
+// desc is fp::desc(...) (its op and format match the helper's), a, b, c the operands (S in
+// the low 32 bits).
+#define TESSERA_A64_DECLARE(op)                                                               \
+    uint64_t tessera_a64_fp_##op##_s(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c); \
+    uint64_t tessera_a64_fp_##op##_d(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c);
+#define TESSERA_A64_DECLARE_CVT(from, to) \
+    uint64_t tessera_a64_fp_cvt_##from##to(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c);
+TESSERA_A64_FP_ARITH_OPS(TESSERA_A64_DECLARE)
+TESSERA_A64_FP_MISC_OPS(TESSERA_A64_DECLARE)
+TESSERA_A64_FP_CVTS(TESSERA_A64_DECLARE_CVT)
+#undef TESSERA_A64_DECLARE
+#undef TESSERA_A64_DECLARE_CVT
 // The generic path (fp_native.cpp, native only): any operation under any FPCR; ORs the
 // flags into FPSR.
 uint64_t tessera_a64_fp_slow(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c);
 }
 
 namespace tessera::aarch64 {
-extern const ir::Helper h_fp_arith, h_fp_misc, h_fp_slow, h_vfp;
+// The scalar helper for a descriptor (fp_ops.h): its operation's own, or the generic one.
+const ir::Helper* fp_helper_for(uint64_t desc);
+extern const ir::Helper h_fp_slow, h_vfp;
 }  // namespace tessera::aarch64
 
 // The AdvSIMD FP helper (fp_native.cpp): h_vfp(desc, layout) applies the element operation

@@ -112,10 +112,36 @@ const HelperBitcode kA64FpBitcode = [] {
         {"_ZN7tessera9softfloat8isqrt128EoPb", reinterpret_cast<const void*>(&softfloat::isqrt128)}};
     return HelperBitcode{tessera_a64_fp_helpers_bc, tessera_a64_fp_helpers_bc_size, externs, 2};
 }();
+
 }  // namespace
 
-const Helper h_fp_arith{"a64_fp_arith", tessera_a64_fp_arith, kFpFlags, "tessera_a64_fp_arith", &kA64FpBitcode};
-const Helper h_fp_misc{"a64_fp_misc", tessera_a64_fp_misc, kFpFlags, "tessera_a64_fp_misc", &kA64FpBitcode};
+const Helper* fp_helper_for(uint64_t desc) {
+    const unsigned op = unsigned(fp::desc_op(desc)), fmt = fp::desc_fmt(desc), fmt2 = fp::desc_fmt2(desc);
+    constexpr unsigned kOps = unsigned(fp::Op::COUNT);
+#define FP_HELPER(name, sym) Helper{"a64_fp_" #name, sym, kFpFlags, #sym, &kA64FpBitcode}
+#define FP_ENTRY(o)                                                                         \
+    table[unsigned(fp::Op::o)][0] = new FP_HELPER(o##_s, tessera_a64_fp_##o##_s);          \
+    table[unsigned(fp::Op::o)][1] = new FP_HELPER(o##_d, tessera_a64_fp_##o##_d);
+#define FP_CVT(from, to) cvt[from][to] = new FP_HELPER(cvt_##from##to, tessera_a64_fp_cvt_##from##to);
+    struct Tables {
+        const Helper* table[kOps][2] = {};
+        const Helper* cvt[4][4] = {};
+        Tables() {
+            TESSERA_A64_FP_ARITH_OPS(FP_ENTRY)
+            TESSERA_A64_FP_MISC_OPS(FP_ENTRY)
+            TESSERA_A64_FP_CVTS(FP_CVT)
+        }
+    };
+#undef FP_CVT
+#undef FP_ENTRY
+#undef FP_HELPER
+    static const Tables t;  // built once, never freed (helpers outlive every block)
+    const Helper* h = nullptr;
+    if (fp::desc_op(desc) == fp::Op::CVT) h = t.cvt[fmt][fmt2];
+    else if (op < kOps && fmt >= 2) h = t.table[op][fmt - 2];
+    return h ? h : &h_fp_slow;
+}
+
 const Helper h_fp_slow{"a64_fp_slow", tessera_a64_fp_slow, kFpFlags};
 const Helper h_vfp{"a64_vfp", vfp_apply, kFpFlags};
 

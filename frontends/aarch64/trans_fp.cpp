@@ -25,19 +25,10 @@ Temp vreg(Ctx& c, unsigned r, unsigned fmt) {
     return fmt == 3 ? v : c.b.zext(Type::I64, v, fmt == 2 ? 32 : 16);
 }
 
-bool is_host_arith(Op op) {
-    switch (op) {
-    case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::NMUL: case Op::SQRT:
-    case Op::MADD: case Op::MSUB: case Op::NMADD: case Op::NMSUB: return true;
-    default: return false;
-    }
-}
-
 Temp fpcall(Ctx& c, uint64_t desc, Temp a, Temp b = {}, Temp cc = {}) {
     if (!b.valid()) b = c.imm(0);
     if (!cc.valid()) cc = c.imm(0);
-    const ir::Helper* h = is_host_arith(fp::desc_op(desc)) ? &h_fp_arith : &h_fp_misc;
-    return c.b.call(h, c.imm(int64_t(desc)), a, b, cc);
+    return c.b.call(fp_helper_for(desc), c.imm(int64_t(desc)), a, b, cc);
 }
 
 // NZCV from a compare helper's result (NZCV in bits 31:28).
