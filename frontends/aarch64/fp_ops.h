@@ -229,7 +229,7 @@ uint64_t convert(uint64_t x, int rm, bool ahp, uint32_t* flags) {
 
 // One element operation in format F under policy P (rm already resolved).
 template <class F, sf::Policy P>
-uint64_t elem(uint64_t d, uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t* flags) {
+[[gnu::always_inline]] inline uint64_t elem(uint64_t d, uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t* flags) {
     const Op op = desc_op(d);
     switch (op) {
     case Op::ADD: return sf::add<F, P>(a, b, false, rm, flags);
