@@ -18,8 +18,8 @@ namespace {
 const Aarch64Cpu& cpu_of(void* env) { return *static_cast<const Aarch64Cpu*>(static_cast<Vcpu*>(env)); }
 
 // The host computes it when FPCR is round-to-nearest without flush-to-zero (DN does not
-// matter: NaN results are refused), IXC is already set and the result is ordinary: then it
-// is ARM's result and no flag can be news.
+// matter: NaN results are refused), IXC is already set and the result is ordinary (and not
+// the smallest normal): then it is ARM's result and no flag can be news.
 constexpr unsigned host_kind(fp::Op op) {
     switch (op) {
     case fp::Op::ADD: return ir::FF_ADD;
@@ -39,8 +39,12 @@ template <fp::Op OP, unsigned FMT>
     const Aarch64Cpu& cpu = cpu_of(env);
     constexpr bool dbl = FMT == 3;
     const uint64_t r = ir::fastfp(host_kind(OP), dbl ? ir::FF_F64 : ir::FF_F32, a, b, c);
-    const bool ok = (r != ir::FASTFP_REFUSED) & ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) == 0) &
-                    ((cpu.fpsr & fp::FPSR_IXC) != 0);
+    // fastfp accepts the smallest normal magnitude, which ARM's tininess before rounding
+    // may reach from a tiny exact result (UFC then): the soft-float path decides those.
+    constexpr uint64_t abs_mask = dbl ? ~fp::F64::SIGN : ~fp::F32::SIGN & 0xffffffffu;
+    constexpr uint64_t min_normal = dbl ? uint64_t{1} << 52 : uint64_t{1} << 23;
+    const bool ok = (r != ir::FASTFP_REFUSED) & ((r & abs_mask) != min_normal) &
+                    ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) == 0) & ((cpu.fpsr & fp::FPSR_IXC) != 0);
     if (ok) return OP == fp::Op::NMUL ? r ^ (dbl ? fp::F64::SIGN : fp::F32::SIGN) : r;
     return tessera_a64_fp_slow(env, desc, a, b, c);
 }

@@ -39,8 +39,8 @@ CMP(fccmpe_s, "fmov s1, %w1\n fmov s2, %w2\n cmp %1, %2", "fccmpe s1, s2, #10, n
 static uint64_t fcsel_d(uint64_t a, uint64_t b)
 {
     uint64_t r;
-    __asm__ volatile("fmov d1, %1\n fmov d2, %2\n cmp %1, %2\n msr fpsr, xzr\n fcsel d0, d1, d2, hi\n fmov %0, d0"
-                     : "=r"(r) : "r"(a), "r"(b) : "v0", "v1", "v2", "cc");
+    __asm__ volatile("fmov d1, %1\n fmov d2, %2\n cmp %1, %2\n msr fpsr, %[pre]\n fcsel d0, d1, d2, hi\n fmov %0, d0"
+                     : "=r"(r) : "r"(a), "r"(b) , [pre] "r"(fpsr_pre) : "v0", "v1", "v2", "cc");
     return r;
 }
 

@@ -7,6 +7,7 @@
 #include "test.h"
 
 static uint64_t hash;
+static uint64_t fpsr_pre; /* FPSR before each operation: flags already set change what is news */
 static unsigned group;
 
 static inline void set_fpcr(uint64_t v) { __asm__ volatile("msr fpcr, %0" : : "r"(v)); }
@@ -101,16 +102,16 @@ static const uint64_t i_in[] = {
     static uint64_t name(uint64_t a, uint64_t b)                                                       \
     {                                                                                                  \
         uint32_t r;                                                                                    \
-        __asm__ volatile("fmov s1, %w1\n fmov s2, %w2\n msr fpsr, xzr\n " insn " s0, s1, s2\n fmov %w0, s0" \
-                         : "=r"(r) : "r"((uint32_t)a), "r"((uint32_t)b) : "v0", "v1", "v2");          \
+        __asm__ volatile("fmov s1, %w1\n fmov s2, %w2\n msr fpsr, %[pre]\n " insn " s0, s1, s2\n fmov %w0, s0" \
+                         : "=r"(r) : "r"((uint32_t)a), "r"((uint32_t)b) , [pre] "r"(fpsr_pre) : "v0", "v1", "v2");          \
         return r;                                                                                      \
     }
 #define OP2D(name, insn)                                                                               \
     static uint64_t name(uint64_t a, uint64_t b)                                                       \
     {                                                                                                  \
         uint64_t r;                                                                                    \
-        __asm__ volatile("fmov d1, %1\n fmov d2, %2\n msr fpsr, xzr\n " insn " d0, d1, d2\n fmov %0, d0" \
-                         : "=r"(r) : "r"(a), "r"(b) : "v0", "v1", "v2");                               \
+        __asm__ volatile("fmov d1, %1\n fmov d2, %2\n msr fpsr, %[pre]\n " insn " d0, d1, d2\n fmov %0, d0" \
+                         : "=r"(r) : "r"(a), "r"(b) , [pre] "r"(fpsr_pre) : "v0", "v1", "v2");                               \
         return r;                                                                                      \
     }
 #define OP2(insn) OP2S(insn##_s, #insn) OP2D(insn##_d, #insn)
@@ -119,8 +120,8 @@ static const uint64_t i_in[] = {
     {                                                                                            \
         uint32_t r;                                                                              \
         (void)b;                                                                                 \
-        __asm__ volatile("fmov s1, %w1\n msr fpsr, xzr\n " insn "\n fmov %w0, s0"                \
-                         : "=r"(r) : "r"((uint32_t)a) : "v0", "v1");                             \
+        __asm__ volatile("fmov s1, %w1\n msr fpsr, %[pre]\n " insn "\n fmov %w0, s0"                \
+                         : "=r"(r) : "r"((uint32_t)a) , [pre] "r"(fpsr_pre) : "v0", "v1");                             \
         return r;                                                                                \
     }
 #define OP1D(name, insn)                                                                         \
@@ -128,8 +129,8 @@ static const uint64_t i_in[] = {
     {                                                                                            \
         uint64_t r;                                                                              \
         (void)b;                                                                                 \
-        __asm__ volatile("fmov d1, %1\n msr fpsr, xzr\n " insn "\n fmov %0, d0"                  \
-                         : "=r"(r) : "r"(a) : "v0", "v1");                                       \
+        __asm__ volatile("fmov d1, %1\n msr fpsr, %[pre]\n " insn "\n fmov %0, d0"                  \
+                         : "=r"(r) : "r"(a) , [pre] "r"(fpsr_pre) : "v0", "v1");                                       \
         return r;                                                                                \
     }
 #define OP1(insn) OP1S(insn##_s, #insn " s0, s1") OP1D(insn##_d, #insn " d0, d1")
@@ -138,8 +139,8 @@ static const uint64_t i_in[] = {
     {                                                                                           \
         uint64_t r;                                                                             \
         (void)b;                                                                                \
-        __asm__ volatile("fmov d1, %1\n msr fpsr, xzr\n " insn "\n " get                        \
-                         : "=r"(r) : "r"(a) : "v0", "v1");                                      \
+        __asm__ volatile("fmov d1, %1\n msr fpsr, %[pre]\n " insn "\n " get                        \
+                         : "=r"(r) : "r"(a) , [pre] "r"(fpsr_pre) : "v0", "v1", "x2");                                      \
         return r;                                                                               \
     }
 #define TOI4(base) \
@@ -150,16 +151,16 @@ static const uint64_t i_in[] = {
     {                                                                                           \
         uint64_t r;                                                                             \
         (void)b;                                                                                \
-        __asm__ volatile("mov x2, %1\n msr fpsr, xzr\n " insn "\n fmov %0, d0"                  \
-                         : "=r"(r) : "r"(a) : "v0", "x2");                                      \
+        __asm__ volatile("mov x2, %1\n msr fpsr, %[pre]\n " insn "\n fmov %0, d0"                  \
+                         : "=r"(r) : "r"(a) , [pre] "r"(fpsr_pre) : "v0", "x2");                                      \
         return r;                                                                               \
     }
 #define CMP(name, setup, insn)                                                                   \
     static uint64_t name(uint64_t a, uint64_t b)                                                 \
     {                                                                                            \
         uint64_t r;                                                                              \
-        __asm__ volatile(setup "\n msr fpsr, xzr\n msr nzcv, xzr\n " insn "\n mrs %0, nzcv"      \
-                         : "=r"(r) : "r"(a), "r"(b) : "v1", "v2", "cc");                         \
+        __asm__ volatile(setup "\n msr fpsr, %[pre]\n msr nzcv, xzr\n " insn "\n mrs %0, nzcv"      \
+                         : "=r"(r) : "r"(a), "r"(b) , [pre] "r"(fpsr_pre) : "v1", "v2", "cc");                         \
         return r;                                                                                \
     }
 static uint64_t addend;
@@ -167,19 +168,19 @@ static uint64_t addend;
     static uint64_t name(uint64_t a, uint64_t b)                                                       \
     {                                                                                                  \
         uint32_t r;                                                                                    \
-        __asm__ volatile("fmov s1, %w1\n fmov s2, %w2\n fmov s3, %w3\n msr fpsr, xzr\n " insn          \
+        __asm__ volatile("fmov s1, %w1\n fmov s2, %w2\n fmov s3, %w3\n msr fpsr, %[pre]\n " insn          \
                          " s0, s1, s2, s3\n fmov %w0, s0"                                              \
                          : "=r"(r) : "r"((uint32_t)a), "r"((uint32_t)b), "r"((uint32_t)addend)         \
-                         : "v0", "v1", "v2", "v3");                                                    \
+                         , [pre] "r"(fpsr_pre) : "v0", "v1", "v2", "v3");                                                    \
         return r;                                                                                      \
     }
 #define OP3D(name, insn)                                                                               \
     static uint64_t name(uint64_t a, uint64_t b)                                                       \
     {                                                                                                  \
         uint64_t r;                                                                                    \
-        __asm__ volatile("fmov d1, %1\n fmov d2, %2\n fmov d3, %3\n msr fpsr, xzr\n " insn             \
+        __asm__ volatile("fmov d1, %1\n fmov d2, %2\n fmov d3, %3\n msr fpsr, %[pre]\n " insn             \
                          " d0, d1, d2, d3\n fmov %0, d0"                                               \
-                         : "=r"(r) : "r"(a), "r"(b), "r"(addend) : "v0", "v1", "v2", "v3");            \
+                         : "=r"(r) : "r"(a), "r"(b), "r"(addend) , [pre] "r"(fpsr_pre) : "v0", "v1", "v2", "v3");            \
         return r;                                                                                      \
     }
 #define OP3(insn) OP3S(insn##_s, #insn) OP3D(insn##_d, #insn)
@@ -196,7 +197,10 @@ static void run_op(const struct op *o)
     case D1: case D2: case D3: in = d_in; n = ND; break;
     case I1: in = i_in; n = NI; break;
     }
+    static const uint64_t pres[] = {0, 0x10, 0x9f};
+    for (unsigned p = 0; p < 3; p++)
     for (unsigned k = 0; k < N_FPCRS; k++) {
+        fpsr_pre = pres[p];
         set_fpcr(fpcrs[k]);
         for (unsigned i = 0; i < n; i++) {
             uint64_t a = in ? in[i] : s_in[i];
@@ -219,6 +223,7 @@ static void run_op(const struct op *o)
         }
     }
     set_fpcr(0);
+    fpsr_pre = 0;
 }
 
 #endif

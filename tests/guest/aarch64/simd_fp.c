@@ -34,10 +34,10 @@ FROMI(vursqrte, "fmov d0, x2\n ursqrte v0.2s, v0.2s")
             y = b;                                                                                         \
         }                                                                                                  \
         __asm__ volatile("fmov d1, %2\n fmov v1.d[1], %3\n fmov d2, %3\n fmov v2.d[1], %2\n"             \
-                         " fmov d0, %4\n fmov v0.d[1], %4\n msr fpsr, xzr\n " insn "\n"                     \
+                         " fmov d0, %4\n fmov v0.d[1], %4\n msr fpsr, %[pre]\n " insn "\n"                     \
                          " fmov %0, d0\n fmov %1, v0.d[1]"                                                  \
                          : "=&r"(lo), "=&r"(hi) : "r"(x), "r"(y), "r"(0x3f8000003fc00000ull)               \
-                         : "v0", "v1", "v2");                                                              \
+                         , [pre] "r"(fpsr_pre) : "v0", "v1", "v2");                                                              \
         return lo ^ (hi * 0x9e3779b97f4a7c15ull);                                                          \
     }
 VOP(vfmaxnm_4s, "fmaxnm v0.4s, v1.4s, v2.4s", 1)
