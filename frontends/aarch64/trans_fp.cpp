@@ -25,6 +25,48 @@ Temp vreg(Ctx& c, unsigned r, unsigned fmt) {
     return fmt == 3 ? v : c.b.zext(Type::I64, v, fmt == 2 ? 32 : 16);
 }
 
+// The host FPU's operation for an arithmetic op (fastfp's kinds are a*b+c, -a*b+c, ...).
+bool host_kind(Op op, ir::FastFpKind* kind) {
+    switch (op) {
+    case Op::ADD: *kind = ir::FF_ADD; return true;
+    case Op::SUB: *kind = ir::FF_SUB; return true;
+    case Op::MUL: case Op::NMUL: *kind = ir::FF_MUL; return true;
+    case Op::DIV: *kind = ir::FF_DIV; return true;
+    case Op::SQRT: *kind = ir::FF_SQRT; return true;
+    case Op::MADD: *kind = ir::FF_MADD; return true;    // c + a*b
+    case Op::MSUB: *kind = ir::FF_NMSUB; return true;   // c - a*b
+    case Op::NMADD: *kind = ir::FF_NMADD; return true;  // -c - a*b
+    case Op::NMSUB: *kind = ir::FF_MSUB; return true;   // -c + a*b
+    default: return false;
+    }
+}
+
+// An operation whose result goes to Vd. When the block's mode allows it (tbf::FP_FAST), an
+// arithmetic op runs on the host FPU (fastfp) and falls back to the soft-float path for what
+// it refuses and for the smallest normal magnitude (ARM's tininess before rounding may have
+// raised UFC there).
+void fp_to_v(Ctx& c, unsigned d, uint64_t desc, Temp a, Temp b = {}, Temp cc = {}) {
+    if (!b.valid()) b = c.imm(0);
+    if (!cc.valid()) cc = c.imm(0);
+    ir::FastFpKind kind;
+    const unsigned fmt = fp::desc_fmt(desc);
+    if (!(c.flags & tbf::FP_FAST) || !host_kind(fp::desc_op(desc), &kind)) {
+        c.set_v64(d, c.b.call(fp_helper_for(desc), c.imm(int64_t(desc)), a, b, cc));
+        return;
+    }
+    const bool dbl = fmt == 3;
+    const uint64_t sign = dbl ? 1ull << 63 : 1ull << 31, min_normal = dbl ? 1ull << 52 : 1ull << 23;
+    Temp r = c.b.fastfp(kind, dbl ? ir::FF_F64 : ir::FF_F32, a, b, cc);
+    ir::Label slow = c.b.new_label(), done = c.b.new_label();
+    c.b.brcond(ir::Cond::EQ, r, c.imm(int64_t(ir::FASTFP_REFUSED)), slow);
+    c.b.brcond(ir::Cond::EQ, c.b.and_(r, c.imm(int64_t(sign - 1))), c.imm(int64_t(min_normal)), slow);
+    c.set_v64(d, fp::desc_op(desc) == Op::NMUL ? c.b.xor_(r, c.imm(int64_t(sign))) : r);
+    c.b.br(done);
+    c.b.label(slow);
+    c.set_v64(d, c.b.call(&h_fp_slow, c.imm(int64_t(desc)), a, b, cc));
+    c.b.label(done);
+}
+
 Temp fpcall(Ctx& c, uint64_t desc, Temp a, Temp b = {}, Temp cc = {}) {
     if (!b.valid()) b = c.imm(0);
     if (!cc.valid()) cc = c.imm(0);
@@ -62,7 +104,7 @@ bool trans_fp_dp1(Ctx& c, uint32_t w) {
     }
     case 3:
         if (!c.fp_access()) return true;
-        c.set_v64(d, fpcall(c, fp::desc(Op::SQRT, fmt), vreg(c, n, fmt)));
+        fp_to_v(c, d, fp::desc(Op::SQRT, fmt), vreg(c, n, fmt));
         return true;
     case 8: case 9: case 10: case 11: case 12: case 14: case 15: {  // FRINTN P M Z A - X I
         constexpr unsigned rms[8] = {softfloat::RNE, softfloat::RUP, softfloat::RDN, softfloat::RTZ, softfloat::RMM, 0,
@@ -82,7 +124,7 @@ bool trans_fp_dp2(Ctx& c, uint32_t w) {
     const unsigned fmt = fmt_of(bits(w, 23, 22)), opcode = bits(w, 15, 12);
     if (fmt < 2 || opcode > 8) return false;
     if (!c.fp_access()) return true;
-    c.set_v64(rd(w), fpcall(c, fp::desc(ops[opcode], fmt), vreg(c, rn(w), fmt), vreg(c, rm(w), fmt)));
+    fp_to_v(c, rd(w), fp::desc(ops[opcode], fmt), vreg(c, rn(w), fmt), vreg(c, rm(w), fmt));
     return true;
 }
 
@@ -92,8 +134,7 @@ bool trans_fp_dp3(Ctx& c, uint32_t w) {
     const unsigned fmt = fmt_of(bits(w, 23, 22)), o = bits(w, 21, 21) << 1 | bits(w, 15, 15);
     if (fmt < 2) return false;
     if (!c.fp_access()) return true;
-    c.set_v64(rd(w), fpcall(c, fp::desc(ops[o], fmt), vreg(c, rn(w), fmt), vreg(c, rm(w), fmt),
-                            vreg(c, bits(w, 14, 10), fmt)));
+    fp_to_v(c, rd(w), fp::desc(ops[o], fmt), vreg(c, rn(w), fmt), vreg(c, rm(w), fmt), vreg(c, bits(w, 14, 10), fmt));
     return true;
 }
 
