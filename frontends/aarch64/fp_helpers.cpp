@@ -20,32 +20,16 @@ const Aarch64Cpu& cpu_of(void* env) { return *static_cast<const Aarch64Cpu*>(sta
 // The host computes it when FPCR is round-to-nearest without flush-to-zero (DN does not
 // matter: NaN results are refused), IXC is already set and the result is ordinary (and not
 // the smallest normal): then it is ARM's result and no flag can be news.
-constexpr unsigned host_kind(fp::Op op) {
-    switch (op) {
-    case fp::Op::ADD: return ir::FF_ADD;
-    case fp::Op::SUB: return ir::FF_SUB;
-    case fp::Op::MUL: case fp::Op::NMUL: return ir::FF_MUL;
-    case fp::Op::DIV: return ir::FF_DIV;
-    case fp::Op::SQRT: return ir::FF_SQRT;
-    case fp::Op::MADD: return ir::FF_MADD;    // a*b + c
-    case fp::Op::MSUB: return ir::FF_NMSUB;   // -a*b + c
-    case fp::Op::NMADD: return ir::FF_NMADD;  // -a*b - c
-    default: return ir::FF_MSUB;              // NMSUB: a*b - c
-    }
-}
-
 template <fp::Op OP, unsigned FMT>
 [[gnu::always_inline]] inline uint64_t arith(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
     const Aarch64Cpu& cpu = cpu_of(env);
     constexpr bool dbl = FMT == 3;
-    const uint64_t r = ir::fastfp(host_kind(OP), dbl ? ir::FF_F64 : ir::FF_F32, a, b, c);
+    const uint64_t r = ir::fastfp(unsigned(fp::host_kind(OP)), dbl ? ir::FF_F64 : ir::FF_F32, a, b, c);
     // fastfp accepts the smallest normal magnitude, which ARM's tininess before rounding
     // may reach from a tiny exact result (UFC then): the soft-float path decides those.
-    constexpr uint64_t abs_mask = dbl ? ~fp::F64::SIGN : ~fp::F32::SIGN & 0xffffffffu;
-    constexpr uint64_t min_normal = dbl ? uint64_t{1} << 52 : uint64_t{1} << 23;
-    const bool ok = (r != ir::FASTFP_REFUSED) & ((r & abs_mask) != min_normal) &
+    const bool ok = (r != ir::FASTFP_REFUSED) & ((r & (fp::sign_bit(FMT) - 1)) != fp::min_normal(FMT)) &
                     ((cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) == 0) & ((cpu.fpsr & fp::FPSR_IXC) != 0);
-    if (ok) return OP == fp::Op::NMUL ? r ^ (dbl ? fp::F64::SIGN : fp::F32::SIGN) : r;
+    if (ok) return OP == fp::Op::NMUL ? r ^ fp::sign_bit(FMT) : r;
     return tessera_a64_fp_slow(env, desc, a, b, c);
 }
 

@@ -3,6 +3,7 @@
 #include "frontends/aarch64/cpu.h"
 #include "frontends/aarch64/fp_helpers.h"
 #include "frontends/aarch64/fp_ops.h"
+#include "ir/fastfp.h"
 
 // The embedded bitcode of fp_helpers.cpp (generated: build/a64_fp_helpers_bc.cpp).
 extern const unsigned char tessera_a64_fp_helpers_bc[];
@@ -26,6 +27,22 @@ void set_lane(uint64_t* v, unsigned e, unsigned esz, uint64_t x) {
     w = (w & ~mask) | ((x << sh) & mask);
 }
 
+// Lane-wise arithmetic on the host FPU when FPCR and FPSR allow it (see fp::host_kind):
+// every lane or none (then the soft-float path computes them all from the same inputs).
+bool vfp_host(Aarch64Cpu& cpu, uint64_t d, const uint64_t* n, const uint64_t* m, const uint64_t* old, uint64_t* r,
+              unsigned lanes, unsigned esz, bool by_elem, unsigned index) {
+    const int kind = fp::host_kind(fp::desc_op(d));
+    if (kind < 0 || (cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) || !(cpu.fpsr & fp::FPSR_IXC)) return false;
+    const unsigned fmt = esz;
+    for (unsigned e = 0; e < lanes; e++) {
+        const uint64_t x = ir::fastfp(unsigned(kind), esz == 3 ? ir::FF_F64 : ir::FF_F32, lane(n, e, esz),
+                                      lane(m, by_elem ? index : e, esz), lane(old, e, esz));
+        if (x == ir::FASTFP_REFUSED || (x & (fp::sign_bit(fmt) - 1)) == fp::min_normal(fmt)) return false;
+        set_lane(r, e, esz, x);
+    }
+    return true;
+}
+
 // AdvSIMD FP: every lane through fp::exec under FPCR, the flags ORed into FPSR once.
 uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
     Aarch64Cpu& cpu = cpu_of(env);
@@ -40,6 +57,12 @@ uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
     uint32_t flags = 0;
     const unsigned lanes = scalar ? 1 : (q ? 16u : 8u) >> esz;
     auto op = [&](uint64_t a, uint64_t b, uint64_t c) { return fp::exec(d, a, b, c, fpcr, &flags); };
+    if ((shape == vfp::SAME || shape == vfp::ELEM) && esz >= 2 &&
+        vfp_host(cpu, d, n, m, old, r, lanes, esz, shape == vfp::ELEM, index)) {
+        cpu.v[rd][0] = r[0];
+        cpu.v[rd][1] = (q && !scalar) ? r[1] : 0;
+        return 0;
+    }
     switch (shape) {
     case vfp::SAME: case vfp::ELEM: case vfp::UNARY: case vfp::ZERO: case vfp::ZERO_SWAP:
         for (unsigned e = 0; e < lanes; e++) {

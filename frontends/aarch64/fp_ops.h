@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 
+#include "ir/ir.h"
 #include "softfloat/arith.h"
 #include "softfloat/compare.h"
 #include "softfloat/convert.h"
@@ -67,6 +68,26 @@ enum class Op : uint8_t {
     TOINT, FROMINT, CVT,                                                        // conversions
     COUNT
 };
+
+// The host FPU's operation (an ir::FastFpKind: a*b+c, -a*b+c, ...) for an arithmetic op,
+// or -1: fastfp gives ARM's result for it when FPCR is RN without FZ and IXC is already set,
+// except at the smallest normal magnitude (ARM's tininess is before rounding).
+constexpr int host_kind(Op op) {
+    switch (op) {
+    case Op::ADD: return ir::FF_ADD;
+    case Op::SUB: return ir::FF_SUB;
+    case Op::MUL: case Op::NMUL: return ir::FF_MUL;
+    case Op::DIV: return ir::FF_DIV;
+    case Op::SQRT: return ir::FF_SQRT;
+    case Op::MADD: return ir::FF_MADD;    // c + a*b
+    case Op::MSUB: return ir::FF_NMSUB;   // c - a*b
+    case Op::NMADD: return ir::FF_NMADD;  // -c - a*b
+    case Op::NMSUB: return ir::FF_MSUB;   // -c + a*b
+    default: return -1;
+    }
+}
+constexpr uint64_t min_normal(unsigned fmt) { return fmt == 3 ? uint64_t{1} << 52 : uint64_t{1} << 23; }
+constexpr uint64_t sign_bit(unsigned fmt) { return fmt == 3 ? uint64_t{1} << 63 : uint64_t{1} << 31; }
 
 // The descriptor translated code passes (an immediate, so inlined helpers fold on it):
 //   bits 0-7 op, 8-9 format (1 H, 2 S, 3 D), 10-11 the other format (CVT's destination) or

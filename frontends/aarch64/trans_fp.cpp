@@ -25,22 +25,6 @@ Temp vreg(Ctx& c, unsigned r, unsigned fmt) {
     return fmt == 3 ? v : c.b.zext(Type::I64, v, fmt == 2 ? 32 : 16);
 }
 
-// The host FPU's operation for an arithmetic op (fastfp's kinds are a*b+c, -a*b+c, ...).
-bool host_kind(Op op, ir::FastFpKind* kind) {
-    switch (op) {
-    case Op::ADD: *kind = ir::FF_ADD; return true;
-    case Op::SUB: *kind = ir::FF_SUB; return true;
-    case Op::MUL: case Op::NMUL: *kind = ir::FF_MUL; return true;
-    case Op::DIV: *kind = ir::FF_DIV; return true;
-    case Op::SQRT: *kind = ir::FF_SQRT; return true;
-    case Op::MADD: *kind = ir::FF_MADD; return true;    // c + a*b
-    case Op::MSUB: *kind = ir::FF_NMSUB; return true;   // c - a*b
-    case Op::NMADD: *kind = ir::FF_NMADD; return true;  // -c - a*b
-    case Op::NMSUB: *kind = ir::FF_MSUB; return true;   // -c + a*b
-    default: return false;
-    }
-}
-
 // An operation whose result goes to Vd. When the block's mode allows it (tbf::FP_FAST), an
 // arithmetic op runs on the host FPU (fastfp) and falls back to the soft-float path for what
 // it refuses and for the smallest normal magnitude (ARM's tininess before rounding may have
@@ -48,18 +32,18 @@ bool host_kind(Op op, ir::FastFpKind* kind) {
 void fp_to_v(Ctx& c, unsigned d, uint64_t desc, Temp a, Temp b = {}, Temp cc = {}) {
     if (!b.valid()) b = c.imm(0);
     if (!cc.valid()) cc = c.imm(0);
-    ir::FastFpKind kind;
+    const int kind = fp::host_kind(fp::desc_op(desc));
     const unsigned fmt = fp::desc_fmt(desc);
-    if (!(c.flags & tbf::FP_FAST) || !host_kind(fp::desc_op(desc), &kind)) {
+    if (!(c.flags & tbf::FP_FAST) || kind < 0) {
         c.set_v64(d, c.b.call(fp_helper_for(desc), c.imm(int64_t(desc)), a, b, cc));
         return;
     }
     const bool dbl = fmt == 3;
-    const uint64_t sign = dbl ? 1ull << 63 : 1ull << 31, min_normal = dbl ? 1ull << 52 : 1ull << 23;
-    Temp r = c.b.fastfp(kind, dbl ? ir::FF_F64 : ir::FF_F32, a, b, cc);
+    const uint64_t sign = fp::sign_bit(fmt);
+    Temp r = c.b.fastfp(ir::FastFpKind(kind), dbl ? ir::FF_F64 : ir::FF_F32, a, b, cc);
     ir::Label slow = c.b.new_label(), done = c.b.new_label();
     c.b.brcond(ir::Cond::EQ, r, c.imm(int64_t(ir::FASTFP_REFUSED)), slow);
-    c.b.brcond(ir::Cond::EQ, c.b.and_(r, c.imm(int64_t(sign - 1))), c.imm(int64_t(min_normal)), slow);
+    c.b.brcond(ir::Cond::EQ, c.b.and_(r, c.imm(int64_t(sign - 1))), c.imm(int64_t(fp::min_normal(fmt))), slow);
     c.set_v64(d, fp::desc_op(desc) == Op::NMUL ? c.b.xor_(r, c.imm(int64_t(sign))) : r);
     c.b.br(done);
     c.b.label(slow);
