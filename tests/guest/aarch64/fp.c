@@ -4,6 +4,22 @@
  * expected hashes come from QEMU's cortex-a57 (fp_common.h). A few hand-checked cases too. */
 #include "fp_common.h"
 
+static volatile unsigned fp_traps;
+
+/* An FP access trap (EC 0x07) turns FP on and retries the instruction. */
+void handle_exception(struct exc_frame *f)
+{
+    if ((f->esr >> 26) == 0x07 && (f->esr & 0x1ffffff) == 0x1e00000) {
+        fp_traps++;
+        write_sysreg(cpacr_el1, 3u << 20);
+        return;
+    }
+    puts_uart("unexpected exception, esr ");
+    puthex(f->esr);
+    puts_uart("\n");
+    fail(900);
+}
+
 
 /* Two-operand S and D instructions. */
 OP2(fadd) OP2(fsub) OP2(fmul) OP2(fdiv) OP2(fnmul) OP2(fmax) OP2(fmin) OP2(fmaxnm) OP2(fminnm)
@@ -99,6 +115,20 @@ int main(void)
     __asm__ volatile("fmov d0, %2\n fmov v0.d[1], %3\n fmov %0, d0\n fmov %1, v0.d[1]"
                      : "=r"(r), "=r"(hi) : "r"(0x55ull), "r"(0x1234ull) : "v0");
     CHECK(12, r == 0x55 && hi == 0x1234); /* FMOV to the top half keeps the low one */
+
+    /* FPCR keeps AHP DN FZ RMode Stride Len (no trap enables, no FZ16); FPSR the flags, QC and
+     * the AArch32 NZCV. */
+    write_sysreg(fpcr, ~0ull);
+    CHECK(14, read_sysreg(fpcr) == 0x07f70000);
+    write_sysreg(fpcr, 0);
+    write_sysreg(fpsr, ~0ull);
+    CHECK(15, read_sysreg(fpsr) == 0xf800009f);
+    write_sysreg(fpsr, 0);
+    /* CPACR_EL1.FPEN = 0 traps FP instructions. */
+    write_sysreg(cpacr_el1, 0);
+    __asm__ volatile("isb");
+    CHECK(16, fadd_d(0x3ff0000000000000ull, 0x3ff0000000000000ull) == 0x4000000000000000ull);
+    CHECK(17, fp_traps >= 1);
 
     for (unsigned g = 0; g < N_OPS; g++) {
         begin(g);
