@@ -133,9 +133,11 @@ uint64_t sqrt(uint64_t a, int rm, uint32_t* flags) {
     return round_pack<F, P>(false, e, r | inexact, rm, flags);
 }
 
-// (negp ? -1 : 1) * a * b + (negc ? -1 : 1) * c, rounded once.
+// (negp ? -1 : 1) * a * b + (negc ? -1 : 1) * c, rounded once. scale != 0 multiplies the
+// exact sum by 2^scale before rounding when a, b and c are finite and nonzero (ARM's
+// FRSQRTS halves 3 - a*b); the caller handles the other cases itself.
 template <class F, Policy P>
-uint64_t fma(uint64_t a, uint64_t b, uint64_t c, bool negp, bool negc, int rm, uint32_t* flags) {
+uint64_t fma(uint64_t a, uint64_t b, uint64_t c, bool negp, bool negc, int rm, uint32_t* flags, int scale = 0) {
     a = daz<F, P>(a, flags);
     b = daz<F, P>(b, flags);
     c = daz<F, P>(c, flags);
@@ -168,7 +170,7 @@ uint64_t fma(uint64_t a, uint64_t b, uint64_t c, bool negp, bool negc, int rm, u
     Unpacked x = unpack<F>(a), y = unpack<F>(b);
     u128 p = u128(x.sig) * y.sig;  // value p * 2^(pe - 124)
     int pe = x.exp + y.exp;
-    if (is_zero<F>(c)) return round_pack128<F, P>(ps, pe, p, rm, flags);
+    if (is_zero<F>(c)) return round_pack128<F, P>(ps, pe + scale, p, rm, flags);
     Unpacked z = unpack<F>(c);
     u128 q = u128(z.sig) << 62;    // value q * 2^(z.exp - 124)
     int qe = z.exp;
@@ -193,7 +195,7 @@ uint64_t fma(uint64_t a, uint64_t b, uint64_t c, bool negp, bool negc, int rm, u
         r = pbig ? p - q : q - p;
         sign = pbig ? ps : qs;
     }
-    return round_pack128<F, P>(sign, e, r, rm, flags);
+    return round_pack128<F, P>(sign, e + scale, r, rm, flags);
 }
 
 }  // namespace tessera::softfloat

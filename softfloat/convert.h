@@ -7,9 +7,10 @@ namespace tessera::softfloat {
 // Float to a bits-wide integer (32 or 64; the result is zero-extended raw bits). The value
 // is rounded to an integer under rm first; NaN, infinities and out-of-range values raise NV
 // only (not NX) and give what the policy's IntInvalid says. A negative value that rounds
-// to zero is in range for the unsigned conversions (NX only).
+// to zero is in range for the unsigned conversions (NX only). fbits > 0 converts to fixed
+// point: the value is scaled by 2^fbits first (ARM's FCVTZS #fbits).
 template <class F, Policy P>
-uint64_t to_int(uint64_t x, bool is_signed, int bits, int rm, uint32_t* flags) {
+uint64_t to_int(uint64_t x, bool is_signed, int bits, int rm, uint32_t* flags, int fbits = 0) {
     x = daz<F, P>(x, flags);
     const uint64_t width_mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
     const uint64_t max_pos = is_signed ? (uint64_t{1} << (bits - 1)) - 1 : width_mask;
@@ -25,6 +26,7 @@ uint64_t to_int(uint64_t x, bool is_signed, int bits, int rm, uint32_t* flags) {
     if (is_inf<F>(x)) return invalid(false, sign);
     if (is_zero<F>(x)) return 0;
     Unpacked u = unpack<F>(x);
+    u.exp += fbits;
     if (u.exp >= 64) return invalid(false, sign);
     uint64_t m;
     bool inexact = false;
@@ -45,11 +47,12 @@ uint64_t to_int(uint64_t x, bool is_signed, int bits, int rm, uint32_t* flags) {
     return (sign ? uint64_t(0) - m : m) & width_mask;
 }
 
-// An integer of magnitude mag (and sign) to format F.
+// An integer of magnitude mag (and sign) to format F; fbits > 0 reads it as fixed point
+// (the value is mag / 2^fbits).
 template <class F, Policy P>
-uint64_t from_int(bool sign, uint64_t mag, int rm, uint32_t* flags) {
+uint64_t from_int(bool sign, uint64_t mag, int rm, uint32_t* flags, int fbits = 0) {
     if (mag == 0) return 0;
-    int e = 62;
+    int e = 62 - fbits;
     uint64_t sig = mag;  // value = sig * 2^(62 - 62)
     normalize(e, sig);
     return round_pack<F, P>(sign, e, sig, rm, flags);
@@ -69,7 +72,9 @@ uint64_t convert(uint64_t x, int rm, uint32_t* flags) {
         if (is_snan<From>(x)) *flags |= NV;
         if constexpr (P.nan == NanRule::Default) return default_nan<To, P>();
         const uint64_t payload = x & From::FRAC;
-        const uint64_t moved = To::M >= From::M ? payload << (To::M - From::M) : payload >> (From::M - To::M);
+        uint64_t moved;
+        if constexpr (To::M >= From::M) moved = payload << (To::M - From::M);
+        else moved = payload >> (From::M - To::M);
         return (sign ? To::SIGN : 0) | To::INF | To::QBIT | moved;
     }
     if (is_inf<From>(x)) return (sign ? To::SIGN : 0) | To::INF;

@@ -26,6 +26,7 @@ struct Format {
     static constexpr uint64_t CNAN = INF | QBIT;            // positive quiet NaN, payload 0
     static constexpr uint64_t MAXF = INF - 1;               // largest finite magnitude
 };
+using F16 = Format<5, 10>;
 using F32 = Format<8, 23>;
 using F64 = Format<11, 52>;
 
@@ -135,6 +136,7 @@ inline uint64_t round_increment(uint64_t sig, int sh, bool sign, int rm) {
         case RTZ: return 0;
         case RDN: return (rbits && sign) ? (uint64_t{1} << sh) : 0;
         case RUP: return (rbits && !sign) ? (uint64_t{1} << sh) : 0;
+        case ROD: return 0;  // truncate, then force the last bit (round_pack)
     }
     return 0;
 }
@@ -168,6 +170,7 @@ inline uint64_t round_pack(bool sign, int exp, uint64_t sig, int rm, uint32_t* f
         const uint64_t inc = round_increment(sig, SH, sign, rm);
         uint64_t m = (sig + inc) >> SH;
         if (rm == RNE && rbits == (uint64_t{1} << (SH - 1))) m &= ~uint64_t{1};
+        if (rm == ROD && rbits) m |= 1;
         if (rbits) {
             *flags |= NX;
             if (tiny) *flags |= UF;
@@ -179,6 +182,7 @@ inline uint64_t round_pack(bool sign, int exp, uint64_t sig, int rm, uint32_t* f
     const uint64_t inc = round_increment(sig, SH, sign, rm);
     uint64_t m = (sig + inc) >> SH;               // sig < 2^63, no wrap
     if (rm == RNE && rbits == (uint64_t{1} << (SH - 1))) m &= ~uint64_t{1};
+    if (rm == ROD && rbits) m |= 1;
     if (m >> (F::M + 1)) {                        // carried out to 2^(M+1)
         m >>= 1;
         exp += 1;

@@ -10,7 +10,9 @@ namespace tessera::softfloat {
 // other ISAs map them to their own status bits. ID is ARM's input-denormal flag.
 enum Flag : uint32_t { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16, ID = 32 };
 // Rounding modes; the values are RISC-V's rm encodings. RMM: nearest, ties to max magnitude.
-enum Rm : int { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4 };
+// ROD: round to odd (truncate, then set the last bit if inexact; ARM's FCVTXN), which RISC-V
+// never passes (its rm 5 is reserved and rejected before any operation).
+enum Rm : int { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, ROD = 5 };
 
 enum class Tininess : uint8_t {
     AfterRounding,   // tiny if rounding with an unbounded exponent gives < 2^emin (RISC-V, x86)

@@ -35,7 +35,11 @@ void Aarch64Cpu::reset(uint64_t start) {
     tlb_flush();
 }
 
-TbMode Aarch64Cpu::tb_mode() { return TbMode{el | (spsel ? tbf::SPSEL : 0) | (fp_enabled() ? tbf::FPEN : 0), 0}; }
+TbMode Aarch64Cpu::tb_mode() {
+    // FPCR.FZ (bit 24), FPCR.RMode (23:22) clear and FPSR.IXC (bit 4) set: see tbf::FP_FAST.
+    const bool fp_fast = (fpcr & (7u << 22)) == 0 && (fpsr & 0x10);
+    return TbMode{el | (spsel ? tbf::SPSEL : 0) | (fp_enabled() ? tbf::FPEN : 0) | (fp_fast ? tbf::FP_FAST : 0), 0};
+}
 
 bool Aarch64Cpu::set_pstate(uint64_t spsr) {
     uint64_t m = spsr & 0x1f;

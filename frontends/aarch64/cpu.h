@@ -36,6 +36,9 @@ namespace tbf {
 constexpr uint64_t EL_MASK = 3;    // current exception level (0 or 1)
 constexpr uint64_t SPSEL = 1u << 2; // SP_ELx selected (else SP_EL0)
 constexpr uint64_t FPEN = 1u << 3;  // FP/AdvSIMD usable at this EL (CPACR_EL1.FPEN)
+// FPCR round-to-nearest without FZ, and FPSR.IXC set: an ordinary result of the host FPU
+// (the fastfp op) is then ARM's, with no new flag (trans_fp.cpp).
+constexpr uint64_t FP_FAST = 1u << 4;
 }  // namespace tbf
 
 // A64: 4-byte instructions at 4-byte boundaries; TLB modes EL0 and EL1.

@@ -163,7 +163,9 @@ bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     case SPSEL: spsel = v & 1; return true;
     case DAIF: daif = v & pstate::DAIF; irq_check = true; return true;
     case NZCV: set_nzcv(v); return true;
-    case FPCR: fpcr = v & 0x07ff9f00; return true;
+    // FPCR: AHP, DN, FZ, RMode, Stride, Len; Cortex-A57 traps no FP exception (IOE-IDE RAZ/WI)
+    // and has no FZ16.
+    case FPCR: fpcr = v & 0x07f70000; return true;
     case FPSR: fpsr = v & 0xf800009f; return true;
     case AFSR0: afsr0_el1 = v; return true;
     case AFSR1: afsr1_el1 = v; return true;

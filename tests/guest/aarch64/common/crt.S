@@ -4,6 +4,9 @@
     .section .text.start
     .globl _start
 _start:
+    mov x1, #(3 << 20)           /* CPACR_EL1.FPEN = 0b11: FP and AdvSIMD usable */
+    msr cpacr_el1, x1
+    isb
     ldr x1, =__stack_top
     mov sp, x1
     adr x1, vectors
