@@ -444,10 +444,6 @@ bool Generator::emit_undefined() {
         if (use_of(table()[e]) != Use::Generic) continue;
         const uint32_t w = instance(e);
         if (aarch64::decode(w) != &table()[e] || effects_of(w, pc()).accepted) continue;
-        // Not yet in the SIMD&FP encodings (load/store with V = 1, data processing op0 = x111):
-        // Tessera's FP/AdvSIMD is being filled in, and what it does not have yet would show
-        // here as Unicorn executing the word. Drop this once that work is complete.
-        if ((is_ldst_group(w) && field(w, 26, 26)) || field(w, 27, 25) == 0b111) continue;
         // Should-be-one fields, where the architecture allows UNDEFINED or executing alike
         // (CONSTRAINED UNPREDICTABLE): SMULH/UMULH with Ra != 11111 (Tessera: UNDEFINED, QEMU runs it).
         if ((w & 0x7f608000) == 0x1b400000 && field(w, 14, 10) != 31) continue;
