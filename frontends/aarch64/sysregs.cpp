@@ -68,7 +68,7 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     case MIDR: *out = 0x411fd070; return true;  // Cortex-A57 r1p0
     case MPIDR: *out = 0x80000000 | mpidr_el1; return true;
     case REVIDR: *out = 0; return true;
-    case ID_AA64PFR0: *out = 0xff0011; return true;  // EL0, EL1 AArch64; FP, AdvSIMD not implemented
+    case ID_AA64PFR0: *out = 0x000011; return true;  // EL0, EL1 AArch64; FP and AdvSIMD (no FP16)
     case ID_AA64DFR0: *out = 0x6; return true;       // Armv8 debug, no PMU
     case ID_AA64MMFR0: *out = 0x100024; return true; // 44-bit PA, 16-bit ASIDs, 4K/16K/64K granules
     case ID_AA64ISAR0: *out = 1u << 16; return true;  // CRC32
