@@ -1,5 +1,5 @@
 /* Shared runtime of the Tessera guest benchmarks: UART output, a tiny
- * printf, exit through the board's test finisher, a PRNG, result checks.
+ * printf, exit (test finisher or PSCI power-off), a PRNG, result checks.
  * The same header builds for the host (-DBENCH_HOST) so the expected
  * answers can be cross-checked natively. */
 #ifndef TESSERA_BENCH_H

@@ -1,5 +1,5 @@
 /* Guest side of the bench runtime: NS16550A UART and sifive_test finisher
- * of the riscv64 virt board, plus the libc pieces GCC may call on its own. */
+ * of the riscv64 virt board (libc.c holds the libc pieces). */
 #include "bench.h"
 
 #define UART_BASE 0x10000000ul
@@ -34,45 +34,4 @@ void bench_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
   bench_printf("bench: unexpected trap mcause=0x%lx mepc=0x%lx mtval=0x%lx\n",
                mcause, mepc, mtval);
   bench_exit(BENCH_EXIT_TRAP);
-}
-
-/* GCC may emit calls to these even in freestanding code. */
-void *memcpy(void *dst, const void *src, size_t n)
-{
-  uint8_t *d = dst;
-  const uint8_t *s = src;
-  while (n--)
-    *d++ = *s++;
-  return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-  uint8_t *d = dst;
-  const uint8_t *s = src;
-  if (d < s) {
-    while (n--)
-      *d++ = *s++;
-  } else {
-    while (n--)
-      d[n] = s[n];
-  }
-  return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-  uint8_t *d = dst;
-  while (n--)
-    *d++ = (uint8_t)c;
-  return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-  const uint8_t *x = a, *y = b;
-  for (; n; n--, x++, y++)
-    if (*x != *y)
-      return *x < *y ? -1 : 1;
-  return 0;
 }
