@@ -96,6 +96,7 @@ def main():
     ap.add_argument("--fetch", required=True)
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--until", choices=("init", "shell"), default="shell")
+    ap.add_argument("--poweroff-timeout", type=float, default=60, help="seconds from poweroff -f to the exit")
     a = ap.parse_args()
     kernel, initrd = images(a.fetch)
     argv = shlex.split(a.emulator) + ["-m", "1G", "-nographic", "-kernel", kernel, "-initrd", initrd,
@@ -119,7 +120,7 @@ def main():
                     failure = "uname -m did not answer aarch64"
             if not failure:
                 c.send("poweroff -f")
-                status = c.wait_exit(min(deadline, time.monotonic() + 60))
+                status = c.wait_exit(min(deadline, time.monotonic() + a.poweroff_timeout))
                 t_off = time.monotonic() - start
                 if status is None:
                     failure = "the emulator did not end after poweroff -f"
