@@ -21,12 +21,14 @@ void Vcpu::set_facts(const CpuFacts& f) {
 // constructor's flush of every mode left them.
 void Vcpu::tlb_flush() {
     tlb_generation++;
+    page_flushes = 0;
     for (unsigned m = 0; m < mmu_modes; m++)
         for (auto& e : tlb[m]) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }
 
 void Vcpu::tlb_flush_page(uint64_t va) {
-    tlb_generation++;
+    if (page_flushes < kPageFlushLog) page_flush_log[page_flushes++] = va & PAGE_MASK;
+    else tlb_generation++;
     unsigned i = tlb_index(va);
     for (unsigned m = 0; m < mmu_modes; m++) tlb[m][i] = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }

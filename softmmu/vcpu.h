@@ -37,7 +37,7 @@ constexpr uint64_t TLB_DEBUG = 1ull << 8;     // a watchpoint lies on the page (
 // value, so they can be undone), device accesses and non-deterministic inputs (so the
 // second executor replays them instead of touching devices twice).
 struct EffectLog {
-    enum Kind : uint8_t { RamStore, MmioRead, MmioWrite, Nondet };
+    enum Kind : uint8_t { RamStore, MmioRead, MmioWrite, Nondet, DeviceCall };
     struct Entry {
         Kind kind;
         uint8_t size;
@@ -230,6 +230,24 @@ public:
     bool watch_writes = false;
     // A value from outside the guest (a clock): recorded, or replayed in lockstep.
     uint64_t nondet(uint64_t v);
+    // A helper's call into the board that may move device lines (a timer written or seen
+    // firing updates its interrupt): under lockstep the first executor makes the call and
+    // records the lines after it; the second gets those lines and leaves the board alone.
+    template <class F>
+    void device_call(F&& call) {
+        if (!effects || effects->mode == EffectLog::Record) {
+            call();
+            if (effects) effects->entries.push_back({EffectLog::DeviceCall, 0, 0, 0, 0, device_lines()});
+            return;
+        }
+        const EffectLog::Entry* e = effects->next_replayed();
+        if (!e || e->kind != EffectLog::DeviceCall) {
+            if (effects->mismatch.empty()) effects->mismatch = "second executor called a device the first did not";
+            return;
+        }
+        effects->entries.push_back(*e);
+        set_device_lines(e->lines_after);
+    }
     // The architectural state as bytes, for lockstep's snapshot, restore and compare.
     virtual void save_arch(std::vector<uint8_t>& out) const = 0;
     virtual void load_arch(const std::vector<uint8_t>& in) = 0;
@@ -272,8 +290,13 @@ public:
 
     // Counts for -d stats and tests.
     uint64_t tlb_misses = 0, data_tlb_misses = 0;  // TLB fills: all, and for loads and stores
-    // Bumped on every flush so virtual-pc caches above the TLB can follow.
+    // Bumped on every full flush so virtual-pc caches above the TLB (the executor's jump and
+    // indirect branch caches) can follow. A single-page flush is logged instead, so those
+    // caches drop that page alone; a full log counts as a full flush.
     uint64_t tlb_generation = 0;
+    static constexpr unsigned kPageFlushLog = 16;
+    uint64_t page_flush_log[kPageFlushLog] = {};
+    unsigned page_flushes = 0;
 
     static unsigned tlb_index(uint64_t va) { return unsigned(va >> PAGE_BITS) & (TLB_SIZE - 1); }
 

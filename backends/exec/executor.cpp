@@ -111,6 +111,26 @@ bool Executor::llvm_cache_full() const {
            own.live_batches + other.live_batches > opts_.max_compiled_batches;
 }
 
+// The pages the TLB flushed one by one (TLBI by VA): their virtual pcs may now map to other
+// code, so the jump and indirect branch caches forget those pages and nothing else. Both are
+// indexed by (pc >> insn_align_bits), so a page's entries are one run of indices.
+void Executor::forget_flushed_pages() {
+    const unsigned per_page = unsigned(PAGE_SIZE >> cpu_.insn_align_bits);
+    for (unsigned k = 0; k < cpu_.page_flushes; k++) {
+        const uint64_t page = cpu_.page_flush_log[k];
+        const unsigned first = unsigned(page >> cpu_.insn_align_bits);
+        for (unsigned i = 0; i < std::min(per_page, JC_SIZE); i++) {
+            JumpEntry& e = jc_[(first + i) & (JC_SIZE - 1)];
+            if ((e.pc & PAGE_MASK) == page) e = JumpEntry{~0ull, {}, nullptr};
+        }
+        for (unsigned i = 0; i < std::min(per_page, IBC_SIZE); i++) {
+            jit::IbcEntry& e = ibc_[(first + i) & (IBC_SIZE - 1)];
+            if ((e.pc & PAGE_MASK) == page) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
+        }
+    }
+    cpu_.page_flushes = 0;
+}
+
 void Executor::clear_ibc() {
     for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
 }
@@ -477,6 +497,9 @@ void Executor::run() {
             clear_ibc();
             jc_cache_gen_ = cache_.generation;
             jc_tlb_gen_ = cpu_.tlb_generation;
+            cpu_.page_flushes = 0;
+        } else if (cpu_.page_flushes) {
+            forget_flushed_pages();
         }
         TB* tb = lookup();
         if (!tb) {  // the fetch itself faulted

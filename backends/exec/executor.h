@@ -97,6 +97,7 @@ private:
     jit::ChainInfo chain_info(TB* tb);
     void enqueue_region(TB* head);
     void clear_ibc();
+    void forget_flushed_pages();
     void remember_indirect(uint64_t pc, const TbMode& mode, TB* tb);
     bool exit_requested() const;
     // A debugger stop is pending: clear the exception it travelled as; run() returns.

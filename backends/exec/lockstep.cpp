@@ -22,7 +22,7 @@ static std::string describe_stores(const EffectLog& l) {
     std::string s;
     char line[128];
     for (const auto& e : l.entries) {
-        static const char* kinds[] = {"store", "mmio read", "mmio write", "clock"};
+        static const char* kinds[] = {"store", "mmio read", "mmio write", "clock", "device call"};
         snprintf(line, sizeof line, "    %-10s pa=0x%" PRIx64 " size=%u value=0x%" PRIx64 "\n", kinds[e.kind], e.addr, e.size, e.val);
         s += line;
     }
@@ -39,7 +39,6 @@ int Lockstep::run(TB& tb) {
     cpu_.effects = &interp_log_;
     int r1 = interp::run(*tb.code, cpu_);
     cpu_.save_arch(after_interp_);
-    const uint64_t lines_interp = cpu_.device_lines();
     const uint64_t mem_interp = cpu_.mem_accesses, misses_interp = cpu_.tlb_misses, data_interp = cpu_.data_tlb_misses;
     cpu_.mem_accesses = mem_before;
     cpu_.tlb_misses = misses_before;
@@ -56,13 +55,6 @@ int Lockstep::run(TB& tb) {
     cpu_.effects = &jit_log_;
     int r2 = int(jit_.enter(tb.jit_fn.load(), &cpu_));
     cpu_.effects = nullptr;
-    // Devices ran once, under the interpreter: a line a helper's device call changed then (a
-    // timer seen firing) is not changed again by the replay, so the lines are the
-    // interpreter's.
-    if (cpu_.device_lines() != lines_interp) {
-        cpu_.set_device_lines(lines_interp);
-        cpu_.irq_check = true;
-    }
     cpu_.save_arch(after_jit_);
     const uint64_t mem_jit = cpu_.mem_accesses;
     cpu_.mem_accesses = mem_interp;

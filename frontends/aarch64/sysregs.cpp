@@ -60,7 +60,7 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     auto timer_seen = [this](uint64_t ctl) {
         if ((ctl & 7) == 5 && timer_changed) {  // ENABLE, ISTATUS, not IMASK
             irq_check = true;
-            timer_changed();
+            device_call(timer_changed);
         }
         return true;
     };
@@ -138,7 +138,7 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
 bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     auto timer_written = [this] {
         irq_check = true;
-        if (timer_changed) timer_changed();
+        if (timer_changed) device_call(timer_changed);
         return true;
     };
     if (el == 0) {
