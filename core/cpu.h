@@ -19,6 +19,7 @@ struct RegInfo {
     const char* feature;  // GDB feature: "org.gnu.gdb.riscv.cpu", "org.gnu.gdb.riscv.fpu", ...
     const char* group;    // GDB register group ("general", "float", "system"), or nullptr
     bool in_g_packet;     // part of the 'g' packet (the core registers), in register order
+    const char* type_xml = nullptr;  // GDB XML defining `type` when it is not a built-in one
 };
 
 // What never changes for a CPU model.

@@ -39,6 +39,16 @@ std::string target_xml(const char* arch, std::span<const RegInfo> regs) {
     }
     for (const char* f : features) {
         x += "  <feature name=\"" + xml_text(f) + "\">\n";
+        std::vector<const char*> types;  // the feature's own type definitions, once each
+        for (const RegInfo& r : regs) {
+            if (!same(r.feature, f) || !r.type_xml) continue;
+            bool seen = false;
+            for (const char* t : types) seen |= same(t, r.type_xml);
+            if (!seen) {
+                types.push_back(r.type_xml);
+                x += r.type_xml;
+            }
+        }
         for (size_t n = 0; n < regs.size(); n++) {
             const RegInfo& r = regs[n];
             if (!same(r.feature, f) || r.bits == 0 || r.bits % 8) continue;

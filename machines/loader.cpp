@@ -91,6 +91,17 @@ namespace {
     throw ConfigError{"corrupt ELF file '" + path + "': " + why};
 }
 
+const char* machine_name(uint16_t m) {
+    switch (m) {
+    case 3: return "x86";
+    case 40: return "ARM (AArch32)";
+    case 62: return "x86-64";
+    case 183: return "AArch64";
+    case 243: return "RISC-V";
+    default: return nullptr;
+    }
+}
+
 }  // namespace
 
 template <typename Ehdr, typename Phdr>
@@ -100,7 +111,14 @@ static LoadedImage load_elf_class(AddressSpace& as, ImageLoader& loader, const s
     Ehdr eh;
     memcpy(&eh, d.data(), sizeof eh);
     if (eh.e_ident[EI_DATA] != ELFDATA2LSB) corrupt(path, "not little-endian");
-    if (eh.e_machine != machine) corrupt(path, "wrong machine type " + std::to_string(eh.e_machine));
+    if (eh.e_machine != machine) {
+        const char* got = machine_name(eh.e_machine);
+        const char* want = machine_name(machine);
+        if (got && want)
+            throw ConfigError{"'" + path + "' is " + (got[0] == 'A' || got[0] == 'x' ? "an " : "a ") + got +
+                              " ELF file; this board runs " + want + " code"};
+        corrupt(path, "wrong machine type " + std::to_string(eh.e_machine));
+    }
     if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) corrupt(path, "not an executable");
     if (eh.e_phentsize != sizeof(Phdr)) corrupt(path, "bad program header size");
     if (eh.e_phnum == 0) corrupt(path, "no program headers");

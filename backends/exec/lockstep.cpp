@@ -39,6 +39,7 @@ int Lockstep::run(TB& tb) {
     cpu_.effects = &interp_log_;
     int r1 = interp::run(*tb.code, cpu_);
     cpu_.save_arch(after_interp_);
+    const uint64_t lines_interp = cpu_.device_lines();
     const uint64_t mem_interp = cpu_.mem_accesses, misses_interp = cpu_.tlb_misses, data_interp = cpu_.data_tlb_misses;
     cpu_.mem_accesses = mem_before;
     cpu_.tlb_misses = misses_before;
@@ -55,6 +56,13 @@ int Lockstep::run(TB& tb) {
     cpu_.effects = &jit_log_;
     int r2 = int(jit_.enter(tb.jit_fn.load(), &cpu_));
     cpu_.effects = nullptr;
+    // Devices ran once, under the interpreter: a line a helper's device call changed then (a
+    // timer seen firing) is not changed again by the replay, so the lines are the
+    // interpreter's.
+    if (cpu_.device_lines() != lines_interp) {
+        cpu_.set_device_lines(lines_interp);
+        cpu_.irq_check = true;
+    }
     cpu_.save_arch(after_jit_);
     const uint64_t mem_jit = cpu_.mem_accesses;
     cpu_.mem_accesses = mem_interp;

@@ -79,6 +79,16 @@ public:
     // (everything from x[] up to here is the architectural state lockstep compares)
 
     uint64_t irq_lines = 0;  // levels of IRQ_LINE, FIQ_LINE
+    // Structure loads and stores (LD2-LD4, ST2-ST4) stage their memory bytes here: translated
+    // code moves them between memory and this buffer, a helper (de)interleaves them.
+    alignas(16) uint64_t ldst_buf[8] = {};
+    // The virtual range the TLB holds translations of blocks or pages larger than its own
+    // 4K entries for: TLBI by VA inside it flushes everything (every 4K piece of the block).
+    uint64_t tlb_large_lo = ~0ull, tlb_large_hi = 0;
+    // What the last walk found, for AT: the fault status code, or the memory attributes
+    // (MAIR byte << 56 | shareability << 7) of the translation.
+    uint32_t walk_status = 0;
+    uint64_t walk_attrs = 0;
     // The board's firmware interface over the HVC conduit (PSCI): function id and arguments
     // from x0-x3, the result for x0. Unset: HVC is UNDEFINED (no EL2).
     std::function<uint64_t(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)> hvc_call;

@@ -110,7 +110,7 @@ uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
     }
     }
     cpu.v[rd][0] = r[0];
-    cpu.v[rd][1] = (q && !scalar) ? r[1] : 0;
+    cpu.v[rd][1] = (q && !scalar) || shape == vfp::WIDEN ? r[1] : 0;  // FCVTL fills 128 bits for either Q
     cpu.fpsr |= fp::fpsr_bits(flags);
     return 0;
 }

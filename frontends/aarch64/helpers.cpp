@@ -1,7 +1,12 @@
 // Helpers called from translated code (interpreter and JIT alike): the parts of A64 that
 // depend on run-time state (system registers, exception return, PSCI, TLB maintenance).
+#include "frontends/aarch64/simd_helpers.h"
 #include "frontends/aarch64/translate.h"
 #include "util/log.h"
+
+// The embedded bitcode of simd_helpers.cpp (generated: build/a64_simd_helpers_bc.cpp).
+extern const unsigned char tessera_a64_simd_helpers_bc[];
+extern const size_t tessera_a64_simd_helpers_bc_size;
 
 namespace tessera::aarch64 {
 
@@ -63,9 +68,45 @@ uint64_t hvc(void* env, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3) {
     return c.hvc_call(x0, x1, x2, x3);
 }
 
-// TLBI of any kind: the TLB has no ASID or VA index worth keeping apart yet, so all of it.
-uint64_t tlbi(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
-    cpu_of(env).tlb_flush();
+// TLBI (op2 of SYS #0, C8, C3 or C7): by VA (VAE1, VAAE1, VALE1, VAALE1) flushes that page,
+// unless the VA lies where the TLB holds pieces of a larger block or page; everything else
+// (VMALLE1, ASIDE1) flushes all. The TLB is not tagged by ASID, so by ASID means all.
+uint64_t tlbi(void* env, uint64_t op2, uint64_t xt, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    const bool by_va = op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7;
+    // Xt[43:0] is VA[55:12]; bit 55 picks the half of the address space.
+    const uint64_t va = uint64_t(int64_t((xt & ((1ull << 44) - 1)) << 20) >> 8);
+    if (by_va && (va > c.tlb_large_hi || va < c.tlb_large_lo)) {
+        c.tlb_flush_page(va);
+        return 0;
+    }
+    c.tlb_flush();
+    c.tlb_large_lo = ~0ull;
+    c.tlb_large_hi = 0;
+    return 0;
+}
+
+// AT S1E1R, S1E1W, S1E0R, S1E0W (op2 0-3): the stage-1 translation of va into PAR_EL1,
+// with no exception: PA and attributes, or F = 1 and the fault status.
+uint64_t at(void* env, uint64_t op2, uint64_t va, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    const Access acc = op2 & 1 ? Access::Store : Access::Load;
+    const unsigned idx = op2 & 2 ? 0 : 1;
+    constexpr uint64_t kPaMask = 0x0000fffffffff000ull;
+    if (!(c.sctlr_el1 & 1)) {  // MMU off: flat, Device-nGnRnE
+        c.par_el1 = va & kPaMask;
+        return 0;
+    }
+    Translation t;
+    if (c.walk(va, acc, idx, &t, true)) c.par_el1 = (t.pa & kPaMask) | c.walk_attrs;
+    else c.par_el1 = 1 | uint64_t(c.walk_status) << 1;
+    return 0;
+}
+
+// DC ZVA at EL0 traps to EL1 (EC 0x18, iss given) unless SCTLR_EL1.DZE allows it.
+uint64_t zva_el0(void* env, uint64_t iss, uint64_t, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    if (!(c.sctlr_el1 & (1u << 14))) c.raise(EC_SYSREG, uint32_t(iss));
     return 0;
 }
 
@@ -202,6 +243,16 @@ const Helper h_ldxp{"ldxp", ldxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_stxp{"stxp", stxp, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_crc32{"crc32", crc32, HF_CPU_ONLY};
 const Helper h_bitop{"bitop", bitop, HF_CPU_ONLY};
+const Helper h_zva_el0{"zva_el0", zva_el0, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_CPU_ONLY};
+const Helper h_at{"at", at, HF_READS_ENV | HF_WRITES_ENV};
 const Helper h_tlbi{"tlbi", tlbi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
+
+// AdvSIMD integer groups: native code and bitcode of simd_helpers.cpp. They read and write V
+// registers and FPSR.QC, nothing else.
+const HelperBitcode kSimdBitcode{tessera_a64_simd_helpers_bc, tessera_a64_simd_helpers_bc_size, nullptr, 0};
+#define SIMD_HELPER(g) \
+    const Helper h_simd_##g{"simd_" #g, tessera_a64_simd_##g, HF_READS_ENV | HF_WRITES_ENV | HF_CPU_ONLY, "tessera_a64_simd_" #g, &kSimdBitcode};
+TESSERA_A64_SIMD_HELPERS(SIMD_HELPER)
+#undef SIMD_HELPER
 
 }  // namespace tessera::aarch64

@@ -20,6 +20,7 @@ bool Aarch64Cpu::translate(uint64_t va, Access acc, unsigned idx, Translation* o
 
 bool Aarch64Cpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, bool probe) {
     auto fault = [&](uint32_t status) {
+        walk_status = status;
         if (probe) return false;
         TLOG(LOG_MMU, "a64 walk fault va=0x%llx acc=%u el=%u status=0x%x ttbr0=0x%llx ttbr1=0x%llx tcr=0x%llx\n",
              (unsigned long long)va, unsigned(acc), idx, status, (unsigned long long)ttbr0_el1, (unsigned long long)ttbr1_el1,
@@ -58,6 +59,7 @@ bool Aarch64Cpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, b
         uint64_t index = (va >> shift) & ((1ull << bits) - 1);
         uint64_t desc = 0;
         if (!as.load(table + index * 8, 8, &desc)) {
+            walk_status = 0x14 + unsigned(level);  // synchronous external abort on the walk
             if (!probe) raise_bus_fault(va, acc);
             return false;
         }
@@ -98,6 +100,11 @@ bool Aarch64Cpu::walk(uint64_t va, Access acc, unsigned idx, Translation* out, b
         }
         bool ok = acc == Access::Load ? out->read : acc == Access::Store ? out->write : out->exec;
         if (!ok) return fault(kPermissionFault + unsigned(level));
+        if (!probe && shift > 12) {
+            tlb_large_lo = std::min(tlb_large_lo, va & ~offset_mask);
+            tlb_large_hi = std::max(tlb_large_hi, va | offset_mask);
+        }
+        walk_attrs = ((mair_el1 >> (8 * ((desc >> 2) & 7))) & 0xff) << 56 | ((desc >> 8) & 3) << 7;
         out->pa = pa & PAGE_MASK;
         return true;
     }

@@ -57,6 +57,13 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     auto counter = [this] { return nondet(read_counter ? read_counter() : 0); };
     uint64_t now = 0;
     if ((enc >> 7) == (sr(3, 3, 14, 0, 0) >> 7) && enc != CNTFRQ) now = counter();
+    auto timer_seen = [this](uint64_t ctl) {
+        if ((ctl & 7) == 5 && timer_changed) {  // ENABLE, ISTATUS, not IMASK
+            irq_check = true;
+            timer_changed();
+        }
+        return true;
+    };
     switch (enc) {
     case MIDR: *out = 0x411fd070; return true;  // Cortex-A57 r1p0
     case MPIDR: *out = 0x80000000 | mpidr_el1; return true;
@@ -96,14 +103,18 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     case CNTKCTL: *out = cntkctl_el1; return true;
     case CNTFRQ: *out = counter_hz; return true;
     case CNTPCT: case CNTVCT: *out = now; return true;
-    case CNTP_CTL: *out = timer_ctl(cntp_ctl, cntp_cval, now); return true;
+    // A timer seen firing (ISTATUS) has its PPI raised by now: the board's host deadline
+    // may not have run yet, and the guest may look at the GIC next.
+    case CNTP_CTL: *out = timer_ctl(cntp_ctl, cntp_cval, now); return timer_seen(*out);
     case CNTP_CVAL: *out = cntp_cval; return true;
     case CNTP_TVAL: *out = uint32_t(cntp_cval - now); return true;
-    case CNTV_CTL: *out = timer_ctl(cntv_ctl, cntv_cval, now); return true;
+    case CNTV_CTL: *out = timer_ctl(cntv_ctl, cntv_cval, now); return timer_seen(*out);
     case CNTV_CVAL: *out = cntv_cval; return true;
     case CNTV_TVAL: *out = uint32_t(cntv_cval - now); return true;
     case CTR: *out = 0x8444c004; return true;  // Cortex-A57's cache geometry
-    case DCZID: *out = 0x14; return true;      // DC ZVA prohibited (not implemented yet)
+    case DCZID:  // 64-byte blocks; DC ZVA prohibited at EL0 unless SCTLR_EL1.DZE
+        *out = el == 0 && !(sctlr_el1 & (1u << 14)) ? 0x14 : 0x4;
+        return true;
     case CLIDR: *out = 0x0a200023; return true;
     case CCSIDR: *out = 0x701fe00a; return true;
     case CSSELR: *out = 0; return true;

@@ -83,22 +83,31 @@ bool trans_msr(Ctx& c, uint32_t w) {
     return end_unchained(c);
 }
 
-// SYS: cache maintenance (no caches are modelled: IC and DC are no-ops, DC ZVA is prohibited
-// through DCZID_EL0) and TLBI. AT is not implemented yet.
+// SYS: cache maintenance (no caches are modelled: IC and DC are no-ops but DC ZVA, which
+// zeroes a 64-byte block), TLBI and AT.
 bool trans_sys(Ctx& c, uint32_t w) {
     unsigned op1 = bits(w, 18, 16), crn = bits(w, 15, 12), crm = bits(w, 11, 8), op2 = bits(w, 7, 5);
-    if (crn == 8) {  // TLBI
-        if (c.el() == 0) return false;
-        c.b.call(&h_tlbi);
+    if (crn == 8) {  // TLBI (EL1 forms: inner shareable C3 or local C7)
+        if (c.el() == 0 || op1 != 0 || (crm != 3 && crm != 7)) return false;
+        c.b.call(&h_tlbi, c.imm(op2), c.x(rd(w)));
         return end_unchained(c);
     }
-    if (crn != 7) return false;
+    if (crn != 7 || op1 == 4 || op1 == 6) return false;          // (EL2 and EL3 forms)
     if (crm == 1 || crm == 5) return true;                   // IC: code changes are caught by the softmmu
-    if (crm == 4) return false;                              // DC ZVA: prohibited (DCZID_EL0.DZP)
+    if (crm == 4 && op1 == 3 && op2 == 1) {                  // DC ZVA: 64 zero bytes (DCZID_EL0.BS = 4)
+        if (c.el() == 0)
+            c.b.call(&h_zva_el0, c.imm(1 << 20 | 1 << 17 | 3 << 14 | 7 << 10 | rd(w) << 5 | 4 << 1));
+        Temp addr = c.b.and_(c.x(rd(w)), c.imm(-64));
+        for (int k = 0; k < 64; k += 8) c.b.st(c.b.add(addr, c.imm(k)), c.imm(0), ir::MO_64, c.mem_idx());
+        return true;
+    }
     if (crm == 6 || (crm >= 10 && crm <= 14)) return true;   // DC clean/invalidate: no caches
-    (void)op1;
-    (void)op2;
-    return false;                                            // AT: not implemented yet
+    if (crm == 8 && op1 == 0 && op2 < 4) {                   // AT S1E1R/W, S1E0R/W
+        if (c.el() == 0) return false;
+        c.b.call(&h_at, c.imm(op2), c.x(rd(w)));
+        return true;
+    }
+    return false;
 }
 
 bool trans_svc(Ctx& c, uint32_t w) {

@@ -42,6 +42,24 @@ exit_elf = make_elf("exit.elf", 0x80000000, exit_code)
 exit_elf2 = make_elf("exit2.elf", 0x80000000, exit_code)
 mrom_elf = make_elf("mrom.elf", 0x1000, exit_code)
 
+# arm64 Linux Images for aarch64-virt: the 64-byte header (code0, code1, text_offset,
+# image_size, flags, reserved, magic "ARM\x64", PE offset), then the body.
+def arm64_image(name, text_offset=0x80000, magic=b"ARM\x64", body=b"", cut=None, pe_offset=0):
+    h = struct.pack("<IIQQQQQQ4sI", 0x14000010, 0, text_offset, 0x100000, 2, 0, 0, 0, magic, pe_offset)
+    data = h + body
+    return write(name, data[:cut] if cut is not None else data)
+
+
+image_short = arm64_image("short.Image", cut=40)
+image_magic = arm64_image("magic.Image", magic=b"ARM\x65", body=bytes(4096))
+image_offset = arm64_image("offset.Image", text_offset=1 << 40, body=bytes(4096))
+# An EFI-stub Image ("MZ" in code0) whose PE section table says its text goes on past the end
+# of the file: what a download cut short looks like.
+pe = b"PE\0\0" + struct.pack("<HHIIIHH", 0xaa64, 1, 0, 0, 0, 0, 0x206)
+section = b".text\0\0\0" + struct.pack("<IIIIIIHHI", 0x100000, 0x1000, 0x100000, 0x1000, 0, 0, 0, 0, 0x60000020)
+mz = bytearray(struct.pack("<IIQQQQQQ4sI", 0x91005a4d, 0, 0x80000, 0x200000, 2, 0, 0, 0, b"ARM\x64", 64))
+image_cut = write("cut.Image", bytes(mz) + pe + section + bytes(4096))
+
 # A port someone else listens on.
 import socket  # noqa: E402
 busy = socket.socket()
@@ -73,6 +91,14 @@ cases = [
     (["-m", "2X"], "2X"),
     (["-M", "riscv64-virt,frob=1"], "frob=1"),
     (["-M", "riscv64-virt,dumpdtb=" + tmp + "/no/such/dir/x.dtb", "-bios", "none", "-kernel", exit_elf], "x.dtb"),
+    # aarch64-virt's -kernel: an arm64 Image cut short, with a bad magic, with a bad
+    # text_offset, an EFI-stub Image truncated; a RISC-V ELF (and an AArch64 one on riscv64-virt).
+    (["-M", "aarch64-virt", "-kernel", image_short], "short.Image"),
+    (["-M", "aarch64-virt", "-kernel", image_magic], ["magic.Image", "ARM"]),
+    (["-M", "aarch64-virt", "-kernel", image_offset], ["offset.Image", "text_offset"]),
+    (["-M", "aarch64-virt", "-kernel", image_cut], ["cut.Image", "truncated"]),
+    (["-M", "aarch64-virt", "-kernel", exit_elf], ["exit.elf", "RISC-V", "AArch64"]),
+    (["-M", "virt", "-cpu", "cortex-a57", "-kernel", exit_elf], ["exit.elf", "RISC-V", "AArch64"]),
     # The gdbstub: -S with nothing to start the CPU, a malformed address, a port in use.
     (["-S", "-bios", "none", "-kernel", exit_elf], "-S"),
     (["-gdb", "udp::1234", "-bios", "none", "-kernel", exit_elf], "udp::1234"),

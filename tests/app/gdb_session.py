@@ -4,7 +4,9 @@ symbol, step, read and write registers and memory, a watchpoint that catches a s
 continue to the guest's exit. The guest (tests/guest/riscv64/gdb_target.c) passes only if
 the debugger's writes reached it, so Tessera's exit status checks them too.
 
-usage: gdb_session.py TESSERA GDB ELF ACCEL_PROPS"""
+On aarch64 (tests/guest/aarch64/gdb_target.c) it also reads and writes SIMD&FP registers.
+
+usage: gdb_session.py TESSERA GDB ELF ACCEL_PROPS [riscv64|aarch64]"""
 import os
 import re
 import socket
@@ -16,6 +18,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 from checks import check, finish  # noqa: E402
 
 tessera, gdb, elf, props = sys.argv[1:5]
+arch = sys.argv[5] if len(sys.argv) > 5 else "riscv64"
+A64 = arch == "aarch64"
+nm = "aarch64-linux-gnu-nm" if A64 else "riscv64-unknown-elf-nm"
+board = ["-M", "aarch64-virt"] if A64 else ["-M", "riscv64-virt", "-bios", "none"]
+arg0, sysreg = ("$x0", "$cpsr") if A64 else ("$a0", "$mstatus")
 
 
 def free_port():
@@ -25,7 +32,7 @@ def free_port():
 
 
 def symbol(name):
-    out = subprocess.run(["riscv64-unknown-elf-nm", elf], capture_output=True, text=True).stdout
+    out = subprocess.run([nm, elf], capture_output=True, text=True).stdout
     for line in out.splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[2] == name:
@@ -34,8 +41,7 @@ def symbol(name):
 
 
 port = free_port()
-emu = subprocess.Popen([tessera, "-M", "riscv64-virt", "-accel", "tcg," + props, "-bios", "none", "-nographic",
-                        "-kernel", elf, "-gdb", f"tcp::{port}", "-S"],
+emu = subprocess.Popen([tessera] + board + ["-accel", "tcg," + props, "-nographic", "-kernel", elf, "-gdb", f"tcp::{port}", "-S"],
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -63,15 +69,20 @@ commands = [
     "printf \"START pc=%#lx\\n\", $pc",
     "break checksum",
     "continue",
-    "printf \"BREAK pc=%#lx a0=%ld\\n\", $pc, $a0",
-    "set $a0 = 2",
-    "printf \"A0 %ld\\n\", $a0",
+    f"printf \"BREAK pc=%#lx a0=%ld\\n\", $pc, {arg0}",
+    f"set {arg0} = 2",
+    f"printf \"A0 %ld\\n\", {arg0}",
     "stepi",
     "printf \"STEP pc=%#lx\\n\", $pc",
     "printf \"TABLE %#lx %#lx\\n\", table[0], table[3]",
     "set var unlock = 0x600dcafe",
     "printf \"UNLOCK %#lx\\n\", unlock",
-    "printf \"MSTATUS %#lx\\n\", $mstatus",
+    f"printf \"MSTATUS %#lx\\n\", {sysreg}",
+] + ([
+    "printf \"V1 %#lx %#lx\\n\", $v1.d.u[0], $v1.d.u[1]",
+    "set $v2.d.u[1] = 0x77",
+    "printf \"V2 %#lx %#lx FPSR %#x\\n\", $v2.d.u[0], $v2.d.u[1], $fpsr",
+] if A64 else []) + [
     "delete",
     "watch watched",
     "continue",
@@ -104,7 +115,10 @@ def grab(pattern):
 
 start = grab(r"START pc=(0x[0-9a-f]+)")
 # The board's reset vector: the boot ROM at 0x1000 that jumps to the kernel, as on QEMU.
-check("-S: stopped before the first instruction", start is not None and int(start[0], 16) == 0x1000, f"pc {start}")
+# The reset vector: riscv64-virt's boot ROM at 0x1000 that jumps to the kernel, as on QEMU;
+# on aarch64-virt the ELF's entry.
+reset = symbol("_start") if A64 else 0x1000
+check("-S: stopped before the first instruction", start is not None and int(start[0], 16) == reset, f"pc {start}")
 brk = grab(r"BREAK pc=(0x[0-9a-f]+) a0=(\d+)")
 check("breakpoint at checksum", brk is not None and int(brk[0], 16) == checksum_fn, f"{brk} vs {checksum_fn:#x}")
 check("register read (a0 = 1)", brk is not None and brk[1] == "1")
@@ -113,7 +127,10 @@ step = grab(r"STEP pc=(0x[0-9a-f]+)")
 check("stepi moves one instruction", step is not None and int(step[0], 16) == checksum_fn + 4, f"{step}")
 check("memory read", grab(r"TABLE (0x[0-9a-f]+) (0x[0-9a-f]+)") == ("0x11", "0x44"))
 check("memory write", grab(r"UNLOCK (0x[0-9a-f]+)") == ("0x600dcafe",))
-check("CSR read through the target description", grab(r"MSTATUS (0x[0-9a-f]+)") is not None)
+check("system register read through the target description", grab(r"MSTATUS (0x[0-9a-f]+)") is not None)
+if A64:
+    check("SIMD&FP register read", grab(r"V1 (0x[0-9a-f]+) (0x[0-9a-f]+)") == ("0xabcd000000001234",) * 2)
+    check("SIMD&FP register write, FPSR read", grab(r"V2 (0x[0-9a-f]+|0) (0x[0-9a-f]+) FPSR (0x[0-9a-f]+|0)") == ("0", "0x77", "0"))
 check("hardware watchpoint", "Hardware watchpoint 2: watched" in out)
 check("the watchpoint caught the store", re.search(r"Old value = 0\s+New value = \d+", out) is not None)
 check("continue to the guest's exit", re.search(r"\[Inferior 1 \(.*\) exited normally\]", out) is not None)

@@ -1,7 +1,7 @@
 // What the differential harness (unicorn_diff.cpp) needs from a guest ISA. An ISA plugs
 // in by implementing DiffIsa: its decode table (drawn from by TableSampler), its
 // generator and constraints, its Unicorn engine and register mapping (UnicornSession),
-// its Tessera runner and its comparison. RISC-V (rv_diff_isa.cpp) is the first.
+// its Tessera runner and its comparison: RISC-V (rv_diff_isa.cpp), AArch64 (a64_diff_isa.cpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -49,8 +49,11 @@ public:
     virtual std::vector<const char*> table_names() const = 0;  // the decode table, in order
     virtual std::vector<const char*> deviation_names() const = 0;
     virtual std::unique_ptr<DiffCase> generate(uint64_t seed) const = 0;
+    // What the generator left out and why, for --stats.
+    virtual std::vector<std::string> notes() const { return {}; }
 };
 
 const DiffIsa& riscv64_diff_isa();
+const DiffIsa& aarch64_diff_isa();
 
 }  // namespace tessera::conformance

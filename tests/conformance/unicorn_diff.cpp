@@ -2,9 +2,10 @@
 // table, run on Tessera and on Unicorn from the same state and compared afterwards
 // (for RISC-V: registers, fflags and the data buffer). The ISA is a DiffIsa (diff_isa.h).
 //
-//   tessera_conformance_unicorn --seeds tests/conformance/seeds.txt [--mode interp] [--isa riscv64]
+//   tessera_conformance_unicorn --seeds tests/conformance/seeds.txt [--mode interp] [--isa riscv64|aarch64]
 //   tessera_conformance_unicorn --random 2000 [--seed S]
 //   tessera_conformance_unicorn --only SEED        (one seed, stream always printed)
+//   --first N: only the first N seeds of the list (the slower executors' ctest entries)
 //
 // On a mismatch it prints the seed, the first instruction after which the two disagree
 // (found by bisecting the stream length), that instruction's IR, the register/memory
@@ -31,7 +32,7 @@ constexpr unsigned kMaxReports = 10;  // full reports; later failures get one li
 
 // The ISAs the harness knows.
 const DiffIsa* find_isa(const std::string& name) {
-    for (const DiffIsa* isa : {&riscv64_diff_isa()})
+    for (const DiffIsa* isa : {&riscv64_diff_isa(), &aarch64_diff_isa()})
         if (name == isa->name()) return isa;
     return nullptr;
 }
@@ -47,8 +48,8 @@ struct Options {
 
 [[noreturn]] void usage_error(const std::string& msg) {
     fprintf(stderr, "tessera_conformance_unicorn: %s\n", msg.c_str());
-    fprintf(stderr, "usage: tessera_conformance_unicorn [--seeds FILE] [--random N [--seed S]] [--only SEED] "
-                    "[--mode interp|jit|tiered|lockstep] [--baseline] [--isa riscv64] [--verbose] [--stats]\n");
+    fprintf(stderr, "usage: tessera_conformance_unicorn [--seeds FILE] [--random N [--seed S]] [--only SEED] [--first N] "
+                    "[--mode interp|jit|tiered|lockstep] [--baseline] [--isa riscv64|aarch64] [--verbose] [--stats]\n");
     exit(2);
 }
 
@@ -78,7 +79,7 @@ void read_seed_file(const std::string& path, std::vector<uint64_t>& out) {
 
 Options parse(int argc, char** argv) {
     Options o;
-    uint64_t random_n = 0, random_seed = 0;
+    uint64_t random_n = 0, random_seed = 0, first = 0;
     bool have_seed = false;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -98,6 +99,8 @@ Options parse(int argc, char** argv) {
             if (!parse_u64(value(), &v)) usage_error("--only: not a seed: " + std::string(argv[i]));
             o.seeds.push_back(v);
             o.verbose = true;
+        } else if (a == "--first") {
+            if (!parse_u64(value(), &first)) usage_error("--first: not a number: " + std::string(argv[i]));
         } else if (a == "--mode") {
             std::string m = value();
             if (!parse_exec_mode(m, &o.mode)) usage_error("--mode: unknown execution mode: " + m);
@@ -121,6 +124,7 @@ Options parse(int argc, char** argv) {
         std::mt19937_64 g(random_seed);
         for (uint64_t i = 0; i < random_n; i++) o.seeds.push_back(g());
     }
+    if (first && first < o.seeds.size()) o.seeds.resize(first);  // a quicker run of the same list
     if (o.seeds.empty()) usage_error("no seeds: give --seeds FILE, --random N or --only SEED");
     return o;
 }
@@ -200,6 +204,7 @@ int main(int argc, char** argv) {
             else never += std::string(" ") + names[i];
         }
         printf("never generated:%s\n", never.c_str());
+        for (const std::string& n : isa.notes()) printf("note: %s\n", n.c_str());
     }
     std::string handled;
     for (size_t i = 0; i < deviations.size(); i++)

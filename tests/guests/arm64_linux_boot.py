@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Boot Debian's arm64 kernel with the busybox initramfs on aarch64-virt until the kernel
-starts /init, with no oops or panic on the way.
+"""Boot Debian's arm64 kernel with the busybox initramfs on aarch64-virt to the busybox shell,
+run `uname -m` (it must answer aarch64), then `poweroff -f`: the emulator must end by itself
+with status 0. No oops or panic on the way.
 
     arm64_linux_boot.py --emulator "TESSERA -M aarch64-virt -accel tcg,exec=MODE" --fetch scripts/fetch-guests
+    arm64_linux_boot.py --emulator "qemu-system-aarch64 -M virt -cpu cortex-a57 -nic none" --fetch ...
 
-Images come from scripts/fetch-guests (ARM64_LINUX_IMAGE, ARM64_INITRAMFS). The marker is the
-kernel's "Run /init as init process"; the busybox userland needs FP/AdvSIMD, which the AArch64
-frontend does not have yet, so the test stops there. Prints the wall time to the marker.
+Images come from scripts/fetch-guests (ARM64_LINUX_IMAGE, ARM64_INITRAMFS). --until init stops
+at the kernel's "Run /init as init process" instead. Prints the wall time to each stage, and
+the emulator's own last lines (Tessera's -d stats, when given, count the guest instructions).
 """
 import argparse
 import os
@@ -17,7 +19,8 @@ import subprocess
 import sys
 import time
 
-MARKER = b"Run /init as init process"
+INIT = b"Run /init as init process"
+PROMPT = b"~ # "
 BAD = (b"Internal error:", b"Kernel panic", b"Unable to handle kernel", b"BUG:", b"Oops")
 
 
@@ -27,49 +30,117 @@ def images(fetch):
     return kv["ARM64_LINUX_IMAGE"], kv["ARM64_INITRAMFS"]
 
 
+class Console:
+    def __init__(self, argv):
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.seen = b""
+        self.err = b""
+
+    def expect(self, marker, deadline, start=0):
+        """Reads until marker appears after offset start; False on a timeout, an oops or an exit."""
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([self.p.stdout, self.p.stderr], [], [], 1.0)
+            if not r:
+                if self.p.poll() is not None:
+                    return False
+                continue
+            for f in r:
+                chunk = os.read(f.fileno(), 65536)
+                if f is self.p.stderr:
+                    self.err += chunk
+                    continue
+                if not chunk:
+                    return False
+                self.seen += chunk
+            if any(b in self.seen for b in BAD):
+                return False
+            if marker in self.seen[start:]:
+                return True
+        return False
+
+    def send(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def wait_exit(self, deadline):
+        while time.monotonic() < deadline and self.p.poll() is None:
+            r, _, _ = select.select([self.p.stdout, self.p.stderr], [], [], 0.5)
+            for f in r:
+                chunk = os.read(f.fileno(), 65536)
+                if f is self.p.stderr:
+                    self.err += chunk
+                else:
+                    self.seen += chunk
+        if self.p.poll() is None:
+            return None
+        for f in (self.p.stdout, self.p.stderr):  # what is left
+            rest = f.read()
+            if f is self.p.stderr:
+                self.err += rest
+            else:
+                self.seen += rest
+        return self.p.returncode
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--emulator", required=True)
     ap.add_argument("--fetch", required=True)
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--until", choices=("init", "shell"), default="shell")
     a = ap.parse_args()
     kernel, initrd = images(a.fetch)
     argv = shlex.split(a.emulator) + ["-m", "1G", "-nographic", "-kernel", kernel, "-initrd", initrd,
                                       "-append", "console=ttyAMA0"]
     start = time.monotonic()
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    seen = b""
-    ok = False
+    deadline = start + a.timeout
+    c = Console(argv)
+    failure = None
     try:
-        while time.monotonic() - start < a.timeout:
-            r, _, _ = select.select([p.stdout], [], [], 1.0)
-            if not r:
-                if p.poll() is not None:
-                    break
-                continue
-            chunk = os.read(p.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            seen += chunk
-            if any(b in seen for b in BAD):
-                break
-            if MARKER in seen:
-                ok = True
-                break
+        if not c.expect(INIT, deadline):
+            failure = f"no '{INIT.decode()}' (or an oops, a panic, an exit first)"
+        t_init = time.monotonic() - start
+        if not failure and a.until == "shell":
+            if not c.expect(PROMPT, deadline):
+                failure = "no shell prompt"
+            t_shell = time.monotonic() - start
+            if not failure:
+                mark = len(c.seen)
+                c.send("uname -m")
+                if not c.expect(b"aarch64\r\n", deadline, mark) or not c.expect(PROMPT, deadline, mark):
+                    failure = "uname -m did not answer aarch64"
+            if not failure:
+                c.send("poweroff -f")
+                status = c.wait_exit(min(deadline, time.monotonic() + 60))
+                t_off = time.monotonic() - start
+                if status is None:
+                    failure = "the emulator did not end after poweroff -f"
+                elif status != 0:
+                    failure = f"the emulator ended with status {status} after poweroff -f"
     finally:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        c.stop()
     elapsed = time.monotonic() - start
-    sys.stdout.write(seen.decode("utf-8", "replace")[-3000:])
-    if ok:
-        print(f"\narm64_linux_boot: the kernel started /init after {elapsed:.2f} s")
-        return 0
-    print(f"\narm64_linux_boot: FAILED after {elapsed:.2f} s (no '{MARKER.decode()}', or an oops/panic first)")
-    return 1
+    sys.stdout.write(c.seen.decode("utf-8", "replace")[-3000:])
+    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
+    if tail:
+        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+    if failure:
+        print(f"\narm64_linux_boot: FAILED after {elapsed:.2f} s: {failure}")
+        return 1
+    if a.until == "init":
+        print(f"\narm64_linux_boot: the kernel started /init after {t_init:.2f} s")
+    else:
+        print(f"\narm64_linux_boot: /init after {t_init:.2f} s, shell prompt after {t_shell:.2f} s, "
+              f"uname -m answered aarch64, poweroff -f ended the emulator with status 0 after {t_off:.2f} s")
+    return 0
 
 
 if __name__ == "__main__":
