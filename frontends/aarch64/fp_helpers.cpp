@@ -4,10 +4,15 @@
 // inlined operation folds to one case; anything out of the ordinary goes to
 // tessera_a64_fp_slow (fp_native.cpp, native only).
 //
-// What may go here: code that reads the CPU state through env and computes; no globals, no
-// calls but the slow path (the bitcode is linked on its own).
+// What may go here: code that reads and writes the CPU state through env and computes; no
+// globals, no calls but the slow paths (the bitcode is linked on its own; fp_native.cpp
+// lists them as the library's externs).
+//
+// The AdvSIMD FP helper is here too: with its descriptor and layout constant, the inlined
+// lane loop unrolls and the host FPU computes the lanes when FPCR and FPSR allow it.
 #include "frontends/aarch64/cpu.h"
 #include "frontends/aarch64/fp_helpers.h"
+#include "frontends/aarch64/fp_lanes.h"
 #include "frontends/aarch64/fp_ops.h"
 #include "ir/fastfp.h"
 
@@ -16,6 +21,7 @@ namespace tessera::aarch64 {
 namespace {
 
 const Aarch64Cpu& cpu_of(void* env) { return *static_cast<const Aarch64Cpu*>(static_cast<Vcpu*>(env)); }
+Aarch64Cpu& cpu_mut(void* env) { return *static_cast<Aarch64Cpu*>(static_cast<Vcpu*>(env)); }
 
 // The host computes it when FPCR is round-to-nearest without flush-to-zero (DN does not
 // matter: NaN results are refused), IXC is already set and the result is ordinary (and not
@@ -49,6 +55,44 @@ template <fp::Op OP, unsigned FMT, unsigned FMT2 = 4>
     return tessera_a64_fp_slow(env, d, a, b, c);
 }
 
+// Lane-wise arithmetic on the host FPU when FPCR and FPSR allow it (see fp::host_kind):
+// every lane or none (then the soft-float path computes them all from the same inputs).
+[[gnu::always_inline]] inline bool vfp_host(Aarch64Cpu& cpu, uint64_t d, const uint64_t* n, const uint64_t* m, const uint64_t* old, uint64_t* r,
+              unsigned lanes, unsigned esz, bool by_elem, unsigned index) {
+    const int kind = fp::host_kind(fp::desc_op(d));
+    if (kind < 0 || (cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) || !(cpu.fpsr & fp::FPSR_IXC)) return false;
+    const unsigned fmt = esz;
+    for (unsigned e = 0; e < lanes; e++) {
+        const uint64_t x = ir::fastfp(unsigned(kind), esz == 3 ? ir::FF_F64 : ir::FF_F32, lane(n, e, esz),
+                                      lane(m, by_elem ? index : e, esz), lane(old, e, esz));
+        if (x == ir::FASTFP_REFUSED || (x & (fp::sign_bit(fmt) - 1)) == fp::min_normal(fmt)) return false;
+        set_lane(r, e, esz, x);
+    }
+    return true;
+}
+
+// AdvSIMD FP: the host FPU for lane-wise arithmetic when FPCR and FPSR allow it, else the
+// soft-float path (native, out of line: small inlined code, the same results).
+[[gnu::always_inline]] inline uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay) {
+    Aarch64Cpu& cpu = cpu_mut(env);
+    const unsigned rd = lay & 31, rn = (lay >> 5) & 31, rm = (lay >> 10) & 31, index = (lay >> 24) & 15;
+    const auto shape = vfp::Shape((lay >> 16) & 15);
+    const bool q = (lay >> 20) & 1, scalar = (lay >> 21) & 1;
+    const unsigned esz = (lay >> 22) & 3;
+    if ((shape == vfp::SAME || shape == vfp::ELEM) && esz >= 2 && fp::host_kind(fp::desc_op(d)) >= 0) {
+        const uint64_t n[2] = {cpu.v[rn][0], cpu.v[rn][1]}, m[2] = {cpu.v[rm][0], cpu.v[rm][1]};
+        const uint64_t old[2] = {cpu.v[rd][0], cpu.v[rd][1]};
+        uint64_t r[2] = {0, 0};
+        const unsigned lanes = scalar ? 1 : (q ? 16u : 8u) >> esz;
+        if (vfp_host(cpu, d, n, m, old, r, lanes, esz, shape == vfp::ELEM, index)) {
+            cpu.v[rd][0] = r[0];
+            cpu.v[rd][1] = (q && !scalar) ? r[1] : 0;
+            return 0;
+        }
+    }
+    return tessera_a64_vfp_slow(env, d, lay, 0, 0);
+}
+
 }  // namespace
 
 extern "C" {
@@ -69,6 +113,7 @@ TESSERA_A64_FP_ARITH_OPS(TESSERA_DEFINE_ARITH)
 TESSERA_A64_FP_MISC_OPS(TESSERA_DEFINE_MISC)
 TESSERA_A64_FP_CVTS(TESSERA_DEFINE_CVT)
 #undef TESSERA_DEFINE
+uint64_t tessera_a64_vfp(void* env, uint64_t desc, uint64_t layout, uint64_t, uint64_t) { return vfp_apply(env, desc, layout); }
 #undef TESSERA_DEFINE_ARITH
 #undef TESSERA_DEFINE_MISC
 #undef TESSERA_DEFINE_CVT

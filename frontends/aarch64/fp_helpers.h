@@ -31,6 +31,10 @@ TESSERA_A64_FP_CVTS(TESSERA_A64_DECLARE_CVT)
 // The generic path (fp_native.cpp, native only): any operation under any FPCR; ORs the
 // flags into FPSR.
 uint64_t tessera_a64_fp_slow(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c);
+// AdvSIMD FP on env->v: the element operation desc as the layout word says (vfp::layout).
+uint64_t tessera_a64_vfp(void* env, uint64_t desc, uint64_t layout, uint64_t, uint64_t);
+// Its soft-float path (fp_native.cpp, native only).
+uint64_t tessera_a64_vfp_slow(void* env, uint64_t desc, uint64_t layout, uint64_t, uint64_t);
 }
 
 namespace tessera::aarch64 {
@@ -39,7 +43,7 @@ const ir::Helper* fp_helper_for(uint64_t desc);
 extern const ir::Helper h_fp_slow, h_vfp;
 }  // namespace tessera::aarch64
 
-// The AdvSIMD FP helper (fp_native.cpp): h_vfp(desc, layout) applies the element operation
+// The AdvSIMD FP helper (fp_helpers.cpp): h_vfp(desc, layout) applies the element operation
 // desc to registers in env->v as the layout word says.
 namespace tessera::aarch64::vfp {
 enum Shape : unsigned {

@@ -1,9 +1,9 @@
-// The native side of the A64 FP helpers: the generic scalar path, the AdvSIMD FP helper, and
-// the ir::Helper objects (the scalar ones inlinable from the bitcode of fp_helpers.cpp).
+// The native side of the A64 FP helpers: the generic scalar path and the ir::Helper objects
+// (inlinable from the bitcode of fp_helpers.cpp).
 #include "frontends/aarch64/cpu.h"
 #include "frontends/aarch64/fp_helpers.h"
+#include "frontends/aarch64/fp_lanes.h"
 #include "frontends/aarch64/fp_ops.h"
-#include "ir/fastfp.h"
 
 // The embedded bitcode of fp_helpers.cpp (generated: build/a64_fp_helpers_bc.cpp).
 extern const unsigned char tessera_a64_fp_helpers_bc[];
@@ -15,36 +15,9 @@ namespace {
 
 Aarch64Cpu& cpu_of(void* env) { return *static_cast<Aarch64Cpu*>(static_cast<Vcpu*>(env)); }
 
-uint64_t lane(const uint64_t* v, unsigned e, unsigned esz) {
-    if (esz == 3) return v[e & 1];
-    if (esz == 2) return uint32_t(v[(e >> 1) & 1] >> (32 * (e & 1)));
-    return uint16_t(v[(e >> 2) & 1] >> (16 * (e & 3)));
-}
-void set_lane(uint64_t* v, unsigned e, unsigned esz, uint64_t x) {
-    const unsigned bits = 8u << esz, per = 64 / bits, sh = bits * (e % per);
-    const uint64_t mask = (bits == 64 ? ~0ull : (1ull << bits) - 1) << sh;
-    uint64_t& w = v[(e / per) & 1];
-    w = (w & ~mask) | ((x << sh) & mask);
-}
-
-// Lane-wise arithmetic on the host FPU when FPCR and FPSR allow it (see fp::host_kind):
-// every lane or none (then the soft-float path computes them all from the same inputs).
-bool vfp_host(Aarch64Cpu& cpu, uint64_t d, const uint64_t* n, const uint64_t* m, const uint64_t* old, uint64_t* r,
-              unsigned lanes, unsigned esz, bool by_elem, unsigned index) {
-    const int kind = fp::host_kind(fp::desc_op(d));
-    if (kind < 0 || (cpu.fpcr & (fp::FPCR_FZ | fp::FPCR_RMODE)) || !(cpu.fpsr & fp::FPSR_IXC)) return false;
-    const unsigned fmt = esz;
-    for (unsigned e = 0; e < lanes; e++) {
-        const uint64_t x = ir::fastfp(unsigned(kind), esz == 3 ? ir::FF_F64 : ir::FF_F32, lane(n, e, esz),
-                                      lane(m, by_elem ? index : e, esz), lane(old, e, esz));
-        if (x == ir::FASTFP_REFUSED || (x & (fp::sign_bit(fmt) - 1)) == fp::min_normal(fmt)) return false;
-        set_lane(r, e, esz, x);
-    }
-    return true;
-}
-
-// AdvSIMD FP: every lane through fp::exec under FPCR, the flags ORed into FPSR once.
-uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
+// AdvSIMD FP in soft-float: every lane through fp::exec under FPCR, the flags ORed into FPSR
+// once.
+uint64_t vfp_soft(void* env, uint64_t d, uint64_t lay) {
     Aarch64Cpu& cpu = cpu_of(env);
     const unsigned rd = lay & 31, rn = (lay >> 5) & 31, rm = (lay >> 10) & 31, index = (lay >> 24) & 15;
     const auto shape = vfp::Shape((lay >> 16) & 15);
@@ -57,12 +30,6 @@ uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
     uint32_t flags = 0;
     const unsigned lanes = scalar ? 1 : (q ? 16u : 8u) >> esz;
     auto op = [&](uint64_t a, uint64_t b, uint64_t c) { return fp::exec(d, a, b, c, fpcr, &flags); };
-    if ((shape == vfp::SAME || shape == vfp::ELEM) && esz >= 2 &&
-        vfp_host(cpu, d, n, m, old, r, lanes, esz, shape == vfp::ELEM, index)) {
-        cpu.v[rd][0] = r[0];
-        cpu.v[rd][1] = (q && !scalar) ? r[1] : 0;
-        return 0;
-    }
     switch (shape) {
     case vfp::SAME: case vfp::ELEM: case vfp::UNARY: case vfp::ZERO: case vfp::ZERO_SWAP:
         for (unsigned e = 0; e < lanes; e++) {
@@ -117,6 +84,10 @@ uint64_t vfp_apply(void* env, uint64_t d, uint64_t lay, uint64_t, uint64_t) {
 
 }  // namespace
 
+extern "C" uint64_t tessera_a64_vfp_slow(void* env, uint64_t desc, uint64_t layout, uint64_t, uint64_t) {
+    return vfp_soft(env, desc, layout);
+}
+
 extern "C" uint64_t tessera_a64_fp_slow(void* env, uint64_t desc, uint64_t a, uint64_t b, uint64_t c) {
     Aarch64Cpu& cpu = cpu_of(env);
     uint32_t flags = 0;
@@ -132,8 +103,9 @@ const HelperBitcode kA64FpBitcode = [] {
     // The inlined soft-float may reach the square root's host-FPU guess (softfloat/isqrt.cpp).
     static const HelperBitcode::Extern externs[] = {
         {"tessera_a64_fp_slow", reinterpret_cast<const void*>(&tessera_a64_fp_slow)},
-        {"_ZN7tessera9softfloat8isqrt128EoPb", reinterpret_cast<const void*>(&softfloat::isqrt128)}};
-    return HelperBitcode{tessera_a64_fp_helpers_bc, tessera_a64_fp_helpers_bc_size, externs, 2};
+        {"_ZN7tessera9softfloat8isqrt128EoPb", reinterpret_cast<const void*>(&softfloat::isqrt128)},
+        {"tessera_a64_vfp_slow", reinterpret_cast<const void*>(&tessera_a64_vfp_slow)}};
+    return HelperBitcode{tessera_a64_fp_helpers_bc, tessera_a64_fp_helpers_bc_size, externs, 3};
 }();
 
 }  // namespace
@@ -166,6 +138,6 @@ const Helper* fp_helper_for(uint64_t desc) {
 }
 
 const Helper h_fp_slow{"a64_fp_slow", tessera_a64_fp_slow, kFpFlags};
-const Helper h_vfp{"a64_vfp", vfp_apply, kFpFlags};
+const Helper h_vfp{"a64_vfp", tessera_a64_vfp, kFpFlags, "tessera_a64_vfp", &kA64FpBitcode};
 
 }  // namespace tessera::aarch64

@@ -1,7 +1,9 @@
 // Scalar floating point: data processing (1, 2 and 3 sources), compares, conditional compare
 // and select, immediates, conversions between FP and integer (and fixed point), FMOV.
-// Moves and sign operations are IR; every other operation is a call to fp_helpers.cpp with
-// a descriptor (fp_ops.h) naming the operation, format and rounding.
+// Moves and sign operations are IR; every other operation is a call to its helper
+// (fp_helpers.cpp, inlined by the LLVM tier) with a descriptor (fp_ops.h) naming the
+// operation, formats and rounding; arithmetic runs on the host FPU (the fastfp op) in blocks
+// whose mode allows it, the generic helper behind it.
 #include "frontends/aarch64/fp_helpers.h"
 #include "frontends/aarch64/fp_ops.h"
 #include "frontends/aarch64/translate.h"
@@ -17,7 +19,6 @@ unsigned fmt_of(unsigned ftype) {
     constexpr unsigned map[4] = {2, 3, 0, 1};
     return map[ftype & 3];
 }
-uint64_t sign_bit(unsigned fmt) { return fmt == 3 ? (1ull << 63) : fmt == 2 ? (1ull << 31) : (1ull << 15); }
 
 // The operand of a scalar register of the format (its low bits; the helper ignores the rest).
 Temp vreg(Ctx& c, unsigned r, unsigned fmt) {
@@ -76,7 +77,7 @@ bool trans_fp_dp1(Ctx& c, uint32_t w) {
         return true;
     }
     if (fmt == 1) return false;  // no other half-precision arithmetic in Armv8.0
-    const uint64_t sign = sign_bit(fmt);
+    const uint64_t sign = fp::sign_bit(fmt);
     switch (opcode) {
     case 0: case 1: case 2: {  // FMOV, FABS, FNEG
         if (!c.fp_access()) return true;
