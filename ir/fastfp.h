@@ -1,6 +1,8 @@
-// The fastfp op (ops.def) as C++: the host FPU's IEEE result when that is what every ISA's
+// The fastfp op (ops.def) as C++: the host FPU's IEEE result when that is what an ISA's
 // soft-float would give with round-to-nearest-even and no flag but inexact, else
-// FASTFP_REFUSED. The interpreter runs it; RISC-V's F/D helpers (native and bitcode) use it
+// FASTFP_REFUSED. (Exactly so where tininess is detected after rounding, RISC-V and x86;
+// ARM detects it before, so a result of exactly the smallest normal may owe UFC there, and
+// the AArch64 frontend refuses that magnitude itself.) The interpreter runs it; RISC-V's F/D helpers (native and bitcode) use it
 // for their own fast path; the baseline and LLVM implement the same rule and the op-table
 // differential test holds all of them to it.
 //

@@ -447,6 +447,9 @@ bool Generator::emit_undefined() {
         // Should-be-one fields, where the architecture allows UNDEFINED or executing alike
         // (CONSTRAINED UNPREDICTABLE): SMULH/UMULH with Ra != 11111 (Tessera: UNDEFINED, QEMU runs it).
         if ((w & 0x7f608000) == 0x1b400000 && field(w, 14, 10) != 31) continue;
+        // Features Unicorn's Cortex-A72 has and Tessera's cortex-a57 does not advertise (so
+        // UNDEFINED here): PMULL/PMULL2 of 64-bit elements (FEAT_PMULL, crypto).
+        if ((w & 0xbf20fc00) == 0x0e20e000 && field(w, 23, 22) == 3) continue;
         emit(w, true);
         return true;
     }
