@@ -6,6 +6,9 @@
 //
 // Elements are handled as 64-bit words (zero-extended), arithmetic as 128-bit integers, so
 // one definition serves every element size, and saturation is a clamp of the exact result.
+// Everything below a helper is always inlined into it: with the descriptor constant, the
+// LLVM tier then keeps only the instruction's own loop (a call left behind would keep the
+// whole switch at run time).
 #include <cstring>
 
 #include "frontends/aarch64/cpu.h"
@@ -34,23 +37,23 @@ constexpr unsigned ebits(unsigned size) { return 8u << size; }
 constexpr uint64_t ones(unsigned size) { return size == 3 ? ~0ull : (1ull << ebits(size)) - 1; }
 constexpr uint64_t trunc(uint64_t x, unsigned size) { return x & ones(size); }
 // Element i of a register seen as elements of 8 << size bits.
-inline uint64_t elem(const V& v, unsigned size, unsigned i) {
+[[gnu::always_inline]] inline uint64_t elem(const V& v, unsigned size, unsigned i) {
     const unsigned per = 8u >> size;
     return trunc(v.d[(i / per) & 1] >> ((i % per) * ebits(size) % 64), size);
 }
-inline void set_elem(V& v, unsigned size, unsigned i, uint64_t x) {
+[[gnu::always_inline]] inline void set_elem(V& v, unsigned size, unsigned i, uint64_t x) {
     const unsigned per = 8u >> size, sh = (i % per) * ebits(size) % 64;
     uint64_t& w = v.d[(i / per) & 1];
     w = (w & ~(ones(size) << sh)) | (trunc(x, size) << sh);
 }
 // An element's value, signed or unsigned.
-inline i128 val(uint64_t x, unsigned size, bool is_signed) {
+[[gnu::always_inline]] inline i128 val(uint64_t x, unsigned size, bool is_signed) {
     if (!is_signed) return i128(x);
     const unsigned sh = 64 - ebits(size);
     return i128(int64_t(x << sh) >> sh);
 }
 // The exact x clamped to the element's range (signed or unsigned), noting saturation.
-inline uint64_t sat(i128 x, unsigned size, bool is_signed, bool& qc) {
+[[gnu::always_inline]] inline uint64_t sat(i128 x, unsigned size, bool is_signed, bool& qc) {
     const unsigned b = ebits(size);
     const i128 lo = is_signed ? -(i128(1) << (b - 1)) : 0;
     const i128 hi = is_signed ? (i128(1) << (b - 1)) - 1 : (i128(1) << b) - 1;
@@ -63,11 +66,11 @@ inline uint64_t sat(i128 x, unsigned size, bool is_signed, bool& qc) {
     }
     return trunc(uint64_t(x), size);
 }
-inline i128 absv(i128 x) { return x < 0 ? -x : x; }
+[[gnu::always_inline]] inline i128 absv(i128 x) { return x < 0 ? -x : x; }
 
 // x shifted left by sh (right when negative), as SSHL/SRSHL/SQSHL/SQRSHL and their unsigned
 // forms do; the result is exact, the caller truncates or saturates it.
-inline i128 shift_by(i128 x, int sh, bool round, unsigned size) {
+[[gnu::always_inline]] inline i128 shift_by(i128 x, int sh, bool round, unsigned size) {
     const int b = int(ebits(size));
     if (sh >= 0) {
         if (sh >= b) return x == 0 ? 0 : (x < 0 ? -(i128(1) << 100) : i128(1) << 100);  // beyond any range
@@ -81,10 +84,10 @@ inline i128 shift_by(i128 x, int sh, bool round, unsigned size) {
     return x >> (n > 127 ? 127 : n);
 }
 
-uint64_t cmp(bool t, unsigned size) { return t ? ones(size) : 0; }
+[[gnu::always_inline]] inline uint64_t cmp(bool t, unsigned size) { return t ? ones(size) : 0; }
 
 // Polynomial (carry-less) multiplication of two bytes.
-uint64_t pmul8(uint64_t a, uint64_t b) {
+[[gnu::always_inline]] inline uint64_t pmul8(uint64_t a, uint64_t b) {
     uint64_t r = 0;
     for (int i = 0; i < 8; i++)
         if (b >> i & 1) r ^= a << i;
@@ -93,7 +96,7 @@ uint64_t pmul8(uint64_t a, uint64_t b) {
 
 // One element of a three-same operation (opcodes 0x00-0x17 but the logical 0x03). d is the
 // destination's old element, for the accumulating forms.
-uint64_t same_elem(unsigned u, unsigned op, unsigned size, uint64_t a, uint64_t b, uint64_t d, bool& qc) {
+[[gnu::always_inline]] inline uint64_t same_elem(unsigned u, unsigned op, unsigned size, uint64_t a, uint64_t b, uint64_t d, bool& qc) {
     const bool s = !u;
     const i128 x = val(a, size, s), y = val(b, size, s);
     const int sh = int(int8_t(uint8_t(b)));
@@ -126,7 +129,7 @@ uint64_t same_elem(unsigned u, unsigned op, unsigned size, uint64_t a, uint64_t 
     }
 }
 
-V three_same_kernel(const Desc& x, const V& a, const V& b, const V& d, bool& qc) {
+[[gnu::always_inline]] inline V three_same_kernel(const Desc& x, const V& a, const V& b, const V& d, bool& qc) {
     V r{};
     const unsigned n = x.scalar ? 1 : (x.q ? 16u : 8u) >> x.size;
     if (x.op == 0x14 || x.op == 0x15 || x.op == 0x17) {  // pairwise: a's pairs, then b's
@@ -145,7 +148,7 @@ V three_same_kernel(const Desc& x, const V& a, const V& b, const V& d, bool& qc)
 // Three different: long (narrow sources, wide result), wide (a wide, b narrow) and narrowing
 // high half (wide sources, narrow result). size is the narrow element size; q picks the
 // upper half of narrow sources ("2" forms) or of the narrow result.
-V three_diff_kernel(const Desc& x, const V& a, const V& b, const V& d, bool& qc) {
+[[gnu::always_inline]] inline V three_diff_kernel(const Desc& x, const V& a, const V& b, const V& d, bool& qc) {
     const unsigned ns = x.size, ws = x.size + 1, n = 8u >> ns, part = x.q && !x.scalar ? n : 0;
     const bool s = !x.u;
     V r = x.op == 0x4 || x.op == 0x6 ? d : V{};
@@ -189,7 +192,7 @@ V three_diff_kernel(const Desc& x, const V& a, const V& b, const V& d, bool& qc)
     return r;
 }
 
-uint64_t clz_elem(uint64_t x, unsigned size) {
+[[gnu::always_inline]] inline uint64_t clz_elem(uint64_t x, unsigned size) {
     const unsigned b = ebits(size);
     unsigned n = 0;
     for (int i = int(b) - 1; i >= 0 && !(x >> i & 1); i--) n++;
@@ -197,7 +200,7 @@ uint64_t clz_elem(uint64_t x, unsigned size) {
 }
 
 // Two-register miscellaneous (integer opcodes) on vectors or one scalar element.
-V misc_kernel(const Desc& x, const V& a, const V& d, bool& qc) {
+[[gnu::always_inline]] inline V misc_kernel(const Desc& x, const V& a, const V& d, bool& qc) {
     const unsigned size = x.size, n = x.scalar ? 1 : (x.q ? 16u : 8u) >> size;
     const bool s = !x.u;
     V r{};
@@ -266,7 +269,7 @@ V misc_kernel(const Desc& x, const V& a, const V& d, bool& qc) {
     return r;
 }
 
-V shift_imm_kernel(const Desc& x, const V& a, const V& d, bool& qc) {
+[[gnu::always_inline]] inline V shift_imm_kernel(const Desc& x, const V& a, const V& d, bool& qc) {
     const unsigned size = x.size, sh = x.imm;
     const bool s = !x.u;
     V r{};
