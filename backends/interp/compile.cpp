@@ -91,11 +91,10 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
                 for (uint32_t u : i.src)
                     if (u != ir::NO_TEMP && alias_of[u] >= 0 && overlaps(alias_of[u], 8, st.imm, 8)) ok = false;
         }
-        // Uses after the store: nothing may write the register before the last of them.
-        for (size_t k = s + 1; ok && int(k) < last_use[t]; k++) {
-            const ir::Insn& i = b.insns[k];
-            if (i.op == Op::st_env && overlaps(i.imm, ir::type_bits(i.type) / 8, st.imm, 8)) ok = false;
-        }
+        // Uses after the store: nothing may write the field before the last of them; a helper
+        // may write one that is not a guest register (an AArch64 V register's half).
+        for (size_t k = s + 1; ok && int(k) < last_use[t]; k++)
+            if (writes_env(b.insns[k], st.imm, 8, st.aux & ir::ENV_REG)) ok = false;
         if (!ok) continue;
         pl.off[t] = uint32_t(st.imm);
         pl.skip[s] = true;
