@@ -1,22 +1,17 @@
 // The Tessera side of the A64 conformance harness.
-#include <chrono>
 #include <cinttypes>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
-#include "backends/exec/tb_cache.h"
 #include "frontends/aarch64/cpu.h"
 #include "ir/ir.h"
 #include "tests/conformance/a64_effects.h"
 #include "tests/conformance/a64_runners.h"
+#include "tests/conformance/run_streams.h"
 
 namespace tessera::conformance::a64 {
 
 namespace {
 
-constexpr auto kTimeout = std::chrono::seconds(10);
 constexpr uint64_t kSyncCurrentSpx = 0x200;  // the vector an exception at EL1h takes
 
 void load_memory(AddressSpace& as, const Stream& s, const InitialState& init) {
@@ -51,35 +46,8 @@ FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mo
     cpu.cpacr_el1 = 3ull << 20;  // FPEN: FP and AdvSIMD do not trap
     cpu.vbar_el1 = kVbar;
 
-    TbCache cache;
-    as.on_code_write = [&](uint64_t page) { cache.invalidate_page(page); };
-    as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
-    ExecOptions opts;
-    opts.mode = mode;
-    opts.baseline = baseline;
-    bool timed_out = false, diverged = false;
-    {
-        Executor exec(cpu, cache, opts);
-        // Streams are straight-line, so a run that does not end is a bug: kick it out.
-        std::mutex m;
-        std::condition_variable cv;
-        bool done = false;
-        std::thread watchdog([&] {
-            std::unique_lock<std::mutex> lock(m);
-            if (!cv.wait_for(lock, kTimeout, [&] { return done; })) {
-                timed_out = true;
-                cpu.kick.store(1);
-            }
-        });
-        exec.run();
-        {
-            std::lock_guard<std::mutex> lock(m);
-            done = true;
-        }
-        cv.notify_one();
-        watchdog.join();
-        diverged = exec.diverged();
-    }
+    const RunOutcome run = run_stream(cpu, as, mode, baseline);
+    const bool timed_out = run.timed_out, diverged = run.diverged;
 
     FinalState out;
     for (int i = 0; i < 31; i++) out.x[i] = cpu.x[i];

@@ -1,21 +1,16 @@
 // The Tessera side of the conformance harness.
-#include <chrono>
 #include <cinttypes>
-#include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 
-#include "backends/exec/tb_cache.h"
 #include "frontends/riscv/cpu.h"
 #include "ir/ir.h"
 #include "tests/conformance/rv_runners.h"
+#include "tests/conformance/run_streams.h"
 
 namespace tessera::conformance {
 
 namespace {
 
-constexpr auto kTimeout = std::chrono::seconds(10);
 
 // Guest memory with the stream, the trap loop and the data buffer.
 void load_memory(AddressSpace& as, const Stream& s, const InitialState& init) {
@@ -47,35 +42,8 @@ FinalState run_on_tessera(const Stream& s, const InitialState& init, ExecMode mo
     cpu.mtvec = kTrapBase;
     cpu.set_mstatus(cpu.mstatus_ | riscv::mstatus::FS);
 
-    TbCache cache;
-    as.on_code_write = [&](uint64_t page) { cache.invalidate_page(page); };
-    as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
-    ExecOptions opts;
-    opts.mode = mode;
-    opts.baseline = baseline;
-    bool timed_out = false, diverged = false;
-    {
-        Executor exec(cpu, cache, opts);
-        // Streams only jump forward, so a run that does not end is a bug: kick it out.
-        std::mutex m;
-        std::condition_variable cv;
-        bool done = false;
-        std::thread watchdog([&] {
-            std::unique_lock<std::mutex> lock(m);
-            if (!cv.wait_for(lock, kTimeout, [&] { return done; })) {
-                timed_out = true;
-                cpu.kick.store(1);
-            }
-        });
-        exec.run();
-        {
-            std::lock_guard<std::mutex> lock(m);
-            done = true;
-        }
-        cv.notify_one();
-        watchdog.join();
-        diverged = exec.diverged();
-    }
+    const RunOutcome run = run_stream(cpu, as, mode, baseline);
+    const bool timed_out = run.timed_out, diverged = run.diverged;
 
     FinalState out;
     for (int i = 0; i < 32; i++) out.x[i] = cpu.x[i];
