@@ -569,6 +569,7 @@ void Executor::step() {
     }
 }
 
+// Called on the vCPU's own thread (its host CPU time is reported).
 void Executor::print_stats(FILE* out) {
     fprintf(out,
             "stats: guest insns %" PRIu64 ", exec %s, blocks translated %" PRIu64 ", invalidated %" PRIu64
@@ -598,6 +599,9 @@ void Executor::print_stats(FILE* out) {
         if (compiler_) fprintf(out, ", dropped stale %" PRIu64, compiler_->dropped());
         fputc('\n', out);
     }
+    fprintf(out, "stats: host cpu: this vCPU's thread %.3f s", double(thread_cpu_ns()) / 1e9);
+    if (compiler_) fprintf(out, ", compiler thread %.3f s", double(compiler_->cpu_ns()) / 1e9);
+    fputc('\n', out);
     if (baseline_) {
         x64::BaselineStats b = baseline_->stats();
         fprintf(out, "stats: baseline blocks %" PRIu64 ", compile time %.3f s, code %" PRIu64 " bytes (in use %zu), unsupported %" PRIu64 "\n",

@@ -145,6 +145,7 @@ void BackgroundCompiler::worker() {
         } catch (const std::exception& e) {
             fprintf(stderr, "tessera: background compile failed, blocks stay interpreted: %s\n", e.what());
         }
+        cpu_ns_.store(thread_cpu_ns(), std::memory_order_relaxed);
         std::lock_guard<std::mutex> g(mu_);
         compiling_.clear();
         batch_done_.notify_all();

@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <condition_variable>
+#include <ctime>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -13,6 +14,13 @@
 #include "backends/llvm/jit.h"
 
 namespace tessera {
+
+// Host CPU time the calling thread has used.
+inline uint64_t thread_cpu_ns() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return uint64_t(t.tv_sec) * 1'000'000'000u + uint64_t(t.tv_nsec);
+}
 
 class BackgroundCompiler {
 public:
@@ -47,6 +55,8 @@ public:
     void wait_compiled(const TB* tb);
     // Jobs handed back uncompiled because they went stale in the queue.
     uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+    // Host CPU time the compiler thread has used, for -d stats.
+    uint64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
     // The engine, once the worker has created it (results exist only after that).
     jit::Jit* jit() const { return jit_ready_.load(std::memory_order_acquire); }
 
@@ -80,6 +90,7 @@ private:
     std::vector<Result> done_;
     std::atomic<size_t> done_count_{0};
     std::atomic<uint64_t> dropped_{0};
+    std::atomic<uint64_t> cpu_ns_{0};
     std::atomic<bool>* ready_;
     bool stop_ = false;
     std::thread thread_;

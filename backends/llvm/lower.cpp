@@ -597,6 +597,10 @@ public:
             while (blocks_[m]->guest_pc != uint64_t(i.imm)) m++;
             const bool* valid = blocks_[m] == blk_ ? nullptr : (*chains_)[m].valid;
             tail_call_unless_requested(nullptr, i.aux, pc, member->second, valid);
+        } else if (chain_ && i.aux < ir::kChainSlots && ((uint64_t(i.imm) ^ blk_->guest_pc) & PAGE_MASK) && chain_->ibc) {
+            // Never chained (another page may map elsewhere next time): the indirect branch
+            // cache, whose entries go when their page's mapping does.
+            tail_call_unless_requested(ibc_probe(pc), i.aux, pc);
         } else if (chain_ && i.aux < ir::kChainSlots) {
             Value* fn = B.CreateLoad(ptr, host_ptr_const(&chain_->jit_chain[i.aux]));
             cast<LoadInst>(fn)->setVolatile(true);  // unlinked by invalidation
@@ -610,19 +614,23 @@ public:
         Value* target = get(i.src[0]);
         retire(uint64_t(guest_ + 1), mem_seen_);
         if (chain_ && chain_->ibc && !i.aux) {
-            // Indirect branch cache: the target in this block's mode (pc and flags; IbcEntry).
-            Value* idx = B.CreateAnd(B.CreateLShr(target, chain_->ibc_shift), cst(i64, chain_->ibc_mask));
-            Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
-            Value* epc = B.CreateLoad(i64, e);
-            Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));
-            Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, jit_fn)));
-            Value* hit = B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags)));
-            Value* fn = B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
-            tail_call_unless_requested(fn, uint64_t(-1), target);
+            tail_call_unless_requested(ibc_probe(target), uint64_t(-1), target);
         } else {
             leave(target, uint64_t(-1));
         }
         new_block("dead");
+    }
+
+    // Indirect branch cache: the code for target in this block's mode (pc and flags; IbcEntry),
+    // or null.
+    Value* ibc_probe(Value* target) {
+        Value* idx = B.CreateAnd(B.CreateLShr(target, chain_->ibc_shift), cst(i64, chain_->ibc_mask));
+        Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
+        Value* epc = B.CreateLoad(i64, e);
+        Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));
+        Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, jit_fn)));
+        Value* hit = B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags)));
+        return B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
     }
 
 private:

@@ -551,6 +551,19 @@ public:
     }
     void op_exit_tb(const CInsn& c) {
         count_retired(c.imm2, c.mask);
+        const uint64_t target = uint64_t(c.imm);
+        if (chain_ && c.aux < ir::kChainSlots && ((target ^ code_.insn_pc[0]) & PAGE_MASK) && chain_->ibc) {
+            // Never chained (another page may map elsewhere next time): the indirect branch
+            // cache, whose entries go when their page's mapping does. Its slot is known now.
+            Label back;
+            const size_t idx = (target >> chain_->ibc_shift) & chain_->ibc_mask;
+            a.mov_imm(RSI, target);
+            a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(&chain_->ibc[idx])));
+            ibc_probe(back);
+            a.mov_imm(RDX, target);
+            leave(RDX, c.aux);
+            return;
+        }
         if (chain_ && c.aux < ir::kChainSlots) {
             Label back;
             a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&chain_->jit_chain[c.aux])));
@@ -558,7 +571,7 @@ public:
             tail_jump_unless_requested(back);
             a.bind(back);
         }
-        a.mov_imm(RDX, uint64_t(c.imm));
+        a.mov_imm(RDX, target);
         leave(RDX, c.aux);
     }
     void op_exit_ind(const CInsn& c) {
@@ -572,16 +585,21 @@ public:
             a.shift(SHL, true, RAX, 5);
             a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(chain_->ibc)));
             a.alu(ADD, true, RCX, RAX);
-            a.alu(CMP, true, RSI, Mem{RCX, int32_t(offsetof(IbcEntry, pc))});
-            a.jcc(NE, back);
-            a.mov_imm(RAX, chain_->flags);
-            a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, flags))});
-            a.jcc(NE, back);
-            a.mov(true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, jit_fn))});
-            tail_jump_unless_requested(back);
-            a.bind(back);
+            ibc_probe(back);
         }
         leave(RSI, interp::EXIT_NOCHAIN);
+    }
+    // The indirect branch cache entry at rcx for the pc in rsi, in this block's mode: continue
+    // in its code, or fall through at back.
+    void ibc_probe(Label& back) {
+        a.alu(CMP, true, RSI, Mem{RCX, int32_t(offsetof(IbcEntry, pc))});
+        a.jcc(NE, back);
+        a.mov_imm(RAX, chain_->flags);
+        a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, flags))});
+        a.jcc(NE, back);
+        a.mov(true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, jit_fn))});
+        tail_jump_unless_requested(back);
+        a.bind(back);
     }
 
 private:
