@@ -118,6 +118,7 @@ void Executor::forget_flushed_pages() {
     const unsigned per_page = unsigned(PAGE_SIZE >> cpu_.insn_align_bits);
     for (unsigned k = 0; k < cpu_.page_flushes; k++) {
         const uint64_t page = cpu_.page_flush_log[k];
+        if (!cached_pages_.erase(page)) continue;
         const unsigned first = unsigned(page >> cpu_.insn_align_bits);
         for (unsigned i = 0; i < std::min(per_page, JC_SIZE); i++) {
             JumpEntry& e = jc_[(first + i) & (JC_SIZE - 1)];
@@ -355,6 +356,7 @@ TB* Executor::lookup() {
     if (!tb) tb = translate(pc, phys, mode);
     if (!tb) return nullptr;
     je = JumpEntry{pc, mode, tb};
+    cached_pages_.insert(pc & PAGE_MASK);
     remember_indirect(pc, mode, tb);
     return tb;
 }
@@ -495,6 +497,7 @@ void Executor::run() {
         if (cache_.generation != jc_cache_gen_ || cpu_.tlb_generation != jc_tlb_gen_) {
             for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
             clear_ibc();
+            cached_pages_.clear();
             jc_cache_gen_ = cache_.generation;
             jc_tlb_gen_ = cpu_.tlb_generation;
             cpu_.page_flushes = 0;

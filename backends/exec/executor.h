@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <unordered_set>
 
 #include "backends/exec/tb_cache.h"
 #include "backends/llvm/jit.h"
@@ -121,11 +122,14 @@ private:
         TbMode mode;
         TB* tb;
     };
-    static constexpr unsigned JC_SIZE = 4096;
+    static constexpr unsigned JC_SIZE = 32768;
     std::array<JumpEntry, JC_SIZE> jc_{};
     uint64_t jc_cache_gen_ = 0, jc_tlb_gen_ = 0;
+    // Virtual pages the two caches may hold entries for: a TLBI of any other page (most are
+    // data pages) costs no scan of them.
+    std::unordered_set<uint64_t> cached_pages_;
     // Indirect branch cache read by compiled code (jalr-style exits).
-    static constexpr unsigned IBC_SIZE = 4096;
+    static constexpr unsigned IBC_SIZE = 16384;
     std::unique_ptr<jit::IbcEntry[]> ibc_;
 };
 
