@@ -29,7 +29,8 @@ void Aarch64Cpu::reset(uint64_t start) {
     memset(v, 0, sizeof v);
     excl_addr = ~0ull;
     excl_val = 0;
-    wfi = false;
+    wfi = event_reg = wfe = false;
+    wfe_wake = ~0ull;
     exception_pending = false;
     pc = start;
     tlb_flush();
@@ -67,7 +68,7 @@ void Aarch64Cpu::take_exception(uint32_t ec, uint32_t iss, bool far_valid, uint6
     spsel = 1;
     daif = pstate::DAIF;
     excl_addr = ~0ull;  // exception entry clears the local monitor
-    wfi = false;
+    wfi = wfe = false;
     pc = vbar_el1 + base + vector * 0x80;
 }
 
@@ -94,13 +95,28 @@ bool Aarch64Cpu::do_interrupt() {
 }
 
 bool Aarch64Cpu::halted() {
-    if (!wfi) return false;
-    if (irq_lines) {  // WFI wakes on a pending interrupt, masked or not
-        wfi = false;
+    if (!wfi && !wfe) return false;
+    if (irq_lines) {  // WFI wakes on a pending interrupt, masked or not; WFE may wake early
+        wfi = wfe = false;
+        wfe_wake = ~0ull;
         irq_check = true;
         return false;
     }
-    return true;
+    if (wfi || !(cntkctl_el1 & kCntkctlEvnten) || !read_counter) return true;
+    // WFE and the event stream: it wakes when the count's bit EVNTI next changes the way
+    // EVNTDIR says (0 to 1, or 1 to 0).
+    const uint64_t now = read_counter();
+    if (wfe_wake == ~0ull) {
+        const unsigned bit = (cntkctl_el1 >> 4) & 15;
+        const uint64_t period = 2ull << bit, phase = (cntkctl_el1 & kCntkctlEvntdir) ? 0 : period / 2;
+        wfe_wake = (now & ~(period - 1)) + phase;
+        if (wfe_wake <= now) wfe_wake += period;
+        if (timer_changed) timer_changed();  // the board's deadline includes the wake-up
+    }
+    if (now < wfe_wake) return true;
+    wfe = false;
+    wfe_wake = ~0ull;
+    return false;
 }
 
 void Aarch64Cpu::set_irq(unsigned line, bool level) {

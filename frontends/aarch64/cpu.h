@@ -22,6 +22,8 @@ enum : uint32_t {
 };
 // ISS of an FP/AdvSIMD access trap taken from AArch64: CV = 1, COND = 0b1110.
 constexpr uint32_t kFpAccessIss = 0x1e00000;
+// CNTKCTL_EL1: the event stream's enable and direction (EVNTI, the count bit, is 7:4).
+constexpr uint64_t kCntkctlEvnten = 1u << 2, kCntkctlEvntdir = 1u << 3;
 // Interrupt lines (IrqSink): the GIC's outputs for this CPU.
 enum : unsigned { IRQ_LINE = 0, FIQ_LINE = 1 };
 
@@ -71,6 +73,9 @@ public:
     uint64_t dbgbvr = 0, dbgbcr = 0, dbgwvr = 0, dbgwcr = 0;
     uint64_t excl_addr = ~0ull, excl_val = 0, excl_val2 = 0;  // the exclusive monitor (LDXR/STXR, LDXP/STXP)
     bool wfi = false;
+    // WFE: the event register (SEV, SEVL, an exception return set it; WFE consumes it), and
+    // whether a WFE is waiting for an event.
+    bool event_reg = false, wfe = false;
     // The exception being raised, valid while exception_pending.
     uint32_t exc_ec = 0, exc_iss = 0;
     uint64_t exc_far = 0;
@@ -79,6 +84,9 @@ public:
     // (everything from x[] up to here is the architectural state lockstep compares)
 
     uint64_t irq_lines = 0;  // levels of IRQ_LINE, FIQ_LINE
+    // The count at which the timer's event stream (CNTKCTL_EL1.EVNTEN) next wakes a waiting
+    // WFE, worked out outside blocks when the wait begins; ~0: not yet.
+    uint64_t wfe_wake = ~0ull;
     // Structure loads and stores (LD2-LD4, ST2-ST4) stage their memory bytes here: translated
     // code moves them between memory and this buffer, a helper (de)interleaves them.
     alignas(16) uint64_t ldst_buf[8] = {};

@@ -51,11 +51,28 @@ uint64_t eret(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
         return 0;
     }
     c.excl_addr = ~0ull;
+    c.event_reg = true;  // an exception return is an event
     return c.elr_el1;
 }
 
 uint64_t wfi(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
     cpu_of(env).wfi = true;
+    return 0;
+}
+
+// WFE: a pending event is consumed; otherwise the CPU waits (Aarch64Cpu::halted) for an
+// interrupt or the event stream. Not while the exclusive monitor is armed: the global
+// monitor's clearing by another observer, which would wake it, is not modelled, so a
+// LDXR; WFE wait goes on spinning instead (a WFE may always complete early).
+uint64_t wfe(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {
+    Aarch64Cpu& c = cpu_of(env);
+    if (c.event_reg) c.event_reg = false;
+    else if (c.excl_addr == ~0ull) c.wfe = true;
+    return 0;
+}
+
+uint64_t sev(void* env, uint64_t, uint64_t, uint64_t, uint64_t) {  // SEV and SEVL: one PE
+    cpu_of(env).event_reg = true;
     return 0;
 }
 
@@ -235,6 +252,8 @@ const Helper h_raise{"raise", raise, HF_WRITES_ENV | HF_MAY_RAISE | HF_CPU_ONLY}
 const Helper h_mrs{"mrs", mrs, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_COUNTERS};
 const Helper h_msr{"msr", msr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_eret{"eret", eret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
+const Helper h_wfe{"wfe", wfe, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
+const Helper h_sev{"sev", sev, HF_READS_ENV | HF_WRITES_ENV};
 const Helper h_wfi{"wfi", wfi, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
 const Helper h_hvc{"hvc", hvc, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_ldxr{"ldxr", ldxr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};

@@ -18,11 +18,16 @@ bool end_unchained(Ctx& c) {
 }
 
 bool trans_hint(Ctx& c, uint32_t w) {
-    if (bits(w, 11, 5) == 3) {  // WFI (at EL0 too: trapping it, SCTLR_EL1.nTWI = 0, is not modelled)
+    switch (bits(w, 11, 5)) {
+    case 2:  // WFE
+        c.b.call(&h_wfe);
+        return end_unchained(c);
+    case 3:  // WFI (at EL0 too: trapping it, SCTLR_EL1.nTWI = 0, is not modelled)
         c.b.call(&h_wfi);
         return end_unchained(c);
+    case 4: case 5: c.b.call(&h_sev); return true;  // SEV, SEVL
+    default: return true;  // NOP, YIELD and the unallocated hints: no effect here
     }
-    return true;  // NOP, YIELD, WFE, SEV, SEVL and the unallocated hints: no effect here
 }
 
 bool trans_barrier(Ctx& c, uint32_t w) {

@@ -25,6 +25,7 @@ public:
         uint64_t now = counter(), next = UINT64_MAX;
         for (auto [ctl, cval] : {std::pair{cpu_.cntv_ctl, cpu_.cntv_cval}, std::pair{cpu_.cntp_ctl, cpu_.cntp_cval}})
             if ((ctl & 3) == 1 && cval > now) next = std::min(next, ticks_to_ns(cval));
+        if (cpu_.wfe && cpu_.wfe_wake != ~0ull) next = std::min(next, ticks_to_ns(cpu_.wfe_wake));  // WFE's event stream
         return next;
     }
 
