@@ -1,0 +1,51 @@
+// A host file under a disk image: positioned reads and writes that retry on EINTR and short
+// transfers, fdatasync, and the advisory lock that keeps two writers off one image.
+#pragma once
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tessera::block {
+
+class HostFile {
+public:
+    HostFile() = default;
+    HostFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+    HostFile(HostFile&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)) { o.fd_ = -1; }
+    HostFile& operator=(HostFile&& o) noexcept;
+    HostFile(const HostFile&) = delete;
+    HostFile& operator=(const HostFile&) = delete;
+    ~HostFile();
+
+    int fd() const { return fd_; }
+    bool is_open() const { return fd_ >= 0; }
+    const std::string& path() const { return path_; }
+
+    // Each returns 0 or an errno value.
+    // Reads len bytes at off; what lies beyond the end of the file reads as zeros.
+    int read_zero_filled(uint64_t off, void* buf, size_t len) const;
+    // Reads up to len bytes at off; *got is how many there were before the end of the file.
+    int read_some(uint64_t off, void* buf, size_t len, size_t* got) const;
+    int write(uint64_t off, const void* buf, size_t len);
+    int writev(uint64_t off, const struct iovec* iov, int count);
+    int sync();  // fdatasync
+    // The length of the file (or block device), or -errno.
+    int64_t length() const;
+
+private:
+    int fd_ = -1;
+    std::string path_;
+};
+
+// Opens path for a drive. Throws ConfigError ("disk.img: No such file or directory",
+// "disk.img: read-only file, but the drive is not readonly=on ...", "... is a directory").
+// A writable file is locked for exclusive use, a read-only one shared (OFD locks, so two
+// drives of one process conflict too).
+HostFile open_image_file(const std::string& path, bool writable);
+
+// "disk.img: what" with errno's text when err != 0.
+std::string io_message(const std::string& path, const std::string& what, int err);
+
+}  // namespace tessera::block
