@@ -3,11 +3,12 @@
 //
 //   block_tool dump DRIVE OUT [SEED]         read the whole disk (in random-sized pieces when
 //                                            SEED is given) into the raw file OUT
-//   block_tool random-writes DRIVE MODEL SEED COUNT MAXLEN
+//   block_tool random-writes DRIVE MODEL SEED COUNT MAXLEN [noreopen]
 //                                            MODEL: a raw file of what the disk holds; does
 //                                            COUNT random writes (unaligned, up to MAXLEN
 //                                            bytes), checks reads against the model, flushes
 //                                            and reopens now and then; writes the model back
+//   block_tool write DRIVE OFFSET LEN BYTE   one write; prints its status (exit 3 if not ok)
 //   block_tool crash-writer DRIVE SEED       writes generation after generation, flushing each
 //                                            and printing "gen N" once it is durable, forever
 //   block_tool crash-check RAW SEED GEN SECTORS
@@ -88,7 +89,8 @@ int cmd_dump(const std::string& spec, const std::string& out, const char* seed) 
     return 0;
 }
 
-int cmd_random_writes(const std::string& spec, const std::string& model_path, uint64_t seed, int count, uint64_t max_len) {
+int cmd_random_writes(const std::string& spec, const std::string& model_path, uint64_t seed, int count, uint64_t max_len,
+                      bool reopen) {
     std::vector<uint8_t> model = read_file(model_path);
     auto b = open(spec);
     if (b->size() != model.size()) die("the model's size differs from the disk's");
@@ -123,7 +125,7 @@ int cmd_random_writes(const std::string& spec, const std::string& model_path, ui
         memcpy(model.data() + off, buf.data(), len);
         if (rng.below(3) == 0) verify(off > 1000 ? off - 1000 : 0, std::min<uint64_t>(len + 2000, size - (off > 1000 ? off - 1000 : 0)));
         if (rng.below(50) == 0) check(b->flush(), *b, "flush");
-        if (rng.below(200) == 0) {
+        if (reopen && rng.below(200) == 0) {
             b.reset();  // closing writes everything back
             b = open(spec);
         }
@@ -213,6 +215,15 @@ int cmd_crash_check(const std::string& raw, uint64_t seed, uint64_t last_gen, ui
     return bad ? 1 : 0;
 }
 
+int cmd_write(const std::string& spec, uint64_t off, uint64_t len, int byte) {
+    auto b = open(spec);
+    std::vector<uint8_t> buf(len, uint8_t(byte));
+    IoStatus s = b->write(off, len, buf.data());
+    if (s == IoStatus::ok) s = b->flush();
+    printf("%s\n", io_status_name(s));
+    return s == IoStatus::ok ? 0 : 3;
+}
+
 int cmd_bench(const std::string& spec, uint64_t chunk) {
     auto b = open(spec);
     std::vector<uint8_t> buf(chunk);
@@ -235,9 +246,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> a(argv + 1, argv + argc);
     try {
         if (a.size() >= 3 && a[0] == "dump") return cmd_dump(a[1], a[2], a.size() > 3 ? a[3].c_str() : nullptr);
-        if (a.size() == 6 && a[0] == "random-writes")
+        if ((a.size() == 6 || a.size() == 7) && a[0] == "random-writes")
             return cmd_random_writes(a[1], a[2], strtoull(a[3].c_str(), nullptr, 0), atoi(a[4].c_str()),
-                                     strtoull(a[5].c_str(), nullptr, 0));
+                                     strtoull(a[5].c_str(), nullptr, 0), a.size() == 6);
+        if (a.size() == 5 && a[0] == "write")
+            return cmd_write(a[1], strtoull(a[2].c_str(), nullptr, 0), strtoull(a[3].c_str(), nullptr, 0),
+                             int(strtol(a[4].c_str(), nullptr, 0)));
         if (a.size() == 3 && a[0] == "crash-writer") return cmd_crash_writer(a[1], strtoull(a[2].c_str(), nullptr, 0));
         if (a.size() == 5 && a[0] == "crash-check")
             return cmd_crash_check(a[1], strtoull(a[2].c_str(), nullptr, 0), strtoull(a[3].c_str(), nullptr, 0),
