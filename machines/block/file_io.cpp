@@ -167,6 +167,7 @@ HostFile open_image_file(const std::string& path, bool writable) {
     int fd = open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) {
         int err = errno;
+        if (err == EISDIR) throw ConfigError{path + ": is a directory"};
         if (writable && (err == EACCES || err == EROFS || err == EPERM) && access(path.c_str(), R_OK) == 0)
             throw ConfigError{path + ": read-only file, but the drive is not readonly=on (add readonly=on or snapshot=on)"};
         throw ConfigError{path + ": " + strerror(err)};
