@@ -77,20 +77,26 @@ uint8_t* MetadataCache::insert(uint64_t offset) {
     return s.data.get();
 }
 
-void MetadataCache::mark_dirty(uint64_t offset) {
+void MetadataCache::mark_dirty(uint64_t offset, size_t lo, size_t hi) {
     Slot* s = slot_of(offset);
-    if (s && !s->dirty) {
+    if (!s) return;
+    if (!s->dirty) {
         s->dirty = true;
         dirty_count_++;
+        s->lo = lo;
+        s->hi = hi;
+    } else {
+        s->lo = std::min(s->lo, lo);
+        s->hi = std::max(s->hi, hi);
     }
 }
 
-std::vector<std::pair<uint64_t, uint8_t*>> MetadataCache::dirty_tables() const {
-    std::vector<std::pair<uint64_t, uint8_t*>> out;
+std::vector<MetadataCache::Dirty> MetadataCache::dirty_tables() const {
+    std::vector<Dirty> out;
     if (dirty_count_ == 0) return out;
     for (const Slot& s : slots_)
-        if (s.used && s.dirty) out.emplace_back(s.offset, s.data.get());
-    std::sort(out.begin(), out.end());
+        if (s.used && s.dirty) out.push_back({s.offset, s.data.get(), s.lo, s.hi});
+    std::sort(out.begin(), out.end(), [](const Dirty& a, const Dirty& b) { return a.offset < b.offset; });
     return out;
 }
 

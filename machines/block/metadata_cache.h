@@ -24,10 +24,16 @@ public:
     // A slot for the table at `offset` (its old contents if it was cached; otherwise
     // whatever the slot held: the caller fills it). nullptr when every slot is dirty.
     uint8_t* insert(uint64_t offset);
-    void mark_dirty(uint64_t offset);
+    // Bytes [lo, hi) of the table changed (a new table: all of it).
+    void mark_dirty(uint64_t offset, size_t lo, size_t hi);
     size_t dirty_count() const { return dirty_count_; }
+    struct Dirty {
+        uint64_t offset;
+        uint8_t* data;
+        size_t lo, hi;  // the changed bytes
+    };
     // The dirty tables, by offset; clean() each once it is written.
-    std::vector<std::pair<uint64_t, uint8_t*>> dirty_tables() const;
+    std::vector<Dirty> dirty_tables() const;
     void clean(uint64_t offset);
     // Forgets the table (its cluster was freed). Dirty or not.
     void drop(uint64_t offset);
@@ -37,6 +43,7 @@ private:
     struct Slot {
         uint64_t offset = 0;
         uint32_t prev = kNone, next = kNone;  // the use list: head most recent
+        size_t lo = 0, hi = 0;                // changed bytes, when dirty
         bool used = false, dirty = false;
         std::unique_ptr<uint8_t[]> data;
     };

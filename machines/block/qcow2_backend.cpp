@@ -27,6 +27,14 @@ std::string hex(uint64_t v) {
 
 }  // namespace
 
+struct Qcow2Backend::Inflater {
+    z_stream zs = {};
+    bool ready = false;
+    ~Inflater() {
+        if (ready) inflateEnd(&zs);
+    }
+};
+
 Qcow2Backend::Qcow2Backend(HostFile file, const Header& header, std::unique_ptr<BlockBackend> backing, Config config)
     : file_(std::move(file)),
       h_(header),
@@ -127,9 +135,9 @@ IoStatus Qcow2Backend::cache_slot(MetadataCache& cache, uint64_t offset, uint8_t
     // only go down once nothing points to the cluster, durably); L2 tables only after the
     // refcounts of what they point to: the whole sequence.
     if (&cache == &rb_cache_) {
-        for (auto [off, table] : rb_cache_.dirty_tables()) {
-            if (int err = file_.write(off, table, cs_)) return io_fail("write of a refcount block", err);
-            rb_cache_.clean(off);
+        for (const auto& d : rb_cache_.dirty_tables()) {
+            if (int err = write_table(d)) return io_fail("write of a refcount block", err);
+            rb_cache_.clean(d.offset);
             unsynced_ = true;
         }
     } else if (IoStatus s = write_metadata(false); s != IoStatus::ok) {
@@ -176,7 +184,7 @@ IoStatus Qcow2Backend::l2_table_for_write(uint64_t l1_index, uint8_t** table) {
     if (IoStatus s = cache_slot(l2_cache_, off, &slot); s != IoStatus::ok) return s;
     if (copy.empty()) memset(slot, 0, cs_);
     else memcpy(slot, copy.data(), cs_);
-    l2_cache_.mark_dirty(off);
+    l2_cache_.mark_dirty(off, 0, cs_);
     uint64_t old = e & kOffsetMask;
     l1_[l1_index] = off | kCopied;
     l1_dirty_lo_ = std::min(l1_dirty_lo_, l1_index);
@@ -213,15 +221,20 @@ IoStatus Qcow2Backend::read_compressed(uint64_t gc, uint64_t e, const uint8_t** 
     size_t in_len = size_t(sectors * 512 - (off & 511));
     zin_.resize(in_len);
     if (int err = file_.read_zero_filled(off, zin_.data(), in_len)) return io_fail("read of a compressed cluster", err);
-    z_stream zs = {};
-    if (inflateInit2(&zs, -15) != Z_OK) return fail(IoStatus::io_error, file_.path() + ": zlib cannot start");
+    if (!inflater_) inflater_ = std::make_unique<Inflater>();
+    z_stream& zs = inflater_->zs;
+    if (!inflater_->ready) {
+        if (inflateInit2(&zs, -15) != Z_OK) return fail(IoStatus::io_error, file_.path() + ": zlib cannot start");
+        inflater_->ready = true;
+    } else if (inflateReset(&zs) != Z_OK) {
+        return fail(IoStatus::io_error, file_.path() + ": zlib cannot start");
+    }
     zs.next_in = zin_.data();
     zs.avail_in = uInt(in_len);
     zs.next_out = zout_.data();
     zs.avail_out = uInt(cs_);
     int r = inflate(&zs, Z_FINISH);
     bool ok = (r == Z_STREAM_END || r == Z_BUF_ERROR) && zs.avail_out == 0;
-    inflateEnd(&zs);
     if (!ok) {
         zcache_gc_ = UINT64_MAX;
         return corrupt("compressed cluster at " + hex(off) + " does not decompress");
@@ -382,7 +395,7 @@ IoStatus Qcow2Backend::write_allocating(uint64_t gc, uint64_t n, uint64_t off, s
             free_later(old & kOffsetMask, cs_);
         }
     }
-    l2_cache_.mark_dirty(l1_[l1_index] & kOffsetMask);
+    l2_cache_.mark_dirty(l1_[l1_index] & kOffsetMask, first * 8, (first + n) * 8);
     return IoStatus::ok;
 }
 
@@ -396,6 +409,13 @@ IoStatus Qcow2Backend::barrier(bool* pending) {
     }
     *pending = false;
     return IoStatus::ok;
+}
+
+// The changed part of a table, in whole pages (a part of a page would be read back first if
+// the page cache had dropped it).
+int Qcow2Backend::write_table(const MetadataCache::Dirty& d) {
+    uint64_t lo = d.lo & ~4095ull, hi = std::min<uint64_t>(cs_, (d.hi + 4095) & ~4095ull);
+    return file_.write(d.offset + lo, d.data + lo, hi - lo);
 }
 
 IoStatus Qcow2Backend::write_l1_range(uint64_t lo, uint64_t hi) {
@@ -422,9 +442,9 @@ IoStatus Qcow2Backend::write_metadata(bool final_sync) {
     } guard{in_metadata_write_};
     bool pending = unsynced_;
     // 1. refcount blocks
-    for (auto [off, table] : rb_cache_.dirty_tables()) {
-        if (int err = file_.write(off, table, cs_)) return io_fail("write of a refcount block", err);
-        rb_cache_.clean(off);
+    for (const auto& d : rb_cache_.dirty_tables()) {
+        if (int err = write_table(d)) return io_fail("write of a refcount block", err);
+        rb_cache_.clean(d.offset);
         pending = true;
     }
     // 2. the refcount table's new entries
@@ -439,9 +459,9 @@ IoStatus Qcow2Backend::write_metadata(bool final_sync) {
     auto l2 = l2_cache_.dirty_tables();
     if (!l2.empty()) {
         if (IoStatus s = barrier(&pending); s != IoStatus::ok) return s;
-        for (auto [off, table] : l2) {
-            if (int err = file_.write(off, table, cs_)) return io_fail("write of an L2 table", err);
-            l2_cache_.clean(off);
+        for (const auto& d : l2) {
+            if (int err = write_table(d)) return io_fail("write of an L2 table", err);
+            l2_cache_.clean(d.offset);
         }
         pending = true;
     }

@@ -97,6 +97,7 @@ private:
     // Writing metadata back in order (see the top of this file).
     IoStatus write_metadata(bool final_sync);
     IoStatus barrier(bool* pending);
+    int write_table(const MetadataCache::Dirty& d);
     IoStatus write_l1_range(uint64_t lo, uint64_t hi);
     IoStatus write_reftable_range(uint64_t lo, uint64_t hi);
 
@@ -135,6 +136,8 @@ private:
     // The last decompressed cluster (guest cluster index), and the buffers for it.
     uint64_t zcache_gc_ = UINT64_MAX;
     std::vector<uint8_t> zin_, zout_;
+    struct Inflater;  // a zlib stream, reset for each cluster
+    std::unique_ptr<Inflater> inflater_;
 };
 
 }  // namespace tessera::block

@@ -78,8 +78,9 @@ IoStatus Qcow2Backend::set_refcount(uint64_t cluster, uint64_t value) {
     if (IoStatus s = refcount_block(k, &b); s != IoStatus::ok) return s;
     if (!b) return corrupt("no refcount block for cluster " + std::to_string(cluster));
     if (value > rc_max_) return fail(IoStatus::io_error, file_.path() + ": refcount overflow");
-    set_entry(b, cluster & ((1ull << rb_bits_) - 1), value);
-    rb_cache_.mark_dirty(reftable_[k] & kRefTableOffsetMask);
+    uint64_t i = cluster & ((1ull << rb_bits_) - 1);
+    set_entry(b, i, value);
+    rb_cache_.mark_dirty(reftable_[k] & kRefTableOffsetMask, i * rc_bits_ / 8, ((i + 1) * rc_bits_ + 7) / 8);
     return IoStatus::ok;
 }
 
@@ -133,7 +134,7 @@ IoStatus Qcow2Backend::ensure_refblock(uint64_t cluster, bool* placed) {
     if (IoStatus s = cache_slot(rb_cache_, off, &b); s != IoStatus::ok) return s;
     memset(b, 0, cs_);
     set_entry(b, cluster & ((1ull << rb_bits_) - 1), 1);
-    rb_cache_.mark_dirty(off);
+    rb_cache_.mark_dirty(off, 0, cs_);
     reftable_[k] = off;
     rt_dirty_lo_ = std::min(rt_dirty_lo_, k);
     rt_dirty_hi_ = std::max(rt_dirty_hi_, k + 1);
@@ -187,14 +188,14 @@ IoStatus Qcow2Backend::grow_reftable(uint64_t min_entries) {
         uint8_t* b;
         if (IoStatus s = cache_slot(rb_cache_, off, &b); s != IoStatus::ok) return undo(s);
         memset(b, 0, cs_);
-        rb_cache_.mark_dirty(off);
+        rb_cache_.mark_dirty(off, 0, cs_);
     }
     for (uint64_t c = start; c < end; c++) {
         if (IoStatus s = set_refcount(c, 1); s != IoStatus::ok) return undo(s);
     }
-    for (auto [off, block] : rb_cache_.dirty_tables()) {
-        if (int err = file_.write(off, block, cs_)) return undo(io_fail("write of a refcount block", err));
-        rb_cache_.clean(off);
+    for (const auto& d : rb_cache_.dirty_tables()) {
+        if (int err = write_table(d)) return undo(io_fail("write of a refcount block", err));
+        rb_cache_.clean(d.offset);
     }
     std::vector<uint8_t> buf(clusters << cb_);
     for (size_t i = 0; i < reftable_.size(); i++) put_be64(&buf[i * 8], reftable_[i]);

@@ -128,18 +128,18 @@ TEST_CASE("metadata cache: least recently used clean table goes first; dirty tab
     c.insert(0x3000);
     a[0] = 42;
     CHECK(c.find(0x1000) == a);  // 0x2000 is now the oldest
-    c.mark_dirty(0x3000);
+    c.mark_dirty(0x3000, 0, 16);
     c.insert(0x4000);
     CHECK(c.find(0x2000) == nullptr);
     CHECK(c.find(0x1000)[0] == 42);
-    c.mark_dirty(0x1000);
-    c.mark_dirty(0x4000);
+    c.mark_dirty(0x1000, 0, 16);
+    c.mark_dirty(0x4000, 0, 16);
     CHECK(c.dirty_count() == 3);
     CHECK(c.insert(0x5000) == nullptr);  // all dirty: the owner must write them first
     auto d = c.dirty_tables();
     REQUIRE(d.size() == 3);
-    CHECK(d[0].first == 0x1000);
-    CHECK(d[2].first == 0x4000);
+    CHECK(d[0].offset == 0x1000);
+    CHECK(d[2].offset == 0x4000);
     c.clean(0x3000);
     CHECK(c.insert(0x5000) != nullptr);
     CHECK(c.find(0x3000) == nullptr);
