@@ -11,6 +11,8 @@
 
 namespace tessera::block {
 
+void (*g_before_host_write)() = nullptr;
+
 HostFile& HostFile::operator=(HostFile&& o) noexcept {
     if (this != &o) {
         if (fd_ >= 0) close(fd_);
@@ -51,6 +53,7 @@ int HostFile::read_zero_filled(uint64_t off, void* buf, size_t len) const {
 }
 
 int HostFile::write(uint64_t off, const void* buf, size_t len) {
+    if (g_before_host_write) g_before_host_write();
     const auto* p = static_cast<const uint8_t*>(buf);
     size_t done = 0;
     while (done < len) {
@@ -67,6 +70,7 @@ int HostFile::write(uint64_t off, const void* buf, size_t len) {
 
 int HostFile::writev(uint64_t off, const struct iovec* iov, int count) {
     // Fast path: one pwritev; a short transfer is finished piece by piece.
+    if (g_before_host_write && count > 0 && count <= 8) g_before_host_write();
     struct iovec local[8];
     if (count > 8 || count <= 0) {
         for (int i = 0; i < count; i++) {
@@ -99,6 +103,7 @@ int HostFile::writev(uint64_t off, const struct iovec* iov, int count) {
 }
 
 int HostFile::sync() {
+    if (g_before_host_write) g_before_host_write();
     while (fdatasync(fd_) != 0) {
         if (errno != EINTR) return errno;
     }

@@ -39,6 +39,10 @@ private:
     std::string path_;
 };
 
+// Fault injection for tests: when set, called before every write and sync of every HostFile
+// (block_tool's crash-writer kills its own process from here, at each point in turn).
+extern void (*g_before_host_write)();
+
 // Opens path for a drive. Throws ConfigError ("disk.img: No such file or directory",
 // "disk.img: read-only file, but the drive is not readonly=on ...", "... is a directory").
 // A writable file is locked for exclusive use, a read-only one shared (OFD locks, so two

@@ -267,35 +267,70 @@ def case_snapshot_on():
             check(img)
 
 
-def crash_round(img, opts, seed, rnd):
-    create(img, "32M", *opts)
-    w = subprocess.Popen([TOOL, "crash-writer", f"file={img},format=qcow2", str(seed)], stdout=subprocess.PIPE, text=True)
-    want = rnd.randrange(1, 12)
+def crash_round(img, opts, seed, rnd, kill_at=None, mib=16, reuse=True):
+    """SIGKILL from outside at a random moment, or (kill_at) from inside before the
+    kill_at-th write or sync of the image file: every point between two writes is reached.
+    opts "compressed" and "snapshot": the disk starts as a pattern in compressed clusters, or
+    in clusters shared with an internal snapshot, so that writes free clusters too."""
+    patterned = "compressed" in opts or "snapshot" in opts
+    if patterned:
+        raw = img + ".init"
+        run(TOOL, "crash-init", raw, mib * 2048)
+        run("qemu-img", "convert", *(["-c"] if "compressed" in opts else []), "-O", "qcow2", raw, img)
+        os.unlink(raw)
+        if "snapshot" in opts:
+            run("qemu-img", "snapshot", "-c", "before", img)
+    else:
+        create(img, f"{mib}M", *opts)
+    args = [TOOL, "crash-writer", f"file={img},format=qcow2", str(seed)] + ([str(kill_at)] if kill_at else [])
+    w = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     gens = 0
-    for line in w.stdout:
-        gens = int(line.split()[1])
-        if gens >= want:
-            break
-    time.sleep(rnd.random() * 0.05)
-    w.send_signal(signal.SIGKILL)
+    if not kill_at:
+        want = rnd.randrange(1, 12)
+        for line in w.stdout:
+            gens = int(line.split()[1])
+            if gens >= want:
+                break
+        time.sleep(rnd.random() * 0.05)
+        w.send_signal(signal.SIGKILL)
     rest = w.stdout.read()
     w.wait()
+    if w.returncode != -signal.SIGKILL:
+        expect(False, f"crash-writer ended by SIGKILL (exit {w.returncode})")
     for line in rest.splitlines():
         gens = int(line.split()[1])
     check(img, leaks_allowed=True)
     raw = img + ".raw"
     run("qemu-img", "convert", "-O", "raw", img, raw)
-    p = run(TOOL, "crash-check", raw, seed, gens, 32 * 2048, ok=False)
+    p = run(TOOL, "crash-check", raw, seed, gens, mib * 2048, *(["patterned"] if patterned else []), ok=False)
+    os.unlink(raw)
     expect(p.returncode == 0, f"killed after generation {gens}: {p.stdout.strip()} {p.stderr.strip()}")
-    # The image goes on being used after the crash.
-    random_writes(img, f"file={img},format=qcow2", seed, 100, 100000, leaks_allowed=True)
+    if reuse:  # the image goes on being used after the crash
+        random_writes(img, f"file={img},format=qcow2", seed, 100, 100000, leaks_allowed=True)
+    os.unlink(img)
 
 
 def case_crash():
     rnd = random.Random(int(os.environ.get("TESSERA_CRASH_SEED", "2024")))
-    configs = [["compat=1.1"], ["compat=0.10"], ["compat=1.1", "cluster_size=4096"], ["compat=1.1", "cluster_size=512"]]
-    for i in range(8):
+    configs = [["compat=1.1"], ["compat=0.10"], ["compat=1.1", "cluster_size=4096"], ["compat=1.1", "cluster_size=512"],
+               ["compressed"], ["snapshot"]]
+    for i in range(6):
         crash_round(os.path.join(WORK, f"crash{i}.qcow2"), configs[i % len(configs)], 100 + i, rnd)
+    for i in range(12):
+        crash_round(os.path.join(WORK, f"self{i}.qcow2"), configs[i % len(configs)], 200 + i, rnd,
+                    kill_at=rnd.randrange(2, 600))
+
+
+def case_crash_sweep():
+    """Every point among the first host writes and syncs, on a small disk whose writes free
+    clusters (compressed, shared with a snapshot) or grow the refcount table (512 B clusters)."""
+    rnd = random.Random(1)
+    # (options, disk MiB, the kill points); with 64-bit refcounts in 512-byte clusters the
+    # refcount table covers 2 MiB and grows between the 80th and the 100th point.
+    for opts, mib, points in [(["compressed"], 2, range(2, 40)), (["snapshot"], 2, range(2, 40)),
+                              (["compat=1.1", "cluster_size=512", "refcount_bits=64"], 4, range(80, 104))]:
+        for kill_at in points:
+            crash_round(os.path.join(WORK, f"sweep{kill_at}.qcow2"), opts, 7, rnd, kill_at=kill_at, mib=mib, reuse=False)
 
 
 def case_errors():
@@ -364,7 +399,8 @@ def case_errors():
 
 CASES = {"read": case_read, "write": case_write, "compressed": case_compressed, "backing": case_backing,
          "snapshots": case_snapshots, "small_clusters": case_small_clusters, "refcount_widths": case_refcount_widths,
-         "snapshot_on": case_snapshot_on, "crash": case_crash, "errors": case_errors}
+         "snapshot_on": case_snapshot_on, "crash": case_crash,
+         "crash_sweep": case_crash_sweep, "errors": case_errors}
 
 if __name__ == "__main__":
     if shutil.which("qemu-img") is None or shutil.which("qemu-io") is None:

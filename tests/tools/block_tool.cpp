@@ -9,10 +9,15 @@
 //                                            bytes), checks reads against the model, flushes
 //                                            and reopens now and then; writes the model back
 //   block_tool write DRIVE OFFSET LEN BYTE   one write; prints its status (exit 3 if not ok)
-//   block_tool crash-writer DRIVE SEED       writes generation after generation, flushing each
-//                                            and printing "gen N" once it is durable, forever
-//   block_tool crash-check RAW SEED GEN SECTORS
+//   block_tool crash-writer DRIVE SEED [KILL_AT]
+//                                            writes generation after generation, flushing each
+//                                            and printing "gen N" once it is durable, forever;
+//                                            or until its KILL_AT-th host write or sync, where
+//                                            it sends itself SIGKILL
+//   block_tool crash-check RAW SEED GEN SECTORS [patterned]
 //                                            checks a raw copy of a disk killed after "gen GEN"
+//                                            (that started as zeros, or as crash-init wrote it)
+//   block_tool crash-init RAW SECTORS        writes "generation 0" of the crash tests
 //   block_tool bench DRIVE [CHUNK]           sequential read of the disk, MB/s
 #include <signal.h>
 #include <unistd.h>
@@ -25,6 +30,7 @@
 #include <vector>
 
 #include "machines/block/block_backend.h"
+#include "machines/block/file_io.h"
 #include "util/error.h"
 
 using namespace tessera;
@@ -159,8 +165,18 @@ std::vector<std::pair<uint64_t, uint64_t>> generation(uint64_t seed, uint64_t ge
     return w;
 }
 
-int cmd_crash_writer(const std::string& spec, uint64_t seed) {
+uint64_t g_writes_left = 0;
+
+void count_down_to_kill() {
+    if (--g_writes_left == 0) kill(getpid(), SIGKILL);
+}
+
+int cmd_crash_writer(const std::string& spec, uint64_t seed, uint64_t kill_at) {
     auto b = open(spec);
+    if (kill_at) {
+        g_writes_left = kill_at;
+        g_before_host_write = count_down_to_kill;
+    }
     uint64_t sectors = b->size() / 512;
     std::vector<uint8_t> buf;
     for (uint64_t gen = 1;; gen++) {
@@ -175,7 +191,14 @@ int cmd_crash_writer(const std::string& spec, uint64_t seed) {
     }
 }
 
-int cmd_crash_check(const std::string& raw, uint64_t seed, uint64_t last_gen, uint64_t sectors) {
+int cmd_crash_init(const std::string& raw, uint64_t sectors) {
+    std::vector<uint8_t> disk(sectors * 512);
+    for (uint64_t s = 0; s < sectors; s++) fill_sector(&disk[s * 512], 0, s);
+    write_file(raw, disk);
+    return 0;
+}
+
+int cmd_crash_check(const std::string& raw, uint64_t seed, uint64_t last_gen, uint64_t sectors, bool patterned) {
     std::vector<uint8_t> disk = read_file(raw);
     if (disk.size() < sectors * 512) die("the disk copy is short");
     // What each sector held after last_gen, and which later generations may have reached it.
@@ -192,7 +215,7 @@ int cmd_crash_check(const std::string& raw, uint64_t seed, uint64_t last_gen, ui
     for (uint64_t s = 0; s < sectors; s++) {
         const uint8_t* got = &disk[s * 512];
         auto is = [&](uint64_t gen) {
-            if (gen == 0) {
+            if (gen == 0 && !patterned) {
                 for (int i = 0; i < 512; i++)
                     if (got[i]) return false;
                 return true;
@@ -252,10 +275,13 @@ int main(int argc, char** argv) {
         if (a.size() == 5 && a[0] == "write")
             return cmd_write(a[1], strtoull(a[2].c_str(), nullptr, 0), strtoull(a[3].c_str(), nullptr, 0),
                              int(strtol(a[4].c_str(), nullptr, 0)));
-        if (a.size() == 3 && a[0] == "crash-writer") return cmd_crash_writer(a[1], strtoull(a[2].c_str(), nullptr, 0));
-        if (a.size() == 5 && a[0] == "crash-check")
+        if ((a.size() == 3 || a.size() == 4) && a[0] == "crash-writer")
+            return cmd_crash_writer(a[1], strtoull(a[2].c_str(), nullptr, 0),
+                                    a.size() == 4 ? strtoull(a[3].c_str(), nullptr, 0) : 0);
+        if ((a.size() == 5 || a.size() == 6) && a[0] == "crash-check")
             return cmd_crash_check(a[1], strtoull(a[2].c_str(), nullptr, 0), strtoull(a[3].c_str(), nullptr, 0),
-                                   strtoull(a[4].c_str(), nullptr, 0));
+                                   strtoull(a[4].c_str(), nullptr, 0), a.size() == 6);
+        if (a.size() == 3 && a[0] == "crash-init") return cmd_crash_init(a[1], strtoull(a[2].c_str(), nullptr, 0));
         if (a.size() >= 2 && a[0] == "bench") return cmd_bench(a[1], a.size() > 2 ? strtoull(a[2].c_str(), nullptr, 0) : 1 << 20);
     } catch (const ConfigError& e) {
         fprintf(stderr, "tessera: %s\n", e.message.c_str());
