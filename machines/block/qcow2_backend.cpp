@@ -346,6 +346,7 @@ IoStatus Qcow2Backend::write(uint64_t offset, size_t len, const void* buf) {
         src += run;
         len -= run;
     }
+    zcache_gc_ = UINT64_MAX;
     return IoStatus::ok;
 }
 
@@ -360,20 +361,23 @@ IoStatus Qcow2Backend::write_allocating(uint64_t gc, uint64_t n, uint64_t off, s
     const uint64_t e_first = get_be64(t + first * 8), e_last = get_be64(t + (first + n - 1) * 8);
     const size_t head = size_t(off - (gc << cb_));
     const size_t tail = size_t(((gc + n) << cb_) - (off + len));
-    std::vector<uint8_t> head_buf(head), tail_buf(tail);
+    if (!cow_head_) {
+        cow_head_.reset(new uint8_t[cs_]);
+        cow_tail_.reset(new uint8_t[cs_]);
+    }
     if (head) {
-        if (IoStatus s = read_cluster_part(gc, e_first, 0, head, head_buf.data()); s != IoStatus::ok) return s;
+        if (IoStatus s = read_cluster_part(gc, e_first, 0, head, cow_head_.get()); s != IoStatus::ok) return s;
     }
     if (tail) {
-        if (IoStatus s = read_cluster_part(gc + n - 1, e_last, cs_ - tail, tail, tail_buf.data()); s != IoStatus::ok) return s;
+        if (IoStatus s = read_cluster_part(gc + n - 1, e_last, cs_ - tail, tail, cow_tail_.get()); s != IoStatus::ok) return s;
     }
     uint64_t host;
     if (IoStatus s = alloc_clusters(n, &host); s != IoStatus::ok) return s;
     struct iovec iov[3];
     int cnt = 0;
-    if (head) iov[cnt++] = {head_buf.data(), head};
+    if (head) iov[cnt++] = {cow_head_.get(), head};
     iov[cnt++] = {const_cast<uint8_t*>(data), len};
-    if (tail) iov[cnt++] = {tail_buf.data(), tail};
+    if (tail) iov[cnt++] = {cow_tail_.get(), tail};
     if (int err = file_.writev(host, iov, cnt)) {
         for (uint64_t c = 0; c < n; c++) (void)set_refcount((host >> cb_) + c, 0);  // never pointed to
         free_hint_ = std::min(free_hint_, host >> cb_);

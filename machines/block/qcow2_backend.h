@@ -136,6 +136,7 @@ private:
     // The last decompressed cluster (guest cluster index), and the buffers for it.
     uint64_t zcache_gc_ = UINT64_MAX;
     std::vector<uint8_t> zin_, zout_;
+    std::unique_ptr<uint8_t[]> cow_head_, cow_tail_;  // a cluster each: what a write keeps
     struct Inflater;  // a zlib stream, reset for each cluster
     std::unique_ptr<Inflater> inflater_;
 };

@@ -18,7 +18,8 @@
 //                                            checks a raw copy of a disk killed after "gen GEN"
 //                                            (that started as zeros, or as crash-init wrote it)
 //   block_tool crash-init RAW SECTORS        writes "generation 0" of the crash tests
-//   block_tool bench DRIVE [CHUNK]           sequential read of the disk, MB/s
+//   block_tool bench DRIVE [CHUNK [write]]   sequential read (or write, then flush) of the
+//                                            whole disk, MB/s
 #include <signal.h>
 #include <unistd.h>
 
@@ -247,17 +248,25 @@ int cmd_write(const std::string& spec, uint64_t off, uint64_t len, int byte) {
     return s == IoStatus::ok ? 0 : 3;
 }
 
-int cmd_bench(const std::string& spec, uint64_t chunk) {
+int cmd_bench(const std::string& spec, uint64_t chunk, bool write) {
     auto b = open(spec);
-    std::vector<uint8_t> buf(chunk);
+    std::vector<uint8_t> buf(chunk, 0x5a);
     auto t0 = std::chrono::steady_clock::now();
     uint64_t sum = 0;
     for (uint64_t off = 0; off < b->size(); off += chunk) {
         uint64_t n = std::min<uint64_t>(chunk, b->size() - off);
-        check(b->read(off, n, buf.data()), *b, "read");
+        if (write) {
+            buf[0] = uint8_t(off >> 20);
+            check(b->write(off, n, buf.data()), *b, "write");
+        } else {
+            check(b->read(off, n, buf.data()), *b, "read");
+        }
         sum += buf[0];
     }
+    double unflushed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (write) check(b->flush(), *b, "flush");
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (write) printf("written in %.3f s, flushed after %.3f s\n", unflushed, s);
     printf("%s: %.0f MiB in %.3f s: %.0f MB/s (chunk %llu, checksum %llu)\n", b->describe().c_str(), b->size() / 1048576.0, s,
            b->size() / s / 1e6, (unsigned long long)chunk, (unsigned long long)sum);
     return 0;
@@ -282,7 +291,8 @@ int main(int argc, char** argv) {
             return cmd_crash_check(a[1], strtoull(a[2].c_str(), nullptr, 0), strtoull(a[3].c_str(), nullptr, 0),
                                    strtoull(a[4].c_str(), nullptr, 0), a.size() == 6);
         if (a.size() == 3 && a[0] == "crash-init") return cmd_crash_init(a[1], strtoull(a[2].c_str(), nullptr, 0));
-        if (a.size() >= 2 && a[0] == "bench") return cmd_bench(a[1], a.size() > 2 ? strtoull(a[2].c_str(), nullptr, 0) : 1 << 20);
+        if (a.size() >= 2 && a[0] == "bench")
+            return cmd_bench(a[1], a.size() > 2 ? strtoull(a[2].c_str(), nullptr, 0) : 1 << 20, a.size() > 3 && a[3] == "write");
     } catch (const ConfigError& e) {
         fprintf(stderr, "tessera: %s\n", e.message.c_str());
         return 2;
