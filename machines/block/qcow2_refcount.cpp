@@ -102,6 +102,9 @@ IoStatus Qcow2Backend::alloc_clusters(uint64_t n, uint64_t* host_off) {
                 if (first_free == UINT64_MAX) first_free = c;
             }
             if ((c << cb_) >= kMaxHostClusterEnd) return fail(IoStatus::io_error, file_.path() + ": image file full (64 PiB)");
+            // Past the end of the file only clusters leaked by a crash inside a flush can be
+            // counted; a million of them is a corrupt refcount table, not a reason to scan on.
+            if (c > end_cluster_ + n + (1u << 20)) return corrupt("refcounts claim clusters far past the end of the file");
         }
         // Each cluster needs its refcount block; a new block takes the first of the run, then
         // the search starts again.

@@ -79,7 +79,7 @@ std::vector<uint8_t> read_file(const std::string& path) {
 
 void write_file(const std::string& path, const std::vector<uint8_t>& d) {
     FILE* f = fopen(path.c_str(), "wb");
-    if (!f || fwrite(d.data(), 1, d.size(), f) != d.size() || fclose(f) != 0) die("cannot write " + path);
+    if (!f || (!d.empty() && fwrite(d.data(), 1, d.size(), f) != d.size()) || fclose(f) != 0) die("cannot write " + path);
 }
 
 int cmd_dump(const std::string& spec, const std::string& out, const char* seed) {

@@ -37,7 +37,7 @@ struct TempDir {
 inline void write_file(const std::string& path, const std::vector<uint8_t>& d) {
     FILE* f = fopen(path.c_str(), "wb");
     if (f) {
-        fwrite(d.data(), 1, d.size(), f);
+        if (!d.empty()) fwrite(d.data(), 1, d.size(), f);
         fclose(f);
     }
 }
