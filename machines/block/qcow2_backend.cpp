@@ -65,6 +65,11 @@ Qcow2Backend::Qcow2Backend(HostFile file, const Header& header, std::unique_ptr<
     reftable_.resize(buf.size() / 8);
     for (size_t i = 0; i < reftable_.size(); i++) reftable_[i] = get_be64(&buf[i * 8]);
 
+    for (uint64_t e : l1_)
+        if ((e & kOffsetMask) && !(e & kL1Reserved)) tables_.insert((e & kOffsetMask) >> cb_);
+    for (uint64_t e : reftable_)
+        if ((e & ~kRefTableReserved) && !(e & kRefTableReserved)) tables_.insert(e >> cb_);
+
     int64_t len = file_.length();
     if (len < 0) throw ConfigError{io_message(path, "cannot find its size", int(-len))};
     end_cluster_ = (uint64_t(len) + cs_ - 1) >> cb_;
@@ -185,6 +190,7 @@ IoStatus Qcow2Backend::l2_table_for_write(uint64_t l1_index, uint8_t** table) {
     if (copy.empty()) memset(slot, 0, cs_);
     else memcpy(slot, copy.data(), cs_);
     l2_cache_.mark_dirty(off, 0, cs_);
+    tables_.insert(off >> cb_);
     uint64_t old = e & kOffsetMask;
     l1_[l1_index] = off | kCopied;
     l1_dirty_lo_ = std::min(l1_dirty_lo_, l1_index);
@@ -330,7 +336,10 @@ IoStatus Qcow2Backend::write(uint64_t offset, size_t len, const void* buf) {
                 next_host += cs_;
                 run += size_t(std::min<uint64_t>(len - run, cs_));
             }
-            if (int err = file_.write((e & kOffsetMask) + in, src, run)) return io_fail("write at " + hex(offset), err);
+            uint64_t host = (e & kOffsetMask) + in;
+            for (uint64_t c = host >> cb_; c <= (host + run - 1) >> cb_; c++)
+                if (metadata_cluster(c)) return corrupt("data for guest offset " + hex(offset) + " would overwrite metadata");
+            if (int err = file_.write(host, src, run)) return io_fail("write at " + hex(offset), err);
             unsynced_ = true;
         } else {
             uint64_t n = 1;

@@ -20,6 +20,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "machines/block/block_backend.h"
@@ -92,7 +93,10 @@ private:
     IoStatus grow_reftable(uint64_t min_entries);
     void free_later(uint64_t host_off, uint64_t bytes);
     IoStatus apply_frees();
-    bool reserved_cluster(uint64_t cluster) const;
+    bool reserved_cluster(uint64_t cluster) const;  // header, L1 table, refcount table
+    bool metadata_cluster(uint64_t cluster) const {  // ... or an L2 table or refcount block
+        return reserved_cluster(cluster) || tables_.count(cluster);
+    }
 
     // Writing metadata back in order (see the top of this file).
     IoStatus write_metadata(bool final_sync);
@@ -122,6 +126,10 @@ private:
     std::vector<uint64_t> reftable_;  // host byte order
     uint64_t rt_dirty_lo_ = UINT64_MAX, rt_dirty_hi_ = 0;
     MetadataCache l2_cache_, rb_cache_;
+    // The clusters of L2 tables (active, or copied from) and refcount blocks: never
+    // allocated for data nor written with guest data, whatever a damaged refcount or L2
+    // entry says (QEMU's overlap check).
+    std::unordered_set<uint64_t> tables_;
 
     struct Free {
         uint64_t cluster, count;

@@ -94,7 +94,7 @@ IoStatus Qcow2Backend::alloc_clusters(uint64_t n, uint64_t* host_off) {
             const uint64_t block_end = ((c >> rb_bits_) + 1) << rb_bits_;
             const uint64_t mask = (1ull << rb_bits_) - 1;
             for (; c < block_end && run < n; c++) {
-                if ((b && get_entry(b, c & mask) != 0) || reserved_cluster(c)) {
+                if ((b && get_entry(b, c & mask) != 0) || metadata_cluster(c)) {
                     run = 0;
                     continue;
                 }
@@ -139,6 +139,7 @@ IoStatus Qcow2Backend::ensure_refblock(uint64_t cluster, bool* placed) {
     set_entry(b, cluster & ((1ull << rb_bits_) - 1), 1);
     rb_cache_.mark_dirty(off, 0, cs_);
     reftable_[k] = off;
+    tables_.insert(cluster);
     rt_dirty_lo_ = std::min(rt_dirty_lo_, k);
     rt_dirty_hi_ = std::max(rt_dirty_hi_, k + 1);
     end_cluster_ = std::max(end_cluster_, cluster + 1);
@@ -178,12 +179,16 @@ IoStatus Qcow2Backend::grow_reftable(uint64_t min_entries) {
         if (!missing(k)) continue;
         table[k] = next << cb_;
         new_blocks.push_back(next << cb_);
+        tables_.insert(next);
         next++;
     }
     std::vector<uint64_t> old_table = std::move(reftable_);
     reftable_ = std::move(table);
     auto undo = [&](IoStatus s) {
-        for (uint64_t off : new_blocks) rb_cache_.drop(off);
+        for (uint64_t off : new_blocks) {
+            rb_cache_.drop(off);
+            tables_.erase(off >> cb_);
+        }
         reftable_ = std::move(old_table);
         return s;
     };
@@ -245,6 +250,7 @@ IoStatus Qcow2Backend::apply_frees() {
             if (v == 1) {
                 free_hint_ = std::min(free_hint_, c);
                 l2_cache_.drop(c << cb_);
+                tables_.erase(c);
             }
         }
     }

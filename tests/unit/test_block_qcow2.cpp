@@ -205,6 +205,22 @@ TEST_CASE("qcow2: a corrupt table met while running is an I/O error, not a crash
     CHECK(b->write(0, sizeof y, y) == IoStatus::io_error);
     CHECK(b->read(1 << 20, sizeof y, y) == IoStatus::io_error);
     CHECK(b->read(2 << 20, sizeof y, y) == IoStatus::ok);
+    // Data entries pointing at metadata (the L2 table itself, the L1 table): writes refused.
+    {
+        std::vector<uint8_t> g = f;
+        qcow2::put_be64(&g[l2 + 2 * 8], l2 | qcow2::kCopied);
+        qcow2::put_be64(&g[l2 + 3 * 8], h.l1_table_offset | qcow2::kCopied);
+        b.reset();
+        write_file(o.file, g);
+        b = open_drive(o);
+        uint8_t z[512] = {};
+        CHECK(b->write(2 * 65536, sizeof z, z) == IoStatus::io_error);
+        CHECK(b->last_error().find("would overwrite metadata") != std::string::npos);
+        CHECK(b->write(3 * 65536 + 100, sizeof z, z) == IoStatus::io_error);
+        b.reset();
+        std::vector<uint8_t> after = read_file(o.file);
+        CHECK(std::equal(after.begin(), after.begin() + long(g.size()), g.begin()));
+    }
     // An L1 entry pointing at the header.
     qcow2::put_be64(&f[h.l1_table_offset], qcow2::kCopied);
     b.reset();
