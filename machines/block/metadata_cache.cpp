@@ -54,7 +54,7 @@ uint8_t* MetadataCache::insert(uint64_t offset) {
         free_slots_.pop_back();
     } else if (slots_.size() < capacity_) {
         slots_.emplace_back();
-        slots_.back().data = std::make_unique<uint8_t[]>(table_bytes_);
+        slots_.back().data = aligned_buffer(table_bytes_);
         victim = uint32_t(slots_.size() - 1);
     } else {
         // The least recently used clean table.

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "machines/block/file_io.h"
+
 namespace tessera::block {
 
 class MetadataCache {
@@ -45,7 +47,7 @@ private:
         uint32_t prev = kNone, next = kNone;  // the use list: head most recent
         size_t lo = 0, hi = 0;                // changed bytes, when dirty
         bool used = false, dirty = false;
-        std::unique_ptr<uint8_t[]> data;
+        AlignedBuffer data;
     };
     Slot* slot_of(uint64_t offset);
     void unlink(uint32_t i);

@@ -225,8 +225,8 @@ IoStatus Qcow2Backend::read_compressed(uint64_t gc, uint64_t e, const uint8_t** 
     uint64_t sectors = ((e >> shift) & ((1ull << (cb_ - 8)) - 1)) + 1;
     if (off >> 56) return corrupt("compressed cluster beyond 64 PiB");
     size_t in_len = size_t(sectors * 512 - (off & 511));
-    zin_.resize(in_len);
-    if (int err = file_.read_zero_filled(off, zin_.data(), in_len)) return io_fail("read of a compressed cluster", err);
+    if (!zin_) zin_ = aligned_buffer(2 * cs_ + 512);
+    if (int err = file_.read_zero_filled(off, zin_.get(), in_len)) return io_fail("read of a compressed cluster", err);
     if (!inflater_) inflater_ = std::make_unique<Inflater>();
     z_stream& zs = inflater_->zs;
     if (!inflater_->ready) {
@@ -235,7 +235,7 @@ IoStatus Qcow2Backend::read_compressed(uint64_t gc, uint64_t e, const uint8_t** 
     } else if (inflateReset(&zs) != Z_OK) {
         return fail(IoStatus::io_error, file_.path() + ": zlib cannot start");
     }
-    zs.next_in = zin_.data();
+    zs.next_in = zin_.get();
     zs.avail_in = uInt(in_len);
     zs.next_out = zout_.data();
     zs.avail_out = uInt(cs_);
@@ -371,8 +371,8 @@ IoStatus Qcow2Backend::write_allocating(uint64_t gc, uint64_t n, uint64_t off, s
     const size_t head = size_t(off - (gc << cb_));
     const size_t tail = size_t(((gc + n) << cb_) - (off + len));
     if (!cow_head_) {
-        cow_head_.reset(new uint8_t[cs_]);
-        cow_tail_.reset(new uint8_t[cs_]);
+        cow_head_ = aligned_buffer(cs_);
+        cow_tail_ = aligned_buffer(cs_);
     }
     if (head) {
         if (IoStatus s = read_cluster_part(gc, e_first, 0, head, cow_head_.get()); s != IoStatus::ok) return s;

@@ -143,8 +143,9 @@ private:
 
     // The last decompressed cluster (guest cluster index), and the buffers for it.
     uint64_t zcache_gc_ = UINT64_MAX;
-    std::vector<uint8_t> zin_, zout_;
-    std::unique_ptr<uint8_t[]> cow_head_, cow_tail_;  // a cluster each: what a write keeps
+    AlignedBuffer zin_;  // two clusters and a sector: the most a compressed cluster takes
+    std::vector<uint8_t> zout_;
+    AlignedBuffer cow_head_, cow_tail_;  // a cluster each: what a write keeps
     struct Inflater;  // a zlib stream, reset for each cluster
     std::unique_ptr<Inflater> inflater_;
 };

@@ -250,16 +250,19 @@ int cmd_write(const std::string& spec, uint64_t off, uint64_t len, int byte) {
 
 int cmd_bench(const std::string& spec, uint64_t chunk, bool write) {
     auto b = open(spec);
-    std::vector<uint8_t> buf(chunk, 0x5a);
+    // Page-aligned, as guest RAM is for the virtio-blk device.
+    AlignedBuffer mem = aligned_buffer(chunk);
+    uint8_t* buf = mem.get();
+    memset(buf, 0x5a, chunk);
     auto t0 = std::chrono::steady_clock::now();
     uint64_t sum = 0;
     for (uint64_t off = 0; off < b->size(); off += chunk) {
         uint64_t n = std::min<uint64_t>(chunk, b->size() - off);
         if (write) {
             buf[0] = uint8_t(off >> 20);
-            check(b->write(off, n, buf.data()), *b, "write");
+            check(b->write(off, n, buf), *b, "write");
         } else {
-            check(b->read(off, n, buf.data()), *b, "read");
+            check(b->read(off, n, buf), *b, "read");
         }
         sum += buf[0];
     }
