@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "machines/block/iov.h"
 #include "util/error.h"
 
 namespace tessera::block {
@@ -68,38 +69,62 @@ int HostFile::write(uint64_t off, const void* buf, size_t len) {
     return 0;
 }
 
-int HostFile::writev(uint64_t off, const struct iovec* iov, int count) {
-    // Fast path: one pwritev; a short transfer is finished piece by piece.
-    if (g_before_host_write && count > 0 && count <= 8) g_before_host_write();
-    struct iovec local[8];
-    if (count > 8 || count <= 0) {
-        for (int i = 0; i < count; i++) {
-            if (int err = write(off, iov[i].iov_base, iov[i].iov_len)) return err;
-            off += iov[i].iov_len;
+namespace {
+
+// preadv/pwritev over any number of buffers, finishing short transfers. A read that meets
+// the end of the file zero-fills the rest. Returns 0 or an errno value.
+template <bool kWrite>
+int transfer_all(int fd, uint64_t off, const struct iovec* iov, int count) {
+    constexpr int kBatch = 64;  // well below IOV_MAX
+    struct iovec local[kBatch];
+    int i = 0;
+    size_t pos = 0;  // bytes of iov[i] already done
+    for (;;) {
+        while (i < count && iov[i].iov_len == pos) {  // empty buffers, or finished ones
+            i++;
+            pos = 0;
         }
-        return 0;
-    }
-    memcpy(local, iov, sizeof(iovec) * size_t(count));
-    struct iovec* v = local;
-    while (count > 0) {
-        ssize_t n = pwritev(fd_, v, count, off_t(off));
-        if (n < 0) {
+        if (i == count) break;
+        int n = 0;
+        for (int j = i; j < count && n < kBatch; j++) {
+            local[n] = iov[j];
+            if (j == i) {
+                local[n].iov_base = static_cast<uint8_t*>(local[n].iov_base) + pos;
+                local[n].iov_len -= pos;
+            }
+            n++;
+        }
+        ssize_t done = kWrite ? pwritev(fd, local, n, off_t(off)) : preadv(fd, local, n, off_t(off));
+        if (done < 0) {
             if (errno == EINTR) continue;
             return errno;
         }
-        if (n == 0) return EIO;
-        off += uint64_t(n);
-        while (count > 0 && size_t(n) >= v->iov_len) {
-            n -= ssize_t(v->iov_len);
-            v++;
-            count--;
+        if (done == 0) {
+            if (kWrite) return EIO;
+            for (int j = 0; j < n; j++) memset(local[j].iov_base, 0, local[j].iov_len);  // end of file
+            done = ssize_t(iov_bytes(local, n));
         }
-        if (count > 0) {
-            v->iov_base = static_cast<uint8_t*>(v->iov_base) + n;
-            v->iov_len -= size_t(n);
+        off += uint64_t(done);
+        size_t left = size_t(done);
+        while (i < count && left >= iov[i].iov_len - pos) {
+            left -= iov[i].iov_len - pos;
+            i++;
+            pos = 0;
         }
+        pos += left;
     }
     return 0;
+}
+
+}  // namespace
+
+int HostFile::readv_zero_filled(uint64_t off, const struct iovec* iov, int count) const {
+    return transfer_all<false>(fd_, off, iov, count);
+}
+
+int HostFile::writev(uint64_t off, const struct iovec* iov, int count) {
+    if (g_before_host_write) g_before_host_write();
+    return transfer_all<true>(fd_, off, iov, count);
 }
 
 int HostFile::sync() {

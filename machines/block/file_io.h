@@ -40,6 +40,8 @@ public:
     int read_zero_filled(uint64_t off, void* buf, size_t len) const;
     // Reads up to len bytes at off; *got is how many there were before the end of the file.
     int read_some(uint64_t off, void* buf, size_t len, size_t* got) const;
+    // The same into (from) a list of buffers, any number of them.
+    int readv_zero_filled(uint64_t off, const struct iovec* iov, int count) const;
     int write(uint64_t off, const void* buf, size_t len);
     int writev(uint64_t off, const struct iovec* iov, int count);
     int sync();  // fdatasync

@@ -215,6 +215,22 @@ IoStatus Qcow2Backend::read_backing(uint64_t off, size_t len, uint8_t* dst) {
     return IoStatus::ok;
 }
 
+IoStatus Qcow2Backend::read_backing(uint64_t off, size_t len, IovCursor& dst) {
+    size_t part = 0;
+    if (backing_) {
+        uint64_t bs = backing_->size();
+        part = off >= bs ? 0 : size_t(std::min<uint64_t>(len, bs - off));
+        if (part) {
+            segs_.clear();
+            dst.take(part, segs_);
+            if (IoStatus s = backing_->readv(off, segs_.data(), int(segs_.size())); s != IoStatus::ok)
+                return fail(s, backing_->last_error());
+        }
+    }
+    dst.zero(len - part);
+    return IoStatus::ok;
+}
+
 IoStatus Qcow2Backend::read_compressed(uint64_t gc, uint64_t e, const uint8_t** cluster) {
     if (zcache_gc_ == gc) {
         *cluster = zout_.data();
@@ -267,9 +283,10 @@ IoStatus Qcow2Backend::read_cluster_part(uint64_t gc, uint64_t e, uint64_t in, s
     return IoStatus::io_error;
 }
 
-IoStatus Qcow2Backend::read(uint64_t offset, size_t len, void* buf) {
+IoStatus Qcow2Backend::readv(uint64_t offset, const struct iovec* iov, int count) {
+    size_t len = iov_bytes(iov, count);
     if (offset > h_.size || len > h_.size - offset) return fail(IoStatus::out_of_range, file_.path() + ": read beyond the end");
-    auto* dst = static_cast<uint8_t*>(buf);
+    IovCursor dst(iov, count);
     const uint64_t entries = 1ull << l2_bits_;
     while (len > 0) {
         uint64_t gc = cluster_of(offset);
@@ -282,7 +299,7 @@ IoStatus Qcow2Backend::read(uint64_t offset, size_t len, void* buf) {
         uint64_t in = offset & (cs_ - 1);
         size_t run = size_t(std::min<uint64_t>(len, cs_ - in));
         if (k != Kind::compressed) {
-            // As far as the next clusters read the same way: one pread for host-contiguous data.
+            // As far as the next clusters read the same way: one preadv for host-contiguous data.
             uint64_t next_host = (e & kOffsetMask) + cs_;
             while (run < len && ++i < entries) {
                 uint64_t e2 = t ? get_be64(t + i * 8) : 0;
@@ -297,15 +314,22 @@ IoStatus Qcow2Backend::read(uint64_t offset, size_t len, void* buf) {
         IoStatus s = IoStatus::ok;
         switch (k) {
         case Kind::data:
-            if (int err = file_.read_zero_filled((e & kOffsetMask) + in, dst, run)) s = io_fail("read at " + hex(offset), err);
+            segs_.clear();
+            dst.take(run, segs_);
+            if (int err = file_.readv_zero_filled((e & kOffsetMask) + in, segs_.data(), int(segs_.size())))
+                s = io_fail("read at " + hex(offset), err);
             break;
-        case Kind::zero: memset(dst, 0, run); break;
+        case Kind::zero: dst.zero(run); break;
         case Kind::unallocated: s = read_backing(offset, run, dst); break;
-        case Kind::compressed: s = read_cluster_part(gc, e, in, run, dst); break;
+        case Kind::compressed: {
+            const uint8_t* c;
+            s = read_compressed(gc, e, &c);
+            if (s == IoStatus::ok) dst.copy_from(c + in, run);
+            break;
+        }
         }
         if (s != IoStatus::ok) return s;
         offset += run;
-        dst += run;
         len -= run;
     }
     return IoStatus::ok;
@@ -313,10 +337,11 @@ IoStatus Qcow2Backend::read(uint64_t offset, size_t len, void* buf) {
 
 // ---- writing ----
 
-IoStatus Qcow2Backend::write(uint64_t offset, size_t len, const void* buf) {
+IoStatus Qcow2Backend::writev(uint64_t offset, const struct iovec* iov, int count) {
     if (!writable_) return fail(IoStatus::read_only, file_.path() + ": write to a read-only drive");
+    size_t len = iov_bytes(iov, count);
     if (offset > h_.size || len > h_.size - offset) return fail(IoStatus::out_of_range, file_.path() + ": write beyond the end");
-    auto* src = static_cast<const uint8_t*>(buf);
+    IovCursor src(iov, count);
     const uint64_t entries = 1ull << l2_bits_;
     zcache_gc_ = UINT64_MAX;
     while (len > 0) {
@@ -339,7 +364,9 @@ IoStatus Qcow2Backend::write(uint64_t offset, size_t len, const void* buf) {
             uint64_t host = (e & kOffsetMask) + in;
             for (uint64_t c = host >> cb_; c <= (host + run - 1) >> cb_; c++)
                 if (metadata_cluster(c)) return corrupt("data for guest offset " + hex(offset) + " would overwrite metadata");
-            if (int err = file_.write(host, src, run)) return io_fail("write at " + hex(offset), err);
+            segs_.clear();
+            src.take(run, segs_);
+            if (int err = file_.writev(host, segs_.data(), int(segs_.size()))) return io_fail("write at " + hex(offset), err);
             unsynced_ = true;
         } else {
             uint64_t n = 1;
@@ -352,7 +379,6 @@ IoStatus Qcow2Backend::write(uint64_t offset, size_t len, const void* buf) {
             if (IoStatus s = write_allocating(gc, n, offset, run, src); s != IoStatus::ok) return s;
         }
         offset += run;
-        src += run;
         len -= run;
     }
     zcache_gc_ = UINT64_MAX;
@@ -362,7 +388,7 @@ IoStatus Qcow2Backend::write(uint64_t offset, size_t len, const void* buf) {
 // Writes [off, off + len), which covers n guest clusters from gc on (the first and last
 // perhaps in part), into n new host clusters; the rest of the first and last cluster comes
 // from what they read before. Then points the L2 entries at them and frees what they held.
-IoStatus Qcow2Backend::write_allocating(uint64_t gc, uint64_t n, uint64_t off, size_t len, const uint8_t* data) {
+IoStatus Qcow2Backend::write_allocating(uint64_t gc, uint64_t n, uint64_t off, size_t len, IovCursor& data) {
     const uint64_t l1_index = gc >> l2_bits_;
     const uint64_t first = gc & ((1ull << l2_bits_) - 1);
     uint8_t* t;
@@ -382,12 +408,11 @@ IoStatus Qcow2Backend::write_allocating(uint64_t gc, uint64_t n, uint64_t off, s
     }
     uint64_t host;
     if (IoStatus s = alloc_clusters(n, &host); s != IoStatus::ok) return s;
-    struct iovec iov[3];
-    int cnt = 0;
-    if (head) iov[cnt++] = {cow_head_.get(), head};
-    iov[cnt++] = {const_cast<uint8_t*>(data), len};
-    if (tail) iov[cnt++] = {cow_tail_.get(), tail};
-    if (int err = file_.writev(host, iov, cnt)) {
+    segs_.clear();
+    if (head) segs_.push_back({cow_head_.get(), head});
+    data.take(len, segs_);
+    if (tail) segs_.push_back({cow_tail_.get(), tail});
+    if (int err = file_.writev(host, segs_.data(), int(segs_.size()))) {
         for (uint64_t c = 0; c < n; c++) (void)set_refcount((host >> cb_) + c, 0);  // never pointed to
         free_hint_ = std::min(free_hint_, host >> cb_);
         return io_fail("write at " + hex(off), err);

@@ -25,6 +25,7 @@
 
 #include "machines/block/block_backend.h"
 #include "machines/block/file_io.h"
+#include "machines/block/iov.h"
 #include "machines/block/metadata_cache.h"
 #include "machines/block/qcow2_format.h"
 
@@ -51,8 +52,8 @@ public:
 
     uint64_t size() const override { return h_.size; }
     bool read_only() const override { return !writable_; }
-    IoStatus read(uint64_t offset, size_t len, void* buf) override;
-    IoStatus write(uint64_t offset, size_t len, const void* buf) override;
+    IoStatus readv(uint64_t offset, const struct iovec* iov, int count) override;
+    IoStatus writev(uint64_t offset, const struct iovec* iov, int count) override;
     IoStatus flush() override;
     std::string describe() const override;
 
@@ -77,10 +78,11 @@ private:
     // Reading.
     IoStatus read_cluster_part(uint64_t gc, uint64_t l2e, uint64_t in, size_t len, uint8_t* dst);
     IoStatus read_backing(uint64_t off, size_t len, uint8_t* dst);
+    IoStatus read_backing(uint64_t off, size_t len, IovCursor& dst);
     IoStatus read_compressed(uint64_t gc, uint64_t l2e, const uint8_t** cluster);
 
     // Writing.
-    IoStatus write_allocating(uint64_t gc, uint64_t n, uint64_t off, size_t len, const uint8_t* data);
+    IoStatus write_allocating(uint64_t gc, uint64_t n, uint64_t off, size_t len, IovCursor& data);
 
     // Refcounts (qcow2_refcount.cpp).
     IoStatus refcount_block(uint64_t block_index, uint8_t** block);  // nullptr: not allocated
@@ -146,6 +148,7 @@ private:
     AlignedBuffer zin_;  // two clusters and a sector: the most a compressed cluster takes
     std::vector<uint8_t> zout_;
     AlignedBuffer cow_head_, cow_tail_;  // a cluster each: what a write keeps
+    std::vector<struct iovec> segs_;      // the pieces of one run of a request
     struct Inflater;  // a zlib stream, reset for each cluster
     std::unique_ptr<Inflater> inflater_;
 };

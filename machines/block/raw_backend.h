@@ -14,8 +14,8 @@ public:
 
     uint64_t size() const override { return size_; }
     bool read_only() const override { return !writable_; }
-    IoStatus read(uint64_t offset, size_t len, void* buf) override;
-    IoStatus write(uint64_t offset, size_t len, const void* buf) override;
+    IoStatus readv(uint64_t offset, const struct iovec* iov, int count) override;
+    IoStatus writev(uint64_t offset, const struct iovec* iov, int count) override;
     IoStatus flush() override;
     std::string describe() const override { return "raw '" + file_.path() + "'"; }
 

@@ -82,6 +82,22 @@ void write_file(const std::string& path, const std::vector<uint8_t>& d) {
     if (!f || (!d.empty() && fwrite(d.data(), 1, d.size(), f) != d.size()) || fclose(f) != 0) die("cannot write " + path);
 }
 
+// [p, p + n) as a scatter-gather list of random pieces (some empty), as a guest's request.
+std::vector<struct iovec> scatter(uint8_t* p, uint64_t n, Rng& rng) {
+    std::vector<struct iovec> v;
+    while (n > 0 || rng.below(8) == 0) {
+        uint64_t k = std::min<uint64_t>(n, rng.below(3) ? 4096 - (uint64_t(p) & 4095) : rng.below(20000));
+        v.push_back({p, k});
+        p += k;
+        n -= k;
+        if (v.size() > 300 && n > 0) {
+            v.push_back({p, n});
+            break;
+        }
+    }
+    return v;
+}
+
 int cmd_dump(const std::string& spec, const std::string& out, const char* seed) {
     auto b = open(spec);
     std::vector<uint8_t> d(b->size());
@@ -89,7 +105,12 @@ int cmd_dump(const std::string& spec, const std::string& out, const char* seed) 
     for (uint64_t off = 0; off < d.size();) {
         uint64_t n = seed ? 1 + rng.below(rng.below(4) == 0 ? 300000 : 5000) : 1 << 20;
         n = std::min<uint64_t>(n, d.size() - off);
-        check(b->read(off, n, d.data() + off), *b, "read");
+        if (seed && rng.below(2)) {
+            auto v = scatter(d.data() + off, n, rng);
+            check(b->readv(off, v.data(), int(v.size())), *b, "readv");
+        } else {
+            check(b->read(off, n, d.data() + off), *b, "read");
+        }
         off += n;
     }
     write_file(out, d);
@@ -128,7 +149,12 @@ int cmd_random_writes(const std::string& spec, const std::string& model_path, ui
         uint8_t tag = uint8_t(rng.next());
         for (uint64_t i = 0; i < len; i++) buf[i] = uint8_t(tag + i * 7 + (i >> 9));
         if (rng.below(5) == 0) memset(buf.data(), 0, len);  // zeros must land too
-        check(b->write(off, len, buf.data()), *b, "write");
+        if (rng.below(2)) {
+            auto v = scatter(buf.data(), len, rng);
+            check(b->writev(off, v.data(), int(v.size())), *b, "writev");
+        } else {
+            check(b->write(off, len, buf.data()), *b, "write");
+        }
         memcpy(model.data() + off, buf.data(), len);
         if (rng.below(3) == 0) verify(off > 1000 ? off - 1000 : 0, std::min<uint64_t>(len + 2000, size - (off > 1000 ? off - 1000 : 0)));
         if (rng.below(50) == 0) check(b->flush(), *b, "flush");

@@ -85,6 +85,19 @@ std::string recount(const std::string& path) {
     return "";
 }
 
+// buf as 1 to 4 pieces.
+std::vector<struct iovec> pieces(std::vector<uint8_t>& buf, Rng& rng) {
+    std::vector<struct iovec> v;
+    size_t at = 0;
+    for (uint64_t n = 1 + rng.below(4); n > 1 && at < buf.size(); n--) {
+        size_t k = rng.below(buf.size() - at + 1);
+        v.push_back({&buf[at], k});
+        at += k;
+    }
+    v.push_back({buf.data() + at, buf.size() - at});
+    return v;
+}
+
 void random_writes(BlockBackend& b, std::vector<uint8_t>& model, Rng& rng, int count, uint64_t max_len) {
     std::vector<uint8_t> buf;
     for (int k = 0; k < count; k++) {
@@ -92,7 +105,8 @@ void random_writes(BlockBackend& b, std::vector<uint8_t>& model, Rng& rng, int c
         uint64_t off = rng.below(model.size() - len + 1);
         buf.resize(len);
         for (auto& x : buf) x = uint8_t(rng.next());
-        REQUIRE(b.write(off, len, buf.data()) == IoStatus::ok);
+        auto v = pieces(buf, rng);
+        REQUIRE(b.writev(off, v.data(), int(v.size())) == IoStatus::ok);
         memcpy(&model[off], buf.data(), len);
         if (rng.below(20) == 0) REQUIRE(b.flush() == IoStatus::ok);
     }
@@ -101,6 +115,16 @@ void random_writes(BlockBackend& b, std::vector<uint8_t>& model, Rng& rng, int c
 void verify(BlockBackend& b, const std::vector<uint8_t>& model) {
     std::vector<uint8_t> all(model.size());
     REQUIRE(b.read(0, all.size(), all.data()) == IoStatus::ok);
+    CHECK(all == model);
+    Rng rng{model.size()};
+    std::fill(all.begin(), all.end(), 0xee);
+    for (size_t off = 0; off < all.size();) {
+        std::vector<uint8_t> part(std::min<size_t>(1 + rng.below(200000), all.size() - off));
+        auto v = pieces(part, rng);
+        REQUIRE(b.readv(off, v.data(), int(v.size())) == IoStatus::ok);
+        memcpy(&all[off], part.data(), part.size());
+        off += part.size();
+    }
     CHECK(all == model);
 }
 

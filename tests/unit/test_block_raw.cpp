@@ -148,3 +148,34 @@ TEST_CASE("metadata cache: least recently used clean table goes first; dirty tab
     CHECK(c.find(0x1000) == nullptr);
     CHECK(c.insert(0x6000) != nullptr);
 }
+
+TEST_CASE("raw: scatter-gather reads and writes, empty pieces included") {
+    TempDir dir;
+    DriveOptions o;
+    o.file = dir.file("disk.raw");
+    o.format = "raw";
+    std::vector<uint8_t> model(300000);
+    for (size_t i = 0; i < model.size(); i++) model[i] = uint8_t(i * 7);
+    write_file(o.file, model);
+    auto b = open_drive(o);
+    std::vector<uint8_t> a(5000, 1), c(70000, 2);
+    struct iovec w[4] = {{a.data(), a.size()}, {nullptr, 0}, {c.data(), c.size()}, {a.data(), 3}};
+    REQUIRE(b->writev(1000, w, 4) == IoStatus::ok);
+    memcpy(&model[1000], a.data(), a.size());
+    memcpy(&model[6000], c.data(), c.size());
+    memcpy(&model[76000], a.data(), 3);
+    std::vector<uint8_t> x(100), y(250000);
+    struct iovec r[3] = {{x.data(), x.size()}, {nullptr, 0}, {y.data(), y.size()}};
+    REQUIRE(b->readv(500, r, 3) == IoStatus::ok);
+    CHECK(memcmp(x.data(), &model[500], x.size()) == 0);
+    CHECK(memcmp(y.data(), &model[600], y.size()) == 0);
+    struct iovec too_far[2] = {{y.data(), y.size()}, {y.data(), y.size()}};
+    CHECK(b->readv(0, too_far, 2) == IoStatus::out_of_range);
+    CHECK(b->writev(0, r, 0) == IoStatus::ok);
+    // More pieces than one preadv takes.
+    std::vector<struct iovec> many;
+    std::vector<uint8_t> z(3000);
+    for (size_t i = 0; i < z.size(); i++) many.push_back({&z[i], 1});
+    REQUIRE(b->readv(7, many.data(), int(many.size())) == IoStatus::ok);
+    CHECK(memcmp(z.data(), &model[7], z.size()) == 0);
+}
