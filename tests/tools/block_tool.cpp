@@ -18,8 +18,9 @@
 //                                            checks a raw copy of a disk killed after "gen GEN"
 //                                            (that started as zeros, or as crash-init wrote it)
 //   block_tool crash-init RAW SECTORS        writes "generation 0" of the crash tests
-//   block_tool bench DRIVE [CHUNK [write]]   sequential read (or write, then flush) of the
-//                                            whole disk, MB/s
+//   block_tool bench DRIVE [CHUNK [write|sg]] sequential read (or write, then flush) of the
+//                                            whole disk, MB/s; sg: each request's buffer is
+//                                            4 KiB pages in scattered order, as in a guest
 #include <signal.h>
 #include <unistd.h>
 
@@ -274,12 +275,14 @@ int cmd_write(const std::string& spec, uint64_t off, uint64_t len, int byte) {
     return s == IoStatus::ok ? 0 : 3;
 }
 
-int cmd_bench(const std::string& spec, uint64_t chunk, bool write) {
+int cmd_bench(const std::string& spec, uint64_t chunk, bool write, bool sg) {
     auto b = open(spec);
     // Page-aligned, as guest RAM is for the virtio-blk device.
     AlignedBuffer mem = aligned_buffer(chunk);
     uint8_t* buf = mem.get();
     memset(buf, 0x5a, chunk);
+    std::vector<struct iovec> pages;
+    for (uint64_t p = 0; p < chunk / 4096; p++) pages.push_back({buf + ((p * 7919) % (chunk / 4096)) * 4096, 4096});
     auto t0 = std::chrono::steady_clock::now();
     uint64_t sum = 0;
     for (uint64_t off = 0; off < b->size(); off += chunk) {
@@ -287,6 +290,8 @@ int cmd_bench(const std::string& spec, uint64_t chunk, bool write) {
         if (write) {
             buf[0] = uint8_t(off >> 20);
             check(b->write(off, n, buf), *b, "write");
+        } else if (sg && n == chunk && !pages.empty()) {
+            check(b->readv(off, pages.data(), int(pages.size())), *b, "readv");
         } else {
             check(b->read(off, n, buf), *b, "read");
         }
@@ -321,7 +326,8 @@ int main(int argc, char** argv) {
                                    strtoull(a[4].c_str(), nullptr, 0), a.size() == 6);
         if (a.size() == 3 && a[0] == "crash-init") return cmd_crash_init(a[1], strtoull(a[2].c_str(), nullptr, 0));
         if (a.size() >= 2 && a[0] == "bench")
-            return cmd_bench(a[1], a.size() > 2 ? strtoull(a[2].c_str(), nullptr, 0) : 1 << 20, a.size() > 3 && a[3] == "write");
+            return cmd_bench(a[1], a.size() > 2 ? strtoull(a[2].c_str(), nullptr, 0) : 1 << 20, a.size() > 3 && a[3] == "write",
+                             a.size() > 3 && a[3] == "sg");
     } catch (const ConfigError& e) {
         fprintf(stderr, "tessera: %s\n", e.message.c_str());
         return 2;
