@@ -66,6 +66,22 @@ inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
     return false;
 }
 
+// uaddo, saddo, usubo, ssubo (ops.def) on the low `bits` of a and b. Shifted to the top of
+// 64 bits, a narrow operation carries, borrows and overflows exactly when the 64-bit one does.
+inline bool eval_overflow(Op op, uint64_t a, uint64_t b, unsigned bits) {
+    unsigned sh = 64 - bits;
+    uint64_t ua = a << sh, ub = b << sh, r;
+    int64_t s;
+    switch (op) {
+    case Op::uaddo: return __builtin_add_overflow(ua, ub, &r);
+    case Op::usubo: return __builtin_sub_overflow(ua, ub, &r);
+    case Op::saddo: return __builtin_add_overflow(int64_t(ua), int64_t(ub), &s);
+    case Op::ssubo: return __builtin_sub_overflow(int64_t(ua), int64_t(ub), &s);
+    default: return false;
+    }
+}
+inline bool is_overflow_op(Op op) { return op == Op::uaddo || op == Op::saddo || op == Op::usubo || op == Op::ssubo; }
+
 // ld_env/st_env aux flag: the field is a guest register that helpers never read or write.
 constexpr uint8_t ENV_REG = 1;
 

@@ -27,6 +27,22 @@ bool fold_binary(Op op, Type t, uint64_t a, uint64_t b, uint64_t* out) {
     case Op::shl: *out = (a << sh) & m; return true;
     case Op::shr: *out = (a & m) >> sh; return true;
     case Op::sar: *out = uint64_t(sa >> sh) & m; return true;
+    case Op::uaddo:
+    case Op::saddo:
+    case Op::usubo:
+    case Op::ssubo: *out = eval_overflow(op, a, b, bits); return true;
+    default: return false;
+    }
+}
+
+bool fold_unary(Op op, Type t, int64_t imm, uint64_t a, uint64_t* out) {
+    uint64_t m = mask_of(t);
+    switch (op) {
+    case Op::mov: *out = a & m; return true;
+    case Op::neg: *out = (0 - a) & m; return true;
+    case Op::not_: *out = ~a & m; return true;
+    case Op::zext: *out = a & (imm >= 64 ? ~0ull : (1ull << imm) - 1) & m; return true;
+    case Op::sext: *out = uint64_t(int64_t(a << (64 - imm)) >> (64 - imm)) & m; return true;
     default: return false;
     }
 }
@@ -83,10 +99,15 @@ void optimize(Block& b) {
             break;
         case Op::label: env.clear(); break;
         default:
-            if (op_info(i.op).nsrc == 2 && (op_info(i.op).flags & OPF_PURE) && is_const[i.src[0]] && is_const[i.src[1]]) {
+            if ((op_info(i.op).flags & OPF_PURE) && i.dst != NO_TEMP) {
+                const OpInfo& info = op_info(i.op);
                 uint64_t r;
-                if (fold_binary(i.op, i.type, value[i.src[0]], value[i.src[1]], &r)) {
+                bool folded = info.nsrc == 2 && is_const[i.src[0]] && is_const[i.src[1]] &&
+                              fold_binary(i.op, i.type, value[i.src[0]], value[i.src[1]], &r);
+                folded = folded || (info.nsrc == 1 && is_const[i.src[0]] && fold_unary(i.op, i.type, i.imm, value[i.src[0]], &r));
+                if (folded) {
                     i.op = Op::movi;
+                    i.type = b.temps[i.dst];  // a flag's destination may be wider than the op
                     i.imm = int64_t(r);
                     i.src[0] = i.src[1] = NO_TEMP;
                     is_const[i.dst] = true;

@@ -76,7 +76,8 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         if (p < 0 || alias_of[t] >= 0 || placed[t] || !emitted[size_t(p)] || pl.skip[size_t(p)]) continue;
         const ir::Insn& d = b.insns[size_t(p)];
         // Helpers write their result even when they raise: the register must keep its value.
-        if ((d.type != ir::Type::I64 && ir::op_info(d.op).ndst) || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
+        // (A flag op of a narrower type writes its 0/1 into the whole slot all the same.)
+        if (b.temps[d.dst] != ir::Type::I64 || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
         auto c = claimed.find(st.imm);
         if (c != claimed.end() && c->second > p) continue;  // an earlier placed temp still reads it
         bool ok = true;

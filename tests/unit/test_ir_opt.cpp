@@ -78,3 +78,34 @@ TEST_CASE("guest registers stay forwarded across helpers, other state does not")
     CHECK(verify(blk) == "");
     CHECK(count(blk, Op::ld_env) == 1);
 }
+
+TEST_CASE("flag ops and extensions of constants fold; a wider flag destination stays well typed") {
+    Block blk;
+    Builder b(blk);
+    Temp big = b.movi(Type::I64, 0x7fffffff);
+    Insn i{};
+    i.op = Op::saddo;  // i32: 0x7fffffff + 1 overflows
+    i.type = Type::I32;
+    i.src[0] = big.id;
+    i.src[1] = b.movi(Type::I64, 1).id;
+    i.dst = b.temp(Type::I64).id;
+    blk.insns.push_back(i);
+    b.st_env(Temp{i.dst}, 8);
+    b.st_env(b.zext(Type::I64, b.sext(Type::I32, b.movi(Type::I64, 0x180000000ull), 32), 32), 16);
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    CHECK(count(blk, Op::saddo) == 0);
+    CHECK(count(blk, Op::sext) == 0);
+    CHECK(count(blk, Op::zext) == 0);
+    uint64_t r;
+    CHECK(fold_binary(Op::uaddo, Type::I64, ~0ull, 1, &r));
+    CHECK(r == 1);
+    CHECK(fold_binary(Op::usubo, Type::I8, 0x100, 1, &r));  // the low 8 bits: 0 - 1 borrows
+    CHECK(r == 1);
+    CHECK(fold_binary(Op::ssubo, Type::I16, 0x8000, 1, &r));
+    CHECK(r == 1);
+    CHECK(fold_unary(Op::sext, Type::I64, 8, 0x80, &r));
+    CHECK(r == 0xffffffffffffff80ull);
+}
+
