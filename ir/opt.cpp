@@ -1,5 +1,6 @@
 #include "ir/opt.h"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -128,8 +129,13 @@ void optimize(Block& b) {
             break;
         }
     }
-    // Dead code: pure ops and state loads whose results nobody uses.
+    // Dead code: pure ops and state loads whose results nobody uses, and state stores that a
+    // later store of the same field overwrites before anything can see it: a load of the
+    // field, a helper, an access that may fault (its exception must see the state the earlier
+    // instructions left), a branch, a label or an exit. Flags that the next flag-setting
+    // instruction overwrites thus cost nothing, nor what computed them.
     std::vector<bool> used(nt, false);
+    std::map<int64_t, unsigned> overwritten;  // env offset -> bytes a later store writes there
     for (size_t n = b.insns.size(); n-- > 0;) {
         Insn& i = b.insns[n];
         if (dead[n]) continue;
@@ -138,6 +144,21 @@ void optimize(Block& b) {
         if (removable && info.ndst && !used[i.dst]) {
             dead[n] = true;
             continue;
+        }
+        unsigned bytes = type_bits(i.type) / 8;
+        if (i.op == Op::st_env) {
+            auto it = overwritten.find(i.imm);
+            if (it != overwritten.end() && it->second >= bytes) {
+                dead[n] = true;
+                continue;
+            }
+            overwritten[i.imm] = std::max(bytes, it == overwritten.end() ? 0u : it->second);
+        } else if (i.op == Op::ld_env) {
+            for (auto it = overwritten.begin(); it != overwritten.end();)
+                if (it->first < i.imm + int64_t(bytes) && i.imm < it->first + int64_t(it->second)) it = overwritten.erase(it);
+                else ++it;
+        } else if (info.flags & (OPF_TERM | OPF_BRANCH | OPF_LABEL | OPF_FAULT | OPF_CALL)) {
+            overwritten.clear();
         }
         for (uint32_t s : i.src)
             if (s != NO_TEMP) used[s] = true;

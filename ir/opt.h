@@ -1,5 +1,5 @@
 // IR-level clean-up run on every block before it reaches an executor: forwarding of
-// CPU-state values within the block, constant folding, dead code removal.
+// CPU-state values within the block, constant folding, dead code and dead state stores.
 #pragma once
 #include "ir/ir.h"
 

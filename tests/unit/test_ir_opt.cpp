@@ -109,3 +109,61 @@ TEST_CASE("flag ops and extensions of constants fold; a wider flag destination s
     CHECK(r == 0xffffffffffffff80ull);
 }
 
+namespace {
+// st_env of a flag field, what stands between, then st_env of the same field: how many of
+// the two stores (and of the adds that computed them) survive.
+struct DseCase {
+    size_t stores, adds;
+};
+template <typename Between>
+DseCase dse(Between between) {
+    Block blk;
+    Builder b(blk);
+    b.insn_start(0x1000);
+    Temp x = b.ld_env(Type::I64, 8, true);
+    b.st_env(b.add(x, b.ld_env(Type::I64, 16, true)), 24, true);
+    b.insn_start(0x1004);
+    between(b, x);
+    b.st_env(b.add(x, x), 24, true);
+    b.exit_tb(0x1008, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    return {count(blk, Op::st_env), count(blk, Op::add)};
+}
+}  // namespace
+
+TEST_CASE("a state store overwritten before anything can see it is dropped, with what computed it") {
+    static const Helper pure{"pure", nullptr, HF_CPU_ONLY};
+    DseCase plain = dse([](Builder&, Temp) {});
+    CHECK(plain.stores == 1);
+    CHECK(plain.adds == 1);
+    // A load of the field is forwarded the stored value: it reads nothing, the store still dies.
+    DseCase fwd = dse([](Builder& b, Temp) { b.st_env(b.ld_env(Type::I64, 24, true), 32, true); });
+    CHECK(fwd.stores == 2);
+    CHECK(fwd.adds == 2);
+    // Something that may see the first value keeps it.
+    CHECK(dse([](Builder& b, Temp) { b.st_env(b.ld_env(Type::I32, 28), 32); }).stores == 3);  // a part of it
+    CHECK(dse([](Builder& b, Temp x) { b.ld(Type::I64, x, MO_64, 0); }).stores == 2);           // may fault
+    CHECK(dse([](Builder& b, Temp x) { b.st(x, x, MO_64, 0); }).stores == 2);
+    CHECK(dse([](Builder& b, Temp) { b.call(&pure); }).stores == 2);
+    CHECK(dse([](Builder& b, Temp x) {  // a side exit
+              Label l = b.new_label();
+              b.brcond(Cond::EQ, x, b.movi(Type::I64, 0), l);
+              b.exit_tb(0x2000, 1);
+              b.label(l);
+          }).stores == 2);
+    // Other fields do not matter; a narrower store of the field is covered by the last one.
+    CHECK(dse([](Builder& b, Temp x) { b.st_env(x, 32, true); }).stores == 2);
+    CHECK(dse([](Builder& b, Temp x) { b.st_env(b.zext(Type::I32, x, 32), 24); }).stores == 1);
+}
+
+TEST_CASE("a narrower store does not cover a wider one") {
+    Block blk;
+    Builder b(blk);
+    Temp x = b.ld_env(Type::I64, 8, true);
+    b.st_env(x, 24);
+    b.st_env(b.zext(Type::I32, x, 32), 24);
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(count(blk, Op::st_env) == 2);
+}
