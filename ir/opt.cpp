@@ -66,11 +66,29 @@ void optimize(Block& b) {
             else ++it;
         }
     };
+    // Temps made by sext/zext: the source and the width extended from.
+    std::vector<uint32_t> ext_src(nt, NO_TEMP);
+    std::vector<unsigned> ext_from(nt, 0);
     std::vector<bool> dead(b.insns.size(), false);
     for (size_t n = 0; n < b.insns.size(); n++) {
         Insn& i = b.insns[n];
         for (uint32_t& s : i.src)
             if (s != NO_TEMP) s = alias[s];
+        // An operand read only in its low bits, which an extension copied from another temp,
+        // reads that temp: "zext from 32" of an AArch64 W register feeding a 32-bit compare
+        // or truncation costs nothing.
+        const char* sig = op_info(i.op).sig;
+        for (unsigned k = 0; k < op_info(i.op).nsrc; k++) {
+            unsigned want = i.op == Op::sext || i.op == Op::zext ? unsigned(i.imm)
+                            : sig[op_info(i.op).ndst + 1 + k] == 'W' ? type_bits(i.type) : 0;
+            uint32_t& s = i.src[k];
+            while (want && ext_src[s] != NO_TEMP && ext_from[s] >= want && type_bits(b.temps[ext_src[s]]) >= want)
+                s = ext_src[s];
+        }
+        if ((i.op == Op::sext || i.op == Op::zext) && i.dst != NO_TEMP) {
+            ext_src[i.dst] = i.src[0];
+            ext_from[i.dst] = unsigned(i.imm);
+        }
         switch (i.op) {
         case Op::movi:
             is_const[i.dst] = true;

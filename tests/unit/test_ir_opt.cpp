@@ -167,3 +167,26 @@ TEST_CASE("a narrower store does not cover a wider one") {
     optimize(blk);
     CHECK(count(blk, Op::st_env) == 2);
 }
+
+TEST_CASE("an operand read only in bits an extension copied reads the extension's source") {
+    Block blk;
+    Builder b(blk);
+    Temp x = b.ld_env(Type::I64, 8, true);
+    Temp w = b.zext(Type::I64, x, 32);  // a W register, zero-extended
+    b.st_env(b.overflow(Op::ssubo, Type::I32, w, b.ld_env(Type::I64, 16, true)), 24, true);
+    b.st_env(b.setcond(Cond::LT, Type::I32, w, x), 32, true);
+    b.st_env(b.zext(Type::I64, b.sub(b.trunc(Type::I32, w), b.trunc(Type::I32, x)), 32), 40, true);
+    b.st_env(b.sext(Type::I64, w, 16), 48, true);
+    Temp h = b.zext(Type::I64, x, 16);  // only 16 bits: a 32-bit read must keep it
+    b.st_env(b.setcond(Cond::LT, Type::I32, h, x), 56, true);
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    size_t zext_from_32 = 0, zext_from_16 = 0;
+    for (const Insn& i : blk.insns) {
+        zext_from_32 += i.op == Op::zext && i.type == Type::I64 && i.imm == 32 && i.src[0] == x.id;
+        zext_from_16 += i.op == Op::zext && i.imm == 16;
+    }
+    CHECK(zext_from_32 == 0);  // w is gone: every user reads x
+    CHECK(zext_from_16 == 1);
+}
