@@ -109,8 +109,10 @@ public:
     }
     void label(Label l) { emit(Op::label, Type::I64, NO_TEMP, {}, l.id); }
     void br(Label l) { emit(Op::br, Type::I64, NO_TEMP, {}, l.id); }
-    void brcond(Cond c, Temp a, Temp b, Label l) {
-        Insn& i = emit(Op::brcond, type_of(a), NO_TEMP, {a, b}, l.id);
+    void brcond(Cond c, Temp a, Temp b, Label l) { brcond(c, type_of(a), a, b, l); }
+    // The compare at type t of a and b (t or wider).
+    void brcond(Cond c, Type t, Temp a, Temp b, Label l) {
+        Insn& i = emit(Op::brcond, t, NO_TEMP, {a, b}, l.id);
         i.cond = c;
     }
     void insn_start(uint64_t pc) { emit(Op::insn_start, Type::I64, NO_TEMP, {}, int64_t(pc)); }

@@ -46,6 +46,12 @@ std::string unsupported_type(const Block& b);
 
 enum class Cond : uint8_t { EQ, NE, LT, GE, LTU, GEU, LE, GT, LEU, GTU, ALWAYS };
 const char* cond_name(Cond c);
+// The condition that holds exactly when c does not (ALWAYS has none: it stays).
+inline Cond invert(Cond c) {
+    static const Cond inv[] = {Cond::NE, Cond::EQ, Cond::GE, Cond::LT, Cond::GEU, Cond::LTU,
+                               Cond::GT, Cond::LE, Cond::GTU, Cond::LEU, Cond::ALWAYS};
+    return inv[size_t(c)];
+}
 inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
     unsigned sh = 64 - bits;
     int64_t sa = int64_t(a << sh) >> sh, sb = int64_t(b << sh) >> sh;

@@ -554,7 +554,7 @@ public:
     void lower_brcond(const ir::Insn& i) {
         BasicBlock* next = BasicBlock::Create(C, "cont", F);
         Value* test = fastfp_test(i);
-        B.CreateCondBr(test ? test : compare(i.cond, get(i.src[0]), get(i.src[1])), labels_[size_t(i.imm)], next);
+        B.CreateCondBr(test ? test : compare(i.cond, at_width(i.src[0]), at_width(i.src[1])), labels_[size_t(i.imm)], next);
         B.SetInsertPoint(next);
     }
     void lower_fence(const ir::Insn& i) {

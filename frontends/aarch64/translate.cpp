@@ -56,16 +56,24 @@ Ctx::Nzcv Ctx::nz_of(Temp r, bool is64) {
     return {b.shr(r, imm(is64 ? 63 : 31)), b.setcond(ir::Cond::EQ, r, imm(0)), imm(0), imm(0), {r, imm(0), is64, false}};
 }
 
+bool Ctx::cond_as_compare(unsigned cc, Compare* k, ir::Cond* c) const {
+    using ir::Cond;
+    unsigned group = cc >> 1;
+    if (!flags_cmp.valid() || !(group == 5 || group == 6 || (group == 4 && flags_cmp.unsigned_ok))) return false;
+    static const Cond by_compare[3][2] = {{Cond::GTU, Cond::LEU}, {Cond::GE, Cond::LT}, {Cond::GT, Cond::LE}};
+    *k = flags_cmp;
+    *c = by_compare[group - 4][cc & 1];
+    return true;
+}
+
 Temp Ctx::cond(unsigned cc) {
     using ir::Cond;
     unsigned group = cc >> 1;
     bool inv = cc & 1;
     if (group == 7) return imm(1);  // AL, NV: always
-    const Compare& k = flags_cmp;
-    if (k.valid() && (group == 5 || group == 6 || (group == 4 && k.unsigned_ok))) {
-        static const Cond by_compare[3][2] = {{Cond::GTU, Cond::LEU}, {Cond::GE, Cond::LT}, {Cond::GT, Cond::LE}};
-        return b.setcond(by_compare[group - 4][inv], k.is64 ? Type::I64 : Type::I32, k.a, k.b);
-    }
+    Compare k;
+    Cond kc;
+    if (cond_as_compare(cc, &k, &kc)) return b.setcond(kc, k.is64 ? Type::I64 : Type::I32, k.a, k.b);
     // The flags are 0/1, so C & !Z is C > Z, and !Z & N == V is (N == V) > Z.
     switch (group) {
     case 4: return b.setcond(inv ? Cond::LEU : Cond::GTU, flag(cpu.cf), flag(cpu.zf));                  // HI / LS

@@ -97,6 +97,8 @@ struct Ctx {
     Nzcv nz_of(Temp r, bool is64);  // N and Z from r, C = V = 0 (logical ops)
     // 1 when condition code cc (0-15) holds, else 0.
     Temp cond(unsigned cc);
+    // When cc is "k.a *c k.b" for the compare the flags hold (flags_cmp): true, with k and *c.
+    bool cond_as_compare(unsigned cc, Compare* k, ir::Cond* c) const;
 
     // Leave the block for a known target (chainable) or a computed one.
     void exit_to(uint64_t target, unsigned slot = 0) {

@@ -112,47 +112,51 @@ TEST_CASE("A64 flags: adds/subs/adcs/sbcs and every condition agree with the arc
     Aarch64Cpu& cpu = rig.cpu;
     size_t runs = 0;
     for (const FlagInsn& fi : kInsns)
-        for (unsigned cc = 0; cc < 14; cc++) {  // (cset has no AL or NV form)
-            CAPTURE(fi.name);
-            CAPTURE(cc);
-            // insn; cset x3, cc (csinc x3, xzr, xzr, !cc); ret
-            uint32_t cset = 0x9a9f07e3 | (cc ^ 1) << 12;
-            ir::Block blk = rig.translate({fi.word, cset, 0xd65f03c0});
-            auto code = interp::compile(blk, interp::frame_offset(cpu));
-            jit::BlockFn base = rig.baseline.compile(*code, nullptr, false);
-            REQUIRE(reinterpret_cast<const void*>(base) != nullptr);
-            jit::CompiledBlock compiled = rig.llvm.compile(blk, false, false);
-            for (uint64_t a : kValues)
-                for (uint64_t b : kValues)
-                    for (bool carry : {false, true}) {
-                        if (carry && !fi.carry) continue;
-                        uint64_t r;
-                        uint64_t y = fi.sub ? ~b : b;
-                        Nzcv want = add_with_carry(a, y, fi.carry ? carry : fi.sub, fi.bits, &r);
-                        for (int e = 0; e < 3; e++) {
-                            cpu.x[0] = 0x5555;
-                            cpu.x[1] = a;
-                            cpu.x[2] = b;
-                            cpu.x[3] = 0x7777;
-                            cpu.x[30] = kRam + 0x100;
-                            cpu.nf = cpu.zf = cpu.vf = 1;
-                            cpu.cf = carry;
-                            if (e == 0) interp::run(*code, cpu);
-                            else if (e == 1) rig.baseline.enter(base, &cpu);
-                            else rig.llvm.enter(compiled.fn, &cpu);
-                            INFO("executor " << e << std::hex << " x1 " << a << " x2 " << b << " C " << carry);
-                            CHECK(cpu.x[0] == ((fi.word & 31) == 31 ? 0x5555 : r));
-                            CHECK(cpu.nf == want.n);
-                            CHECK(cpu.zf == want.z);
-                            CHECK(cpu.cf == want.c);
-                            CHECK(cpu.vf == want.v);
-                            CHECK(cpu.x[3] == condition_holds(cc, want));
-                            CHECK(cpu.pc == kRam + 0x100);
-                            runs++;
+        for (unsigned cc = 0; cc < 14; cc++)  // (cset has no AL or NV form)
+            for (bool branch : {false, true}) {
+                CAPTURE(fi.name);
+                CAPTURE(cc);
+                CAPTURE(branch);
+                // insn; cset x3, cc (csinc x3, xzr, xzr, !cc); ret
+                // insn; b.cc taken; ret; taken: (x3 untouched, pc = taken)
+                uint32_t cset = 0x9a9f07e3 | (cc ^ 1) << 12, bcond = 0x54000040 | cc;
+                ir::Block blk = rig.translate({fi.word, branch ? bcond : cset, 0xd65f03c0});
+                auto code = interp::compile(blk, interp::frame_offset(cpu));
+                jit::BlockFn base = rig.baseline.compile(*code, nullptr, false);
+                REQUIRE(reinterpret_cast<const void*>(base) != nullptr);
+                jit::CompiledBlock compiled = rig.llvm.compile(blk, false, false);
+                for (uint64_t a : kValues)
+                    for (uint64_t b : kValues)
+                        for (bool carry : {false, true}) {
+                            if (carry && !fi.carry) continue;
+                            uint64_t r;
+                            uint64_t y = fi.sub ? ~b : b;
+                            Nzcv want = add_with_carry(a, y, fi.carry ? carry : fi.sub, fi.bits, &r);
+                            for (int e = 0; e < 3; e++) {
+                                cpu.x[0] = 0x5555;
+                                cpu.x[1] = a;
+                                cpu.x[2] = b;
+                                cpu.x[3] = 0x7777;
+                                cpu.x[30] = kRam + 0x100;
+                                cpu.nf = cpu.zf = cpu.vf = 1;
+                                cpu.cf = carry;
+                                if (e == 0) interp::run(*code, cpu);
+                                else if (e == 1) rig.baseline.enter(base, &cpu);
+                                else rig.llvm.enter(compiled.fn, &cpu);
+                                INFO("executor " << e << std::hex << " x1 " << a << " x2 " << b << " C " << carry);
+                                CHECK(cpu.x[0] == ((fi.word & 31) == 31 ? 0x5555 : r));
+                                CHECK(cpu.nf == want.n);
+                                CHECK(cpu.zf == want.z);
+                                CHECK(cpu.cf == want.c);
+                                CHECK(cpu.vf == want.v);
+                                bool holds = condition_holds(cc, want);
+                                CHECK(cpu.x[3] == (branch ? 0x7777 : holds));
+                                CHECK(cpu.pc == (branch && holds ? kRam + 12 : kRam + 0x100));
+                                runs++;
+                            }
                         }
-                    }
-            rig.llvm.release(compiled);
-        }
+                rig.llvm.release(compiled);
+            }
     MESSAGE("A64 flags: " << runs << " runs");
 }
 
@@ -165,12 +169,16 @@ TEST_CASE("A64 flags: what the next flag-setting instruction overwrites is neith
     CHECK(count(blk, ir::Op::uaddo) == 1);
     CHECK(count(blk, ir::Op::saddo) == 1);
     CHECK(stores_to(blk, rig.off(cpu.x[0])) == 1);
-    // cmp x1, x2; b.gt: the branch tests the compare itself, not N, Z and V.
-    ir::Block cmp = rig.translate({0xeb02003f, 0x5400004c, 0xd65f03c0});
-    bool direct = false;
-    for (const ir::Insn& i : cmp.insns)
-        direct |= i.op == ir::Op::setcond && i.cond == ir::Cond::GT && i.type == ir::Type::I64;
-    CHECK(direct);
+    // cmp x1, x2; b.gt; cmp w1, w2; csel ... ls: the branch and the select test the compare
+    // itself (the side exit: not GT), not the flags.
+    ir::Block cmp = rig.translate({0xeb02003f, 0x5400004c, 0x6b02003f, 0x9a829020, 0xd65f03c0});
+    bool branch = false, select = false;
+    for (const ir::Insn& i : cmp.insns) {
+        branch |= i.op == ir::Op::brcond && i.cond == ir::Cond::LE && i.type == ir::Type::I64;
+        select |= i.op == ir::Op::setcond && i.cond == ir::Cond::LEU && i.type == ir::Type::I32;
+    }
+    CHECK(branch);
+    CHECK(select);
     // A load between two flag-setting instructions may fault: the first one's flags stay.
     // adds x0, x1, x2; ldr x6, [x7]; adds x3, x4, x5; ret
     ir::Block ld = rig.translate({0xab020020, 0xf94000e6, 0xab050083, 0xd65f03c0});

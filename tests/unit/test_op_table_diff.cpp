@@ -395,6 +395,73 @@ TEST_CASE("flag ops with a constant operand agree with the reference in every ex
     MESSAGE("flag ops with constants: " << checked << " runs");
 }
 
+// brcond compares at its type operands of that type or wider ('W'): every condition at every
+// width, both ways, in every executor, against the compare written out at the width.
+template <typename S, typename U>
+bool cond_of(Cond c, uint64_t a, uint64_t b) {
+    U ua = U(a), ub = U(b);
+    S sa = S(ua), sb = S(ub);
+    switch (c) {
+    case Cond::EQ: return ua == ub;
+    case Cond::NE: return ua != ub;
+    case Cond::LT: return sa < sb;
+    case Cond::GE: return sa >= sb;
+    case Cond::LTU: return ua < ub;
+    case Cond::GEU: return ua >= ub;
+    case Cond::LE: return sa <= sb;
+    case Cond::GT: return sa > sb;
+    case Cond::LEU: return ua <= ub;
+    default: return ua > ub;  // GTU
+    }
+}
+TEST_CASE("op table: brcond at every type, with operands of its type or wider, in every executor") {
+    Executors ex;
+    test::FakeCpu& cpu = ex.cpu;
+    size_t checked = 0;
+    for (Type t : kTypes)
+        for (bool wide : {false, true})
+            for (Cond cond : kConds) {
+                if (wide && t == Type::I64) continue;
+                CAPTURE(type_name(t));
+                CAPTURE(wide);
+                CAPTURE(cond_name(cond));
+                Type st = wide ? Type::I64 : t;
+                Block blk;
+                blk.guest_pc = 0x1000;
+                Builder b{blk};
+                b.insn_start(0x1000);
+                Label taken = b.new_label();
+                b.brcond(cond, t, b.ld_env(st, cpu.reg_off(0)), b.ld_env(st, cpu.reg_off(1)), taken);
+                b.st_env(b.movi(Type::I64, 0), cpu.reg_off(3));
+                b.exit_tb(0x2000, 0);
+                b.label(taken);
+                b.st_env(b.movi(Type::I64, 1), cpu.reg_off(3));
+                b.exit_tb(0x3000, 1);
+                REQUIRE(verify(blk) == "");
+                Executors::Compiled compiled = ex.compile(blk);
+                for (uint64_t x : kEdges)
+                    for (uint64_t y : kEdges) {
+                        bool want = t == Type::I8    ? cond_of<int8_t, uint8_t>(cond, x, y)
+                                    : t == Type::I16 ? cond_of<int16_t, uint16_t>(cond, x, y)
+                                    : t == Type::I32 ? cond_of<int32_t, uint32_t>(cond, x, y)
+                                                     : cond_of<int64_t, uint64_t>(cond, x, y);
+                        for (int e = 0; e < 3; e++) {
+                            cpu.regs[0] = x;
+                            cpu.regs[1] = y;
+                            cpu.regs[3] = 0xdeadbeef;
+                            ex.run(compiled, e);
+                            if (cpu.regs[3] != want) {
+                                INFO("executor " << e << " inputs " << std::hex << x << " " << y);
+                                CHECK(cpu.regs[3] == want);
+                            }
+                            checked++;
+                        }
+                    }
+                ex.release(compiled);
+            }
+    MESSAGE("brcond: " << checked << " runs");
+}
+
 TEST_CASE("op table: a fence runs in every executor and orders nothing away") {
     Executors ex;
     test::FakeCpu& cpu = ex.cpu;
