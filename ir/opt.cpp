@@ -82,7 +82,7 @@ void optimize(Block& b) {
             unsigned want = i.op == Op::sext || i.op == Op::zext ? unsigned(i.imm)
                             : sig[op_info(i.op).ndst + 1 + k] == 'W' ? type_bits(i.type) : 0;
             uint32_t& s = i.src[k];
-            while (want && ext_src[s] != NO_TEMP && ext_from[s] >= want && type_bits(b.temps[ext_src[s]]) >= want)
+            while (want && s != NO_TEMP && ext_src[s] != NO_TEMP && ext_from[s] >= want && type_bits(b.temps[ext_src[s]]) >= want)
                 s = ext_src[s];
         }
         if ((i.op == Op::sext || i.op == Op::zext) && i.dst != NO_TEMP) {
