@@ -82,8 +82,10 @@ void optimize(Block& b) {
             unsigned want = i.op == Op::sext || i.op == Op::zext ? unsigned(i.imm)
                             : sig[op_info(i.op).ndst + 1 + k] == 'W' ? type_bits(i.type) : 0;
             uint32_t& s = i.src[k];
-            while (want && s != NO_TEMP && ext_src[s] != NO_TEMP && ext_from[s] >= want && type_bits(b.temps[ext_src[s]]) >= want)
-                s = ext_src[s];
+            auto copies = [&](uint32_t t) {  // t's low `want` bits are those of ext_src[t]
+                return t != NO_TEMP && ext_src[t] != NO_TEMP && ext_from[t] >= want && type_bits(b.temps[ext_src[t]]) >= want;
+            };
+            while (want && copies(s)) s = ext_src[s];
         }
         if ((i.op == Op::sext || i.op == Op::zext) && i.dst != NO_TEMP) {
             ext_src[i.dst] = i.src[0];
