@@ -57,12 +57,22 @@ public:
         i.aux = format;
         return d;
     }
-    Temp setcond(Cond c, Temp a, Temp b) {
+    Temp setcond(Cond c, Temp a, Temp b) { return setcond(c, type_of(a), a, b); }
+    // The compare at type t of a and b (t or wider): 0/1 in a's type.
+    Temp setcond(Cond c, Type t, Temp a, Temp b) {
         Temp d = temp(type_of(a));
-        Insn& i = emit(Op::setcond, type_of(a), d, {a, b});
+        Insn& i = emit(Op::setcond, t, d, {a, b});
         i.cond = c;
         return d;
     }
+    // uaddo, saddo, usubo or ssubo at type t of a and b (t or wider): 0/1 in a's type.
+    Temp overflow(Op op, Type t, Temp a, Temp b) {
+        Temp d = temp(type_of(a));
+        emit(op, t, d, {a, b});
+        return d;
+    }
+    // The low bits of a as a value of the narrower type t.
+    Temp trunc(Type t, Temp a) { return ext(Op::zext, t, a, type_bits(t)); }
     Temp select(Temp c, Temp a, Temp b) {
         Temp d = temp(type_of(a));
         emit(Op::select, type_of(a), d, {c, a, b});
@@ -99,8 +109,10 @@ public:
     }
     void label(Label l) { emit(Op::label, Type::I64, NO_TEMP, {}, l.id); }
     void br(Label l) { emit(Op::br, Type::I64, NO_TEMP, {}, l.id); }
-    void brcond(Cond c, Temp a, Temp b, Label l) {
-        Insn& i = emit(Op::brcond, type_of(a), NO_TEMP, {a, b}, l.id);
+    void brcond(Cond c, Temp a, Temp b, Label l) { brcond(c, type_of(a), a, b, l); }
+    // The compare at type t of a and b (t or wider).
+    void brcond(Cond c, Type t, Temp a, Temp b, Label l) {
+        Insn& i = emit(Op::brcond, t, NO_TEMP, {a, b}, l.id);
         i.cond = c;
     }
     void insn_start(uint64_t pc) { emit(Op::insn_start, Type::I64, NO_TEMP, {}, int64_t(pc)); }

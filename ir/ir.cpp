@@ -59,6 +59,7 @@ bool fits(char c, Type t, Type insn) {
     case 'T': return t == insn;
     case 'I':
     case 'i': return type_implemented(t);
+    case 'W': return type_implemented(t) && type_bits(t) >= type_bits(insn);
     case 'A': return t == Type::I64;
     }
     return false;

@@ -46,6 +46,12 @@ std::string unsupported_type(const Block& b);
 
 enum class Cond : uint8_t { EQ, NE, LT, GE, LTU, GEU, LE, GT, LEU, GTU, ALWAYS };
 const char* cond_name(Cond c);
+// The condition that holds exactly when c does not (ALWAYS has none: it stays).
+inline Cond invert(Cond c) {
+    static const Cond inv[] = {Cond::NE, Cond::EQ, Cond::GE, Cond::LT, Cond::GEU, Cond::LTU,
+                               Cond::GT, Cond::LE, Cond::GTU, Cond::LEU, Cond::ALWAYS};
+    return inv[size_t(c)];
+}
 inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
     unsigned sh = 64 - bits;
     int64_t sa = int64_t(a << sh) >> sh, sb = int64_t(b << sh) >> sh;
@@ -65,6 +71,22 @@ inline bool eval_cond(Cond c, uint64_t a, uint64_t b, unsigned bits) {
     }
     return false;
 }
+
+// uaddo, saddo, usubo, ssubo (ops.def) on the low `bits` of a and b. Shifted to the top of
+// 64 bits, a narrow operation carries, borrows and overflows exactly when the 64-bit one does.
+inline bool eval_overflow(Op op, uint64_t a, uint64_t b, unsigned bits) {
+    unsigned sh = 64 - bits;
+    uint64_t ua = a << sh, ub = b << sh, r;
+    int64_t s;
+    switch (op) {
+    case Op::uaddo: return __builtin_add_overflow(ua, ub, &r);
+    case Op::usubo: return __builtin_sub_overflow(ua, ub, &r);
+    case Op::saddo: return __builtin_add_overflow(int64_t(ua), int64_t(ub), &s);
+    case Op::ssubo: return __builtin_sub_overflow(int64_t(ua), int64_t(ub), &s);
+    default: return false;
+    }
+}
+inline bool is_overflow_op(Op op) { return op == Op::uaddo || op == Op::saddo || op == Op::usubo || op == Op::ssubo; }
 
 // ld_env/st_env aux flag: the field is a guest register that helpers never read or write.
 constexpr uint8_t ENV_REG = 1;

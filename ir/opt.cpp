@@ -1,5 +1,6 @@
 #include "ir/opt.h"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -27,6 +28,22 @@ bool fold_binary(Op op, Type t, uint64_t a, uint64_t b, uint64_t* out) {
     case Op::shl: *out = (a << sh) & m; return true;
     case Op::shr: *out = (a & m) >> sh; return true;
     case Op::sar: *out = uint64_t(sa >> sh) & m; return true;
+    case Op::uaddo:
+    case Op::saddo:
+    case Op::usubo:
+    case Op::ssubo: *out = eval_overflow(op, a, b, bits); return true;
+    default: return false;
+    }
+}
+
+bool fold_unary(Op op, Type t, int64_t imm, uint64_t a, uint64_t* out) {
+    uint64_t m = mask_of(t);
+    switch (op) {
+    case Op::mov: *out = a & m; return true;
+    case Op::neg: *out = (0 - a) & m; return true;
+    case Op::not_: *out = ~a & m; return true;
+    case Op::zext: *out = a & (imm >= 64 ? ~0ull : (1ull << imm) - 1) & m; return true;
+    case Op::sext: *out = uint64_t(int64_t(a << (64 - imm)) >> (64 - imm)) & m; return true;
     default: return false;
     }
 }
@@ -49,11 +66,31 @@ void optimize(Block& b) {
             else ++it;
         }
     };
+    // Temps made by sext/zext: the source and the width extended from.
+    std::vector<uint32_t> ext_src(nt, NO_TEMP);
+    std::vector<unsigned> ext_from(nt, 0);
     std::vector<bool> dead(b.insns.size(), false);
     for (size_t n = 0; n < b.insns.size(); n++) {
         Insn& i = b.insns[n];
         for (uint32_t& s : i.src)
             if (s != NO_TEMP) s = alias[s];
+        // An operand read only in its low bits, which an extension copied from another temp,
+        // reads that temp: "zext from 32" of an AArch64 W register feeding a 32-bit compare
+        // or truncation costs nothing.
+        const char* sig = op_info(i.op).sig;
+        for (unsigned k = 0; k < op_info(i.op).nsrc; k++) {
+            unsigned want = i.op == Op::sext || i.op == Op::zext ? unsigned(i.imm)
+                            : sig[op_info(i.op).ndst + 1 + k] == 'W' ? type_bits(i.type) : 0;
+            uint32_t& s = i.src[k];
+            auto copies = [&](uint32_t t) {  // t's low `want` bits are those of ext_src[t]
+                return t != NO_TEMP && ext_src[t] != NO_TEMP && ext_from[t] >= want && type_bits(b.temps[ext_src[t]]) >= want;
+            };
+            while (want && copies(s)) s = ext_src[s];
+        }
+        if ((i.op == Op::sext || i.op == Op::zext) && i.dst != NO_TEMP) {
+            ext_src[i.dst] = i.src[0];
+            ext_from[i.dst] = unsigned(i.imm);
+        }
         switch (i.op) {
         case Op::movi:
             is_const[i.dst] = true;
@@ -83,10 +120,15 @@ void optimize(Block& b) {
             break;
         case Op::label: env.clear(); break;
         default:
-            if (op_info(i.op).nsrc == 2 && (op_info(i.op).flags & OPF_PURE) && is_const[i.src[0]] && is_const[i.src[1]]) {
+            if ((op_info(i.op).flags & OPF_PURE) && i.dst != NO_TEMP) {
+                const OpInfo& info = op_info(i.op);
                 uint64_t r;
-                if (fold_binary(i.op, i.type, value[i.src[0]], value[i.src[1]], &r)) {
+                bool folded = info.nsrc == 2 && is_const[i.src[0]] && is_const[i.src[1]] &&
+                              fold_binary(i.op, i.type, value[i.src[0]], value[i.src[1]], &r);
+                folded = folded || (info.nsrc == 1 && is_const[i.src[0]] && fold_unary(i.op, i.type, i.imm, value[i.src[0]], &r));
+                if (folded) {
                     i.op = Op::movi;
+                    i.type = b.temps[i.dst];  // a flag's destination may be wider than the op
                     i.imm = int64_t(r);
                     i.src[0] = i.src[1] = NO_TEMP;
                     is_const[i.dst] = true;
@@ -107,8 +149,13 @@ void optimize(Block& b) {
             break;
         }
     }
-    // Dead code: pure ops and state loads whose results nobody uses.
+    // Dead code: pure ops and state loads whose results nobody uses, and state stores that a
+    // later store of the same field overwrites before anything can see it: a load of the
+    // field, a helper, an access that may fault (its exception must see the state the earlier
+    // instructions left), a branch, a label or an exit. Flags that the next flag-setting
+    // instruction overwrites thus cost nothing, nor what computed them.
     std::vector<bool> used(nt, false);
+    std::map<int64_t, unsigned> overwritten;  // env offset -> bytes a later store writes there
     for (size_t n = b.insns.size(); n-- > 0;) {
         Insn& i = b.insns[n];
         if (dead[n]) continue;
@@ -117,6 +164,21 @@ void optimize(Block& b) {
         if (removable && info.ndst && !used[i.dst]) {
             dead[n] = true;
             continue;
+        }
+        unsigned bytes = type_bits(i.type) / 8;
+        if (i.op == Op::st_env) {
+            auto it = overwritten.find(i.imm);
+            if (it != overwritten.end() && it->second >= bytes) {
+                dead[n] = true;
+                continue;
+            }
+            overwritten[i.imm] = std::max(bytes, it == overwritten.end() ? 0u : it->second);
+        } else if (i.op == Op::ld_env) {
+            for (auto it = overwritten.begin(); it != overwritten.end();)
+                if (it->first < i.imm + int64_t(bytes) && i.imm < it->first + int64_t(it->second)) it = overwritten.erase(it);
+                else ++it;
+        } else if (info.flags & (OPF_TERM | OPF_BRANCH | OPF_LABEL | OPF_FAULT | OPF_CALL)) {
+            overwritten.clear();
         }
         for (uint32_t s : i.src)
             if (s != NO_TEMP) used[s] = true;

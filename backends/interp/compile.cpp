@@ -72,11 +72,13 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         const ir::Insn& st = b.insns[s];
         if (st.op != Op::st_env || st.type != ir::Type::I64) continue;
         uint32_t t = st.src[0];
+        if (t == ir::NO_TEMP) continue;  // a zero
         int p = def[t];
         if (p < 0 || alias_of[t] >= 0 || placed[t] || !emitted[size_t(p)] || pl.skip[size_t(p)]) continue;
         const ir::Insn& d = b.insns[size_t(p)];
         // Helpers write their result even when they raise: the register must keep its value.
-        if ((d.type != ir::Type::I64 && ir::op_info(d.op).ndst) || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
+        // (A flag op of a narrower type writes its 0/1 into the whole slot all the same.)
+        if (b.temps[d.dst] != ir::Type::I64 || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
         auto c = claimed.find(st.imm);
         if (c != claimed.end() && c->second > p) continue;  // an earlier placed temp still reads it
         bool ok = true;
@@ -209,6 +211,10 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
                 }
             }
         }
+        // A zero the op still reads from a slot is the frame's zero slot (an AArch64 branch
+        // on a flag, RISC-V's x0): its movi need not run.
+        for (uint32_t& s : i.src)
+            if (is_const(s) && const_of(s) == 0) s = ir::NO_TEMP;
         for (uint32_t s : i.src)
             if (s != ir::NO_TEMP) reg_uses[s]++;
     }

@@ -54,13 +54,14 @@ enum Special { LD_U8, LD_S8, LD_U16, LD_S16, LD_U32, LD_S32, LD_64, ST_8, ST_16,
                LD_ENV64, ST_ENV64, CALL_RAISE,
                // register-immediate forms: the second operand is a constant
                ADD_RI, SUB_RI, MUL_RI, AND_RI, OR_RI, XOR_RI, SHL_RI, SHR_RI, SAR_RI, SETCOND_RI,
+               UADDO_RI, SADDO_RI, USUBO_RI, SSUBO_RI,
                // 64-bit conditional branches, one handler per condition
                BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU,
                // A 32-bit op on the low words, fused with the extension of its result to 64
                // bits: sign-extended (RV64's W instructions)...
-               ADDW, SUBW, MULW, SHLW, SHRW, SARW, ADDW_RI, SHLW_RI, SHRW_RI, SARW_RI,
+               ADDW, SUBW, MULW, SHLW, SHRW, SARW, ADDW_RI, SUBW_RI, SHLW_RI, SHRW_RI, SARW_RI,
                // ...or zero-extended (AArch64's W registers, x86's 32-bit operations)
-               ADDWZ, SUBWZ, MULWZ, SHLWZ, SHRWZ, SARWZ, ADDWZ_RI, SHLWZ_RI, SHRWZ_RI, SARWZ_RI,
+               ADDWZ, SUBWZ, MULWZ, SHLWZ, SHRWZ, SARWZ, ADDWZ_RI, SUBWZ_RI, SHLWZ_RI, SHRWZ_RI, SARWZ_RI,
                NSPECIAL };
 
 // The fused handler for "op.i32, then sext (or zext) to i64 from 32" (register or immediate
@@ -69,7 +70,7 @@ inline Special w_form(Op op, bool ri, bool zext = false) {
     Special s;
     switch (op) {
     case Op::add: s = ri ? ADDW_RI : ADDW; break;
-    case Op::sub: s = ri ? NSPECIAL : SUBW; break;
+    case Op::sub: s = ri ? SUBW_RI : SUBW; break;
     case Op::mul: s = ri ? NSPECIAL : MULW; break;
     case Op::shl: s = ri ? SHLW_RI : SHLW; break;
     case Op::shr: s = ri ? SHRW_RI : SHRW; break;
@@ -94,10 +95,17 @@ inline Special ri_form(Op op) {
     case Op::shr: return SHR_RI;
     case Op::sar: return SAR_RI;
     case Op::setcond: return SETCOND_RI;
+    case Op::uaddo: return UADDO_RI;
+    case Op::saddo: return SADDO_RI;
+    case Op::usubo: return USUBO_RI;
+    case Op::ssubo: return SSUBO_RI;
     default: return NSPECIAL;
     }
 }
-inline bool commutative(Op op) { return op == Op::add || op == Op::mul || op == Op::and_ || op == Op::or_ || op == Op::xor_; }
+inline bool commutative(Op op) {
+    return op == Op::add || op == Op::mul || op == Op::and_ || op == Op::or_ || op == Op::xor_ || op == Op::uaddo ||
+           op == Op::saddo;
+}
 
 // The handler addresses of the dispatch loop, exported once by exec().
 struct Tables {

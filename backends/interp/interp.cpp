@@ -45,11 +45,12 @@ static int exec(const Code* code, Vcpu* cpu, Tables* export_tables, bool follow_
                                                  &&S_ld_env64, &&S_st_env64, &&S_call_raise,
                                                  &&S_add_ri, &&S_sub_ri, &&S_mul_ri, &&S_and_ri, &&S_or_ri, &&S_xor_ri,
                                                  &&S_shl_ri, &&S_shr_ri, &&S_sar_ri, &&S_setcond_ri,
+                                                 &&S_uaddo_ri, &&S_saddo_ri, &&S_usubo_ri, &&S_ssubo_ri,
                                                  &&S_br_eq, &&S_br_ne, &&S_br_lt, &&S_br_ge, &&S_br_ltu, &&S_br_geu,
                                                  &&S_addw, &&S_subw, &&S_mulw, &&S_shlw, &&S_shrw, &&S_sarw,
-                                                 &&S_addw_ri, &&S_shlw_ri, &&S_shrw_ri, &&S_sarw_ri,
+                                                 &&S_addw_ri, &&S_subw_ri, &&S_shlw_ri, &&S_shrw_ri, &&S_sarw_ri,
                                                  &&S_addwz, &&S_subwz, &&S_mulwz, &&S_shlwz, &&S_shrwz, &&S_sarwz,
-                                                 &&S_addwz_ri, &&S_shlwz_ri, &&S_shrwz_ri, &&S_sarwz_ri};
+                                                 &&S_addwz_ri, &&S_subwz_ri, &&S_shlwz_ri, &&S_shrwz_ri, &&S_sarwz_ri};
     static_assert(sizeof(special_labels) / sizeof(special_labels[0]) == NSPECIAL);
     if (export_tables) {
         export_tables->ops = op_labels;
@@ -92,6 +93,10 @@ S_shl_ri: D = (A << (I & (ip->bits - 1))) & ip->mask; NEXT();
 S_shr_ri: D = (A & ip->mask) >> (I & (ip->bits - 1)); NEXT();
 S_sar_ri: D = uint64_t(int64_t(sx(A, ip->bits)) >> (I & (ip->bits - 1))) & ip->mask; NEXT();
 S_setcond_ri: D = ir::eval_cond(ir::Cond(ip->cond), A, I, ip->bits); NEXT();
+S_uaddo_ri: D = ir::eval_overflow(Op::uaddo, A, I, ip->bits); NEXT();
+S_saddo_ri: D = ir::eval_overflow(Op::saddo, A, I, ip->bits); NEXT();
+S_usubo_ri: D = ir::eval_overflow(Op::usubo, A, I, ip->bits); NEXT();
+S_ssubo_ri: D = ir::eval_overflow(Op::ssubo, A, I, ip->bits); NEXT();
     // W forms read only the low 32 bits of their inputs and sign-extend the result.
 #define W(x) uint64_t(int64_t(int32_t(uint32_t(x))))
 S_addw: D = W(A + B); NEXT();
@@ -101,6 +106,7 @@ S_shlw: D = W(A << (B & 31)); NEXT();
 S_shrw: D = W(uint32_t(A) >> (B & 31)); NEXT();
 S_sarw: D = W(int32_t(uint32_t(A)) >> (B & 31)); NEXT();
 S_addw_ri: D = W(A + I); NEXT();
+S_subw_ri: D = W(A - I); NEXT();
 S_shlw_ri: D = W(A << (I & 31)); NEXT();
 S_shrw_ri: D = W(uint32_t(A) >> (I & 31)); NEXT();
 S_sarw_ri: D = W(int32_t(uint32_t(A)) >> (I & 31)); NEXT();
@@ -114,6 +120,7 @@ S_shlwz: D = WZ(A << (B & 31)); NEXT();
 S_shrwz: D = WZ(uint32_t(A) >> (B & 31)); NEXT();
 S_sarwz: D = WZ(int32_t(uint32_t(A)) >> (B & 31)); NEXT();
 S_addwz_ri: D = WZ(A + I); NEXT();
+S_subwz_ri: D = WZ(A - I); NEXT();
 S_shlwz_ri: D = WZ(A << (I & 31)); NEXT();
 S_shrwz_ri: D = WZ(uint32_t(A) >> (I & 31)); NEXT();
 S_sarwz_ri: D = WZ(int32_t(uint32_t(A)) >> (I & 31)); NEXT();
@@ -128,6 +135,10 @@ L_divu: D = do_div(Op::divu, A, B, ip->bits, ip->aux); NEXT();
 L_rems: D = do_div(Op::rems, A, B, ip->bits, ip->aux); NEXT();
 L_remu: D = do_div(Op::remu, A, B, ip->bits, ip->aux); NEXT();
 L_setcond: D = ir::eval_cond(ir::Cond(ip->cond), A, B, ip->bits); NEXT();
+L_uaddo: D = ir::eval_overflow(Op::uaddo, A, B, ip->bits); NEXT();
+L_saddo: D = ir::eval_overflow(Op::saddo, A, B, ip->bits); NEXT();
+L_usubo: D = ir::eval_overflow(Op::usubo, A, B, ip->bits); NEXT();
+L_ssubo: D = ir::eval_overflow(Op::ssubo, A, B, ip->bits); NEXT();
 L_select: D = A ? B : SLOT(ip->c); NEXT();
 L_sext: D = sx(A, unsigned(ip->imm)) & ip->mask; NEXT();
 L_zext: D = A & type_mask(unsigned(ip->imm)); NEXT();

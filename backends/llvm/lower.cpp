@@ -378,9 +378,24 @@ public:
     void lower_divu(const ir::Insn& i) { set(i.dst, div(i, false, false)); }
     void lower_rems(const ir::Insn& i) { set(i.dst, div(i, true, true)); }
     void lower_remu(const ir::Insn& i) { set(i.dst, div(i, false, true)); }
-    void lower_setcond(const ir::Insn& i) {
-        set(i.dst, B.CreateZExt(compare(i.cond, get(i.src[0]), get(i.src[1])), cur_ty()));
+    // A 'W' operand at the op's width (a wider one truncated), and a 0/1 result in the
+    // destination's type ('I').
+    Value* at_width(uint32_t t) {
+        Value* v = get(t);
+        return v->getType() == cur_ty() ? v : B.CreateTrunc(v, cur_ty());
     }
+    void set_flag(const ir::Insn& i, Value* bit) { set(i.dst, B.CreateZExt(bit, temp_ty_[i.dst])); }
+    void lower_setcond(const ir::Insn& i) { set_flag(i, compare(i.cond, at_width(i.src[0]), at_width(i.src[1]))); }
+    // Only the overflow bit is used: LLVM's x86 backend merges the intrinsic with the plain
+    // add or sub of the same operands into one instruction and a SETcc or branch.
+    void overflow(const ir::Insn& i, Intrinsic::ID id) {
+        Value* r = B.CreateBinaryIntrinsic(id, at_width(i.src[0]), at_width(i.src[1]));
+        set_flag(i, B.CreateExtractValue(r, 1));
+    }
+    void lower_uaddo(const ir::Insn& i) { overflow(i, Intrinsic::uadd_with_overflow); }
+    void lower_saddo(const ir::Insn& i) { overflow(i, Intrinsic::sadd_with_overflow); }
+    void lower_usubo(const ir::Insn& i) { overflow(i, Intrinsic::usub_with_overflow); }
+    void lower_ssubo(const ir::Insn& i) { overflow(i, Intrinsic::ssub_with_overflow); }
     void lower_select(const ir::Insn& i) {
         Value* c = get(i.src[0]);
         set(i.dst, B.CreateSelect(B.CreateICmpNE(c, Constant::getNullValue(c->getType())), get(i.src[1]), get(i.src[2])));
@@ -539,7 +554,7 @@ public:
     void lower_brcond(const ir::Insn& i) {
         BasicBlock* next = BasicBlock::Create(C, "cont", F);
         Value* test = fastfp_test(i);
-        B.CreateCondBr(test ? test : compare(i.cond, get(i.src[0]), get(i.src[1])), labels_[size_t(i.imm)], next);
+        B.CreateCondBr(test ? test : compare(i.cond, at_width(i.src[0]), at_width(i.src[1])), labels_[size_t(i.imm)], next);
         B.SetInsertPoint(next);
     }
     void lower_fence(const ir::Insn& i) {

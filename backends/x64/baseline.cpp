@@ -345,6 +345,30 @@ private:
         }
         store(c.d, RAX);
     }
+    // uaddo, saddo, usubo, ssubo: the x86 add or sub at the op's width, then CF or OF. i8
+    // and i16 operands go to the top of 64 bits first, where the flags are the narrow ones.
+    void overflow(const CInsn& c, Op op, bool imm) {
+        Alu alu = op == Op::usubo || op == Op::ssubo ? SUB : ADD;
+        bool w = c.bits == 64;
+        load(RAX, c.a);
+        if (c.bits < 32) {
+            if (imm) a.mov_imm(RCX, uint64_t(c.imm2));
+            else load(RCX, c.b);
+            a.shift(SHL, true, RAX, uint8_t(64 - c.bits));
+            a.shift(SHL, true, RCX, uint8_t(64 - c.bits));
+            a.alu(alu, true, RAX, RCX);
+        } else if (!imm) {
+            alu_src(alu, w, RAX, c.b);
+        } else if (!w || fits32(c.imm2)) {
+            a.alu(alu, w, RAX, int32_t(c.imm2));  // a 32-bit op takes the low word of the constant
+        } else {
+            a.mov_imm(RCX, uint64_t(c.imm2));
+            a.alu(alu, true, RAX, RCX);
+        }
+        a.setcc(op == Op::uaddo || op == Op::usubo ? B : O, RAX);
+        a.movzx8(RAX, RAX);
+        store(c.d, RAX);
+    }
     void branch64(const CInsn& c, Cc cc) {
         load(RAX, c.a);
         alu_src(CMP, true, RAX, c.b);
@@ -507,6 +531,10 @@ public:
     void op_rems(const CInsn& c) { call_arith(c, Op::rems); }
     void op_remu(const CInsn& c) { call_arith(c, Op::remu); }
     void op_setcond(const CInsn& c) { setcond(c, false); }
+    void op_uaddo(const CInsn& c) { overflow(c, Op::uaddo, false); }
+    void op_saddo(const CInsn& c) { overflow(c, Op::saddo, false); }
+    void op_usubo(const CInsn& c) { overflow(c, Op::usubo, false); }
+    void op_ssubo(const CInsn& c) { overflow(c, Op::ssubo, false); }
     void op_select(const CInsn& c) {
         load(RAX, c.c);
         load(RCX, c.b);
@@ -639,6 +667,10 @@ private:
         case SHR_RI: return shift_op(c, SHR, true);
         case SAR_RI: return shift_op(c, SAR, true);
         case SETCOND_RI: return setcond(c, true);
+        case UADDO_RI: return overflow(c, Op::uaddo, true);
+        case SADDO_RI: return overflow(c, Op::saddo, true);
+        case USUBO_RI: return overflow(c, Op::usubo, true);
+        case SSUBO_RI: return overflow(c, Op::ssubo, true);
         case BR_EQ: return branch64(c, E);
         case BR_NE: return branch64(c, NE);
         case BR_LT: return branch64(c, L);
@@ -657,6 +689,7 @@ private:
         case SARW: case SARWZ: return w_shift(c, SAR, false);
         case ADDW_RI: case ADDWZ_RI:  // only the low 32 bits of the sum count
             return w_form(c, [&] { a.alu(ADD, false, RAX, int32_t(c.imm2)); });
+        case SUBW_RI: case SUBWZ_RI: return w_form(c, [&] { a.alu(SUB, false, RAX, int32_t(c.imm2)); });
         case SHLW_RI: case SHLWZ_RI: return w_shift(c, SHL, true);
         case SHRW_RI: case SHRWZ_RI: return w_shift(c, SHR, true);
         case SARW_RI: case SARWZ_RI: return w_shift(c, SAR, true);

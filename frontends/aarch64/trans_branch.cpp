@@ -5,18 +5,18 @@ namespace tessera::aarch64 {
 
 namespace {
 
-// A conditional branch on t != 0 (taken) to target. While chain slots last, the taken branch
-// is a side exit and translation goes on along the fall-through path (a superblock).
-bool branch_if(Ctx& c, Temp t, uint64_t target) {
+// A conditional branch to target, taken when a cond b at type t. While chain slots last, the
+// taken branch is a side exit and translation goes on along the fall-through path (a superblock).
+bool branch_if(Ctx& c, ir::Cond cond, Type t, Temp a, Temp b, uint64_t target) {
     if (c.side_exits + 2 < ir::kChainSlots) {
         ir::Label fallthrough = c.b.new_label();
-        c.b.brcond(ir::Cond::EQ, t, c.imm(0), fallthrough);
+        c.b.brcond(ir::invert(cond), t, a, b, fallthrough);
         c.b.exit_tb(target, 2 + c.side_exits++);
         c.b.label(fallthrough);
         return true;
     }
     ir::Label taken = c.b.new_label();
-    c.b.brcond(ir::Cond::NE, t, c.imm(0), taken);
+    c.b.brcond(cond, t, a, b, taken);
     c.exit_to(c.pc + 4, 1);
     c.b.label(taken);
     c.exit_to(target, 0);
@@ -38,13 +38,16 @@ bool trans_b_cond(Ctx& c, uint32_t w) {
         c.exit_to(target, 0);
         return true;
     }
-    return branch_if(c, c.cond(cc), target);
+    Ctx::Compare k;  // after a compare, on the compared values themselves
+    ir::Cond kc;
+    if (c.cond_as_compare(cc, &k, &kc)) return branch_if(c, kc, k.is64 ? Type::I64 : Type::I32, k.a, k.b, target);
+    return branch_if(c, ir::Cond::NE, Type::I64, c.cond(cc), c.imm(0), target);
 }
 
 bool cb(Ctx& c, uint32_t w, bool nonzero) {
     uint64_t target = c.pc + uint64_t(sext(bits(w, 23, 5), 19) * 4);
-    Temp v = c.xr(rd(w), sf(w));
-    return branch_if(c, c.b.setcond(nonzero ? ir::Cond::NE : ir::Cond::EQ, v, c.imm(0)), target);
+    Type t = sf(w) ? Type::I64 : Type::I32;  // (a W register: its low 32 bits)
+    return branch_if(c, nonzero ? ir::Cond::NE : ir::Cond::EQ, t, c.x(rd(w)), c.imm(0), target);
 }
 bool trans_cbz(Ctx& c, uint32_t w) { return cb(c, w, false); }
 bool trans_cbnz(Ctx& c, uint32_t w) { return cb(c, w, true); }
@@ -52,8 +55,8 @@ bool trans_cbnz(Ctx& c, uint32_t w) { return cb(c, w, true); }
 bool tb(Ctx& c, uint32_t w, bool nonzero) {
     unsigned bit = bits(w, 31, 31) << 5 | bits(w, 23, 19);
     uint64_t target = c.pc + uint64_t(sext(bits(w, 18, 5), 14) * 4);
-    Temp t = c.b.and_(c.b.shr(c.x(rd(w)), c.imm(bit)), c.imm(1));
-    return branch_if(c, nonzero ? t : c.b.xor_(t, c.imm(1)), target);
+    Temp t = c.b.and_(c.x(rd(w)), c.imm(int64_t(1ull << bit)));
+    return branch_if(c, nonzero ? ir::Cond::NE : ir::Cond::EQ, Type::I64, t, c.imm(0), target);
 }
 bool trans_tbz(Ctx& c, uint32_t w) { return tb(c, w, false); }
 bool trans_tbnz(Ctx& c, uint32_t w) { return tb(c, w, true); }

@@ -70,10 +70,9 @@ Temp extended(Ctx& c, uint32_t w, bool is64) {
 // ADD, ADDS, SUB, SUBS of Rn (SP-able for the immediate and extended forms) and an operand.
 bool add_sub(Ctx& c, uint32_t w, Temp operand, bool rn_sp, bool rd_sp) {
     bool is64 = sf(w), sub = bits(w, 30, 30), setflags = bits(w, 29, 29);
-    Temp a = c.sized(rn_sp ? c.xsp(rn(w)) : c.x(rn(w)), is64);
-    Temp bv = sub ? c.sized(c.b.not_(operand), is64) : operand;
+    Temp a = rn_sp ? c.xsp(rn(w)) : c.x(rn(w));  // add_sub reads the low 32 bits only when !is64
     Temp r;
-    Ctx::Nzcv f = c.add_with_carry(a, bv, c.imm(sub ? 1 : 0), is64, &r);
+    Ctx::Nzcv f = c.add_sub(a, operand, sub, is64, &r);
     if (setflags) {
         c.set_nzcv(f);
         c.set_x(rd(w), r);
@@ -217,9 +216,9 @@ bool trans_csel(Ctx& c, uint32_t w) {
 // CCMN, CCMP (register or immediate): the comparison's flags if the condition holds, else #nzcv.
 bool trans_ccmp(Ctx& c, uint32_t w) {
     bool is64 = sf(w), sub = bits(w, 30, 30);
-    Temp m = bits(w, 11, 11) ? c.imm(bits(w, 20, 16)) : c.xr(rm(w), is64);
-    Temp a = c.xr(rn(w), is64), r;
-    Ctx::Nzcv f = c.add_with_carry(a, sub ? c.sized(c.b.not_(m), is64) : m, c.imm(sub ? 1 : 0), is64, &r);
+    Temp m = bits(w, 11, 11) ? c.imm(bits(w, 20, 16)) : c.x(rm(w));
+    Temp r;
+    Ctx::Nzcv f = c.add_sub(c.x(rn(w)), m, sub, is64, &r);
     Temp holds = c.cond(bits(w, 15, 12));
     unsigned nzcv = bits(w, 3, 0);
     c.set_nzcv({c.b.select(holds, f.n, c.imm((nzcv >> 3) & 1)), c.b.select(holds, f.z, c.imm((nzcv >> 2) & 1)),

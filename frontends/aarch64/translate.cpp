@@ -16,44 +16,75 @@ void Ctx::raise(uint32_t ec, uint32_t iss) {
     exit_to(pc, kNoChain);  // not reached: the helper leaves an exception pending
 }
 
-Ctx::Nzcv Ctx::add_with_carry(Temp a, Temp bv, Temp carry_in, bool is64, Temp* result) {
-    Nzcv f;
-    Temp sum = b.add(b.add(a, bv), carry_in);
+Ctx::Nzcv Ctx::add_sub(Temp a, Temp m, bool sub, bool is64, Temp* result) {
+    Type t = is64 ? Type::I64 : Type::I32;
     if (is64) {
-        // Carry out of 64 bits: the sum wrapped below a, or equals a with a carry in (b all ones).
-        f.c = b.or_(b.setcond(ir::Cond::LTU, sum, a), b.and_(b.setcond(ir::Cond::EQ, sum, a), carry_in));
+        *result = sub ? b.sub(a, m) : b.add(a, m);
+    } else {  // an i32 op on truncations, zero-extended: one fused op in the interpreter
+        Temp a32 = b.trunc(t, a), m32 = b.trunc(t, m);
+        *result = w32(sub ? b.sub(a32, m32) : b.add(a32, m32));
+    }
+    Nzcv f;
+    f.n = b.shr(*result, imm(is64 ? 63 : 31));
+    f.z = b.setcond(ir::Cond::EQ, *result, imm(0));
+    // A subtraction is a + ~m + 1: its carry is "no borrow".
+    f.c = sub ? b.setcond(ir::Cond::GEU, t, a, m) : b.overflow(ir::Op::uaddo, t, a, m);
+    f.v = b.overflow(sub ? ir::Op::ssubo : ir::Op::saddo, t, a, m);
+    if (sub) f.cmp = {a, m, is64, true};
+    return f;
+}
+
+Ctx::Nzcv Ctx::add_with_carry(Temp a, Temp bv, Temp carry_in, bool is64, Temp* result) {
+    Type t = is64 ? Type::I64 : Type::I32;
+    Nzcv f;
+    Temp partial = b.add(a, bv), sum = b.add(partial, carry_in);
+    if (is64) {
+        // Two additions: at most one of them carries, and the overflows cancel when both do.
+        f.c = b.or_(b.overflow(ir::Op::uaddo, t, a, bv), b.overflow(ir::Op::uaddo, t, partial, carry_in));
         *result = sum;
     } else {  // 32-bit operands zero-extended: the carry is bit 32 of the 64-bit sum
-        f.c = b.and_(b.shr(sum, imm(32)), imm(1));
+        f.c = b.shr(sum, imm(32));
         *result = w32(sum);
     }
-    unsigned top = is64 ? 63 : 31;
-    f.n = b.and_(b.shr(*result, imm(top)), imm(1));
+    f.v = b.xor_(b.overflow(ir::Op::saddo, t, a, bv), b.overflow(ir::Op::saddo, t, partial, carry_in));
+    f.n = b.shr(*result, imm(is64 ? 63 : 31));
     f.z = b.setcond(ir::Cond::EQ, *result, imm(0));
-    // Overflow: a and b have one sign and the result the other.
-    f.v = b.and_(b.shr(b.and_(b.xor_(a, *result), b.xor_(bv, *result)), imm(top)), imm(1));
     return f;
 }
 
 Ctx::Nzcv Ctx::nz_of(Temp r, bool is64) {
-    return {b.and_(b.shr(r, imm(is64 ? 63 : 31)), imm(1)), b.setcond(ir::Cond::EQ, r, imm(0)), imm(0), imm(0)};
+    return {b.shr(r, imm(is64 ? 63 : 31)), b.setcond(ir::Cond::EQ, r, imm(0)), imm(0), imm(0), {r, imm(0), is64, false}};
+}
+
+bool Ctx::cond_as_compare(unsigned cc, Compare* k, ir::Cond* c) const {
+    using ir::Cond;
+    unsigned group = cc >> 1;
+    if (!flags_cmp.valid() || !(group == 5 || group == 6 || (group == 4 && flags_cmp.unsigned_ok))) return false;
+    static const Cond by_compare[3][2] = {{Cond::GTU, Cond::LEU}, {Cond::GE, Cond::LT}, {Cond::GT, Cond::LE}};
+    *k = flags_cmp;
+    *c = by_compare[group - 4][cc & 1];
+    return true;
 }
 
 Temp Ctx::cond(unsigned cc) {
-    Temp t;
-    switch (cc >> 1) {
-    case 0: t = flag(cpu.zf); break;                                           // EQ / NE
-    case 1: t = flag(cpu.cf); break;                                           // CS / CC
-    case 2: t = flag(cpu.nf); break;                                           // MI / PL
-    case 3: t = flag(cpu.vf); break;                                           // VS / VC
-    case 4: t = b.and_(flag(cpu.cf), b.xor_(flag(cpu.zf), imm(1))); break;     // HI / LS
-    case 5: t = b.setcond(ir::Cond::EQ, flag(cpu.nf), flag(cpu.vf)); break;    // GE / LT
-    case 6:                                                                    // GT / LE
-        t = b.and_(b.xor_(flag(cpu.zf), imm(1)), b.setcond(ir::Cond::EQ, flag(cpu.nf), flag(cpu.vf)));
-        break;
-    default: return imm(1);  // AL, NV: always
+    using ir::Cond;
+    unsigned group = cc >> 1;
+    bool inv = cc & 1;
+    if (group == 7) return imm(1);  // AL, NV: always
+    Compare k;
+    Cond kc;
+    if (cond_as_compare(cc, &k, &kc)) return b.setcond(kc, k.is64 ? Type::I64 : Type::I32, k.a, k.b);
+    // The flags are 0/1, so C & !Z is C > Z, and !Z & N == V is (N == V) > Z.
+    switch (group) {
+    case 4: return b.setcond(inv ? Cond::LEU : Cond::GTU, flag(cpu.cf), flag(cpu.zf));                  // HI / LS
+    case 5: return b.setcond(inv ? Cond::NE : Cond::EQ, flag(cpu.nf), flag(cpu.vf));                    // GE / LT
+    case 6:                                                                                              // GT / LE
+        return b.setcond(inv ? Cond::LEU : Cond::GTU, b.setcond(Cond::EQ, flag(cpu.nf), flag(cpu.vf)), flag(cpu.zf));
+    default: break;
     }
-    return (cc & 1) ? b.xor_(t, imm(1)) : t;
+    // EQ / NE, CS / CC, MI / PL, VS / VC
+    Temp t = flag(group == 0 ? cpu.zf : group == 1 ? cpu.cf : group == 2 ? cpu.nf : cpu.vf);
+    return inv ? b.xor_(t, imm(1)) : t;
 }
 
 namespace {

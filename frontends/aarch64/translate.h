@@ -62,24 +62,43 @@ struct Ctx {
         return false;
     }
 
-    // NZCV, one 0/1 word each.
+    // NZCV, one 0/1 word each. When they are known to be the flags of comparing a with b
+    // (CMP, SUBS; ANDS and TST are a compare of the result with 0 but for C), a condition
+    // that combines flags is that compare instead.
+    struct Compare {
+        Temp a, b;                 // compared at the width: only the low 32 bits when !is64
+        bool is64 = true;
+        bool unsigned_ok = false;  // C is a >= b unsigned (not after ANDS: C = 0)
+        bool valid() const { return a.valid(); }
+    };
     struct Nzcv {
         Temp n, z, c, v;
+        Compare cmp = {};
     };
+    Compare flags_cmp = {};  // what the flags compare now, in this block (invalid: unknown)
     Temp flag(const uint64_t& f) { return b.ld_env(Type::I64, env_off(cpu, f), true); }
-    void set_flag(const uint64_t& f, Temp v) { b.st_env(v, env_off(cpu, f), true); }
+    void set_flag(const uint64_t& f, Temp v) {
+        b.st_env(v, env_off(cpu, f), true);
+        flags_cmp = {};
+    }
     void set_nzcv(const Nzcv& f) {
         set_flag(cpu.nf, f.n);
         set_flag(cpu.zf, f.z);
         set_flag(cpu.cf, f.c);
         set_flag(cpu.vf, f.v);
+        flags_cmp = f.cmp;
     }
-    // The architecture's AddWithCarry at the width: *result = a + b + carry_in (a and b
-    // already at the width; a subtraction passes ~b and 1), and its flags.
+    // a + m or a - m at the width (only the low 32 bits of a and m count when !is64):
+    // *result (zero-extended) and the flags, from the IR's carry and overflow ops.
+    Nzcv add_sub(Temp a, Temp m, bool sub, bool is64, Temp* result);
+    // The architecture's AddWithCarry with a carry in (ADCS, SBCS): *result = a + bv +
+    // carry_in (a and bv zero-extended at the width; SBCS passes ~m), and its flags.
     Nzcv add_with_carry(Temp a, Temp bv, Temp carry_in, bool is64, Temp* result);
     Nzcv nz_of(Temp r, bool is64);  // N and Z from r, C = V = 0 (logical ops)
     // 1 when condition code cc (0-15) holds, else 0.
     Temp cond(unsigned cc);
+    // When cc is "k.a *c k.b" for the compare the flags hold (flags_cmp): true, with k and *c.
+    bool cond_as_compare(unsigned cc, Compare* k, ir::Cond* c) const;
 
     // Leave the block for a known target (chainable) or a computed one.
     void exit_to(uint64_t target, unsigned slot = 0) {

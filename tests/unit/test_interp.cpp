@@ -170,6 +170,29 @@ TEST_CASE("register-to-register ops run in place") {
     CHECK(r.cpu.regs[0] == 42);
 }
 
+TEST_CASE("a flag goes straight into its field, and a branch on it reads zero from the zero slot") {
+    Rig r;
+    r.b.insn_start(0x1000);
+    Temp a = r.b.ld_env(Type::I64, r.cpu.reg_off(1)), c = r.b.ld_env(Type::I64, r.cpu.reg_off(2));
+    Temp flag = r.b.overflow(Op::ssubo, Type::I32, a, c);  // a 32-bit op, a 64-bit flag
+    r.b.st_env(flag, r.cpu.reg_off(0));
+    Label l = r.b.new_label();
+    r.b.brcond(Cond::EQ, flag, r.b.movi(Type::I64, 0), l);
+    r.b.exit_tb(0x2000, 1);
+    r.b.label(l);
+    r.b.exit_tb(0x3000, 0);
+    auto code = interp::compile(r.blk, interp::frame_offset(r.cpu));
+    CHECK(code->insns.size() == 4);  // ssubo (into regs[0]), brcond, two exits: no st_env, no movi
+    for (uint64_t x : {0x7fffffffull, 0x17fffffffull, 5ull}) {
+        r.cpu.regs[0] = 0x55;
+        r.cpu.regs[1] = x;
+        r.cpu.regs[2] = ~0ull;  // x - (-1) at 32 bits overflows when x's low word is INT32_MAX
+        bool ovf = uint32_t(x) == 0x7fffffff;
+        CHECK(interp::run(*code, r.cpu) == (ovf ? 1 : 0));
+        CHECK(r.cpu.regs[0] == ovf);
+    }
+}
+
 TEST_CASE("the optimiser's constant folding computes what the interpreter computes") {
     uint64_t seed = 0x9e3779b97f4a7c15ull;
     auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };

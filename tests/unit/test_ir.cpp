@@ -109,6 +109,22 @@ TEST_CASE("the verifier's operand rules come from the signatures in ops.def") {
         b.exit_tb(0, 0);
         CHECK(verify(blk).find("source 1") != std::string::npos);
     }
+    SUBCASE("a flag op reads operands at least as wide as its type and gives any integer type") {
+        for (Type second : {Type::I32, Type::I16}) {
+            Block blk;
+            Builder b(blk);
+            Insn i{};
+            i.op = Op::uaddo;
+            i.type = Type::I32;
+            i.src[0] = b.movi(Type::I64, 1).id;
+            i.src[1] = b.movi(second, 2).id;
+            i.dst = b.temp(Type::I8).id;
+            blk.insns.push_back(i);
+            b.exit_tb(0, 0);
+            if (second == Type::I32) CHECK(verify(blk) == "");
+            else CHECK(verify(blk).find("wants W") != std::string::npos);  // narrower than the op
+        }
+    }
 }
 
 // Regression (issue 10): a v128 ld_env/st_env passed the verifier and the interpreter copied
