@@ -169,7 +169,7 @@ bool Virtqueue::pop(DescChain& out) {
         // avail_event: interrupt-free polling is not done here, so ask to be told of every
         // buffer from the next one on.
         uint16_t ev = last_avail_;
-        write_used(6 + kUsedElemSize * num, &ev, 2);
+        write_used(4 + kUsedElemSize * num, &ev, 2);
     }
     return true;
 }
