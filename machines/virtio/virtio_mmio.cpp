@@ -47,7 +47,12 @@ bool VirtioMmio::queue_usable(unsigned q) const {
     return q < queues_.size() && live() && queues_[q].ready() && !queues_[q].broken();
 }
 
-void VirtioMmio::update_irq() { irq_.set(isr_ != 0); }
+// The line is high while any interrupt status bit is set; only changes reach the controller.
+void VirtioMmio::update_irq() {
+    if ((isr_ != 0) == line_) return;
+    line_ = isr_ != 0;
+    irq_.set(line_);
+}
 
 void VirtioMmio::notify_used(unsigned q) {
     if (q >= queues_.size() || !queues_[q].should_notify()) return;

@@ -75,6 +75,7 @@ private:
     uint64_t driver_features_ = 0;
     uint64_t pending_notify_ = 0;  // bit per queue: notified, not yet served
     bool notify_posted_ = false;
+    bool line_ = false;  // the interrupt line's level
     // Bumped at every reset; a posted completion carries the epoch it was posted in.
     std::atomic<uint64_t> epoch_{0};
 };
