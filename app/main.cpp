@@ -10,6 +10,7 @@
 #include "backends/llvm/jit.h"
 #include "app/accelerators.h"
 #include "machines/board.h"
+#include "machines/device_options.h"
 #include "machines/loader.h"
 #include "util/log.h"
 
@@ -37,6 +38,10 @@ int main(int argc, char** argv) {
         }
         if (o.show_version) {
             printf("Tessera emulator version %s\n", TESSERA_VERSION);
+            return 0;
+        }
+        if (!o.device_help.empty()) {
+            fputs(device_help_text(o.device_help).c_str(), stdout);
             return 0;
         }
         if (o.machine_help || o.cpu_help || o.accel_help) {

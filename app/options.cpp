@@ -4,6 +4,7 @@
 
 #include "app/accelerators.h"
 #include "machines/board.h"
+#include "machines/device_options.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -20,6 +21,8 @@ const char* usage_text() {
            "  -initrd FILE        initial ramdisk\n"
            "  -append STRING      kernel command line\n"
            "  -dtb FILE           use this device tree instead of the generated one\n"
+           "  -device NAME[,PROP=VALUE...]\n"
+           "                      add a device, e.g. virtio-rng-device (-device help lists them)\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
@@ -133,6 +136,10 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "-initrd") o.machine_cfg.initrd = value();
         else if (a == "-append") o.machine_cfg.append = value();
         else if (a == "-dtb") o.machine_cfg.dtb = value();
+        else if (a == "-device") {
+            DeviceConfig d = parse_device_option(value(), &o.device_help);
+            if (o.device_help.empty()) o.machine_cfg.devices.push_back(std::move(d));
+        }
         else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
         else if (a == "-serial") {
             std::string v = value();
@@ -156,7 +163,7 @@ Options parse_options(const std::vector<std::string>& args) {
             if (v != "none") throw ConfigError{"-display: only 'none' is supported so far"};
         } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
-    if (o.machine_help || o.accel_help) return o;
+    if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
     // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
     if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
         throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};

@@ -14,6 +14,7 @@ struct Options {
     bool show_help = false, show_version = false, stats = false, perf_map = false;
     // -M help, -cpu help, -accel help: list what exists and exit.
     bool machine_help = false, cpu_help = false, accel_help = false;
+    std::string device_help;  // -device help: "*"; -device NAME,help: the device's name
     MachineConfig machine_cfg;  // machine_cfg.cpu: the board's model, resolved
     AccelConfig accel;
 };

@@ -11,7 +11,10 @@
 namespace tessera {
 
 Machine::Machine(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel)
-    : cfg_(cfg), accel_(std::move(accel)) {
+    : cfg_(cfg), work_([this] {
+          if (events_) events_->kick();
+      }),
+      accel_(std::move(accel)) {
     if (!accel_) throw std::logic_error("a machine needs an accelerator");
     // Nobody reads our output any more (`tessera ... | head -1`): end the run.
     console_ = std::make_unique<StdioConsole>(STDOUT_FILENO, [this] {
@@ -158,6 +161,7 @@ void Machine::reset() {
 }
 
 void Machine::service() {
+    work_.run_pending();
     uint8_t b;
     while (serial_ && serial_->can_receive() && events_->pop_input(&b)) serial_->receive(b);
     uint64_t next = UINT64_MAX;

@@ -14,6 +14,7 @@
 #include "core/accel.h"
 #include "core/cpu.h"
 #include "debug/debug_target.h"
+#include "machines/device_work.h"
 #include "machines/host_events.h"
 #include "machines/host_io.h"
 #include "machines/machine_config.h"
@@ -70,6 +71,8 @@ protected:
     CharBackend& console() { return *console_; }
     // Arms the host timer (devices whose deadline changed between services call this).
     void arm_timer(uint64_t deadline_ns);
+    // Work devices defer to the vCPU thread (machines/device_work.h), run in the service step.
+    DeviceWork& device_work() { return work_; }
 
     MachineConfig cfg_;
     AddressSpace as_;
@@ -87,6 +90,7 @@ private:
     std::vector<std::unique_ptr<Vcpu>> cpus_;
     std::unique_ptr<CharBackend> console_;
     std::unique_ptr<HostEvents> events_;  // kicks the first CPU
+    DeviceWork work_;                     // kicks through events_
     std::unique_ptr<Accelerator> accel_;
     std::vector<Cpu*> contracts_;  // the CPUs' contract (core/cpu.h), in cpus_ order
     std::unique_ptr<GdbStub> gdb_;  // after the CPUs: destroyed (its threads joined) first

@@ -2,10 +2,25 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "util/error.h"
 
 namespace tessera {
+
+// -device NAME[,PROP=VALUE...] (machines/device_options.h), checked against the device's
+// name and properties when it was parsed.
+struct DeviceConfig {
+    std::string driver;  // the device's canonical name (an alias resolved)
+    std::vector<std::pair<std::string, std::string>> props;  // in command-line order
+    // The value of the last `key=`, or null.
+    const std::string* prop(const std::string& key) const {
+        for (auto it = props.rbegin(); it != props.rend(); ++it)
+            if (it->first == key) return &it->second;
+        return nullptr;
+    }
+};
 
 struct MachineConfig {
     uint64_t ram_size = 128ull << 20;
@@ -17,6 +32,7 @@ struct MachineConfig {
     std::string dumpdtb;       // -M ...,dumpdtb=FILE: write the device tree there and exit
     std::string gdb;           // -gdb tcp::PORT (-s: tcp::1234): serve a debugger there; empty: none
     bool gdb_wait = false;     // -S: wait for the debugger before the first instruction
+    std::vector<DeviceConfig> devices;  // -device, in command-line order
 };
 
 }  // namespace tessera

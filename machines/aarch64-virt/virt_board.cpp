@@ -84,6 +84,10 @@ Aarch64Virt::Aarch64Virt(const MachineConfig& cfg, std::unique_ptr<Accelerator> 
     as_.add_mmio(avirt::entry(Dev::GicCpu).name, avirt::entry(Dev::GicCpu).base, GicV2::kCpuSize, &gic_->cpu_interface());
     as_.add_mmio(avirt::entry(Dev::Uart).name, avirt::entry(Dev::Uart).base, Pl011::kRegionSize, uart_.get());
     as_.add_mmio(avirt::entry(Dev::Rtc).name, avirt::entry(Dev::Rtc).base, Pl031::kRegionSize, rtc_.get());
+    const auto& vm = avirt::entry(Dev::VirtioMmio);
+    virtio_ = std::make_unique<VirtioMmioBank>(as_, device_work(), vm.base, vm.size, avirt::kVirtioTransports,
+                                               [this](unsigned i) { return IrqLine{gic_.get(), 32 + avirt::kVirtioSpi + i}; });
+    virtio_->plug_devices(cfg_, "aarch64-virt");
 
     cpu_->counter_hz = avirt::kCounterHz;
     cpu_->read_counter = [] { return uint64_t((unsigned __int128)host_now_ns() * avirt::kCounterHz / 1000000000u); };
@@ -105,7 +109,7 @@ Aarch64Virt::~Aarch64Virt() = default;
 const BoardInfo& aarch64_virt_board() {
     static const BoardInfo info{
         "aarch64-virt",
-        "ARM Virtual Machine, QEMU's virt memory map: GICv2, PL011, PL031, PSCI over HVC",
+        "ARM Virtual Machine, QEMU's virt memory map: GICv2, PL011, PL031, 32 virtio-mmio, PSCI over HVC",
         "virt",
         {{"cortex-a57", "ARMv8.0-A, AArch64 at EL0 and EL1"}},
         nullptr,
@@ -201,6 +205,7 @@ void Aarch64Virt::reset_board() {
     timer_->update();
     uart_->reset();
     rtc_->reset();
+    virtio_->reset();
     load_images();  // ROM and loaded images are restored, as QEMU's ROM reset does
 }
 

@@ -11,6 +11,7 @@
 #include "machines/devices/pl011.h"
 #include "machines/devices/pl031.h"
 #include "machines/machine.h"
+#include "machines/virtio/virtio_mmio_bank.h"
 
 namespace tessera {
 
@@ -33,6 +34,7 @@ private:
     std::unique_ptr<Pl011> uart_;
     std::unique_ptr<Pl031> rtc_;
     std::unique_ptr<ArchTimer> timer_;
+    std::unique_ptr<VirtioMmioBank> virtio_;
     void rearm_timers();
     std::vector<uint8_t> fdt_;
 };

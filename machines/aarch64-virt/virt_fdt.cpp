@@ -10,7 +10,7 @@ namespace tessera {
 namespace {
 constexpr uint32_t kGicPhandle = 1, kClockPhandle = 2;
 constexpr uint32_t kSpi = 0, kPpi = 1;
-constexpr uint32_t kLevelHigh = 4, kPpiLevelLow = 0xf08;  // PPI flags: all CPUs, level-low
+constexpr uint32_t kEdgeRising = 1, kLevelHigh = 4, kPpiLevelLow = 0xf08;  // PPI flags: all CPUs, level-low
 }  // namespace
 
 std::vector<uint8_t> Aarch64Virt::build_fdt(uint64_t initrd_start, uint64_t initrd_end) {
@@ -98,6 +98,16 @@ std::vector<uint8_t> Aarch64Virt::build_fdt(uint64_t initrd_start, uint64_t init
     w.prop_u32("clocks", kClockPhandle);
     w.prop("clock-names", "apb_pclk");
     w.end();
+
+    // Every transport, lowest address first, as QEMU lists them; empty ones read device id 0.
+    for (unsigned i = 0; i < virtio_->count(); i++) {
+        w.begin(fdt_node_name("virtio_mmio", virtio_->base(i)));
+        w.prop("compatible", "virtio,mmio");
+        w.reg(virtio_->base(i), virtio_->stride());
+        w.prop_cells("interrupts", {kSpi, avirt::kVirtioSpi + i, kEdgeRising});
+        w.prop_empty("dma-coherent");
+        w.end();
+    }
 
     w.end();
     return w.finish();

@@ -5,7 +5,7 @@
 
 namespace tessera::avirt {
 
-enum class Dev { Flash, GicDist, GicCpu, Uart, Rtc, Ram };
+enum class Dev { Flash, GicDist, GicCpu, Uart, Rtc, VirtioMmio, Ram };
 
 struct MapEntry {
     Dev dev;
@@ -19,6 +19,7 @@ constexpr MapEntry kMemMap[] = {
     {Dev::GicCpu, "intc-cpu", 0x08010000, 0x10000},
     {Dev::Uart, "pl011", 0x09000000, 0x1000},
     {Dev::Rtc, "pl031", 0x09010000, 0x1000},
+    {Dev::VirtioMmio, "virtio_mmio", 0x0a000000, 0x200},  // one transport; kVirtioTransports of them
     {Dev::Ram, "memory", 0x40000000, 0},  // size from -m
 };
 
@@ -30,6 +31,7 @@ constexpr const MapEntry& entry(Dev d) {
 
 // Shared peripheral interrupts (GIC ids 32 + n) and the timer's private ones (16 + n).
 constexpr unsigned kUartSpi = 1, kRtcSpi = 2;
+constexpr unsigned kVirtioTransports = 32, kVirtioSpi = 16;  // transport n: SPI 16 + n
 constexpr unsigned kGicIrqs = 32 + 256;
 constexpr unsigned kPpiVirtTimer = 11, kPpiPhysTimer = 14, kPpiSecTimer = 13, kPpiHypTimer = 10;
 constexpr uint64_t kCounterHz = 62'500'000;  // CNTFRQ_EL0 on QEMU's virt

@@ -52,6 +52,10 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg, std::unique_ptr<Accelerator> acce
         }
         if (d) as_.add_mmio(e.name, e.base, e.size, d);
     }
+    const auto& vm = virt::entry(Dev::VirtioMmio);
+    virtio_ = std::make_unique<VirtioMmioBank>(as_, device_work(), vm.base, vm.size, virt::kVirtioTransports,
+                                               [this](unsigned i) { return IrqLine{plic_.get(), virt::kVirtioIrq + i}; });
+    virtio_->plug_devices(cfg_, "riscv64-virt");
     cpu_->read_time = [this] { return clint_->mtime(); };
     set_serial(uart_.get());
     add_clock(clint_.get());
@@ -64,7 +68,7 @@ RiscvVirt::~RiscvVirt() = default;
 const BoardInfo& riscv64_virt_board() {
     static const BoardInfo info{
         "riscv64-virt",
-        "RISC-V VirtIO board, QEMU's virt memory map: CLINT, PLIC, NS16550A, sifive_test",
+        "RISC-V VirtIO board, QEMU's virt memory map: CLINT, PLIC, NS16550A, sifive_test, 8 virtio-mmio",
         "virt",
         {{"rv64", "RV64GC (IMAFDC, Zicsr, Zifencei), M/S/U modes, Sv39/Sv48, PMP"}},
         "riscv64/tessera-fw-riscv64.elf",
@@ -147,6 +151,7 @@ void RiscvVirt::reset_board() {
     clint_->reset();
     plic_->reset();
     uart_->reset();
+    virtio_->reset();
     load_images();  // ROM and loaded images are restored, as QEMU's ROM reset does
 }
 

@@ -12,6 +12,7 @@
 #include "machines/devices/sifive_test.h"
 #include "machines/devices/uart16550.h"
 #include "machines/machine.h"
+#include "machines/virtio/virtio_mmio_bank.h"
 
 namespace tessera {
 
@@ -33,6 +34,7 @@ private:
     std::unique_ptr<Plic> plic_;
     std::unique_ptr<Uart16550> uart_;
     std::unique_ptr<SifiveTest> test_;
+    std::unique_ptr<VirtioMmioBank> virtio_;
     std::vector<uint8_t> fdt_;
 };
 

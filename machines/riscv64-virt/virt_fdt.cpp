@@ -102,6 +102,17 @@ std::vector<uint8_t> RiscvVirt::build_fdt(uint64_t initrd_start, uint64_t initrd
             w.prop_u32("interrupts", virt::kUart0Irq);
             w.end();
             break;
+        case Dev::VirtioMmio:
+            // Every transport, as QEMU lists them; empty ones read device id 0.
+            for (unsigned i = 0; i < virtio_->count(); i++) {
+                w.begin(fdt_node_name(e.name, virtio_->base(i)));
+                w.prop("compatible", "virtio,mmio");
+                w.reg(virtio_->base(i), virtio_->stride());
+                w.prop_u32("interrupt-parent", kPlicPhandle);
+                w.prop_u32("interrupts", virt::kVirtioIrq + i);
+                w.end();
+            }
+            break;
         default: break;
         }
     }

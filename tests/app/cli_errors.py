@@ -104,6 +104,11 @@ cases = [
     (["-gdb", "udp::1234", "-bios", "none", "-kernel", exit_elf], "udp::1234"),
     (["-gdb", "tcp::99999", "-bios", "none", "-kernel", exit_elf], "tcp::99999"),
     (["-gdb", "tcp::" + str(busy_port), "-bios", "none", "-kernel", exit_elf], ["tcp::" + str(busy_port), "in use"]),
+    # -device: an unknown device, an unknown property, more devices than the board has transports.
+    (["-device", "virtio-frob", "-bios", "none", "-kernel", exit_elf], ["virtio-frob", "virtio-rng-device"]),
+    (["-device", "virtio-rng-device,frob=1", "-bios", "none", "-kernel", exit_elf], ["virtio-rng-device", "'frob'"]),
+    (["-device", "", "-bios", "none", "-kernel", exit_elf], "-device"),
+    (["-bios", "none", "-kernel", exit_elf] + ["-device", "virtio-rng"] * 9, ["riscv64-virt", "8 virtio-mmio transports"]),
 ]
 failed = 0
 for args, culprits in cases:
@@ -161,7 +166,8 @@ check("-dtb keeps a 100 KB -append", r.returncode == 0 and bootargs(edited) == l
       f"exit {r.returncode} {r.stderr[:200]!r}")
 # What exists is listed, with status 0.
 for args, expect in ((["-M", "help"], "riscv64-virt"), (["-cpu", "help"], "rv64"), (["-accel", "help"], "exec=interp"),
-                     (["-M", "virt", "-cpu", "help"], "rv64")):
+                     (["-M", "virt", "-cpu", "help"], "rv64"), (["-device", "help"], "virtio-rng-device"),
+                     (["-device", "virtio-rng,help"], "id=")):
     r = run(args)
     check(" ".join(args), r.returncode == 0 and expect in r.stdout.decode(), f"exit {r.returncode} {r.stdout[:100]!r}")
 print(f"{total - failed} passed, {failed} failed")

@@ -83,3 +83,29 @@ TEST_CASE("help for boards, CPUs and accelerators") {
     CHECK(accels_help().find("tb-size=MiB") != std::string::npos);
     CHECK(parse_options({"-M", "virt"}).machine_cfg.cpu == "rv64");  // the board's default model
 }
+
+TEST_CASE("-device: QEMU's names, properties, help, and one error line for the rest") {
+    Options o = parse_options({"-device", "virtio-rng-device", "-device", "virtio-rng,id=rng1"});
+    REQUIRE(o.machine_cfg.devices.size() == 2);
+    CHECK(o.machine_cfg.devices[0].driver == "virtio-rng-device");
+    CHECK(o.machine_cfg.devices[0].props.empty());
+    CHECK(o.machine_cfg.devices[1].driver == "virtio-rng-device");  // the alias resolved
+    REQUIRE(o.machine_cfg.devices[1].prop("id"));
+    CHECK(*o.machine_cfg.devices[1].prop("id") == "rng1");
+    CHECK(parse_options({"-device", "virtio-rng-device,id=a,,b"}).machine_cfg.devices[0].prop("id")->compare("a,b") == 0);
+    CHECK(parse_options({"-device", "help"}).device_help == "*");
+    CHECK(parse_options({"-device", "virtio-rng,help"}).device_help == "virtio-rng-device");
+    auto msg = [](std::vector<std::string> args) {
+        try {
+            parse_options(args);
+        } catch (const ConfigError& e) {
+            return e.message;
+        }
+        return std::string();
+    };
+    CHECK(msg({"-device", "virtio-frob"}) == "-device: unknown device 'virtio-frob' (available: virtio-rng-device)");
+    CHECK(msg({"-device", "virtio-rng-device,drive=x"}) ==
+          "-device virtio-rng-device: unknown property 'drive' (available: id)");
+    CHECK(msg({"-device", ""}).find("a device name is needed") != std::string::npos);
+    CHECK(msg({"-device"}).find("needs an argument") != std::string::npos);
+}

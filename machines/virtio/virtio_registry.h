@@ -1,0 +1,33 @@
+// The virtio devices -device can name, under QEMU's names: what each is called, which
+// properties it takes, and how to make one. A board plugs them into its transports
+// (virtio_mmio_bank.h); a new device is one entry in virtio_registry.cpp.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "machines/machine_config.h"
+#include "machines/virtio/virtio_device.h"
+
+namespace tessera {
+
+struct DeviceProp {
+    const char* name;
+    const char* help;
+};
+
+struct VirtioDeviceInfo {
+    const char* name;   // QEMU's: "virtio-rng-device"
+    const char* alias;  // a shorter name also accepted, or nullptr
+    const char* description;
+    std::vector<DeviceProp> props;  // besides `id`, which every device takes
+    // Throws ConfigError (one line) for a property value it cannot use.
+    std::function<std::unique_ptr<VirtioDevice>(const DeviceConfig&, const MachineConfig&)> create;
+};
+
+const std::vector<VirtioDeviceInfo>& virtio_device_infos();
+// By name or alias; null if there is none.
+const VirtioDeviceInfo* find_virtio_device(const std::string& name);
+
+}  // namespace tessera
