@@ -64,6 +64,9 @@ public:
     void imul(bool w, Reg dst, Reg src) { op_rr({0x0f, 0xaf}, w, dst, src); }
     void imul(bool w, Reg dst, Mem src) { op_mem({0x0f, 0xaf}, w, dst, src); }
     void imul(bool w, Reg dst, Reg src, int32_t imm);
+    // rdx:rax = rax * src, unsigned (mul1) or signed (imul1).
+    void mul1(bool w, Reg src) { op_rr({0xf7}, w, Reg(4), src); }
+    void imul1(bool w, Reg src) { op_rr({0xf7}, w, Reg(5), src); }
     void neg(bool w, Reg r) { op_rr({0xf7}, w, Reg(3), r); }
     void not_(bool w, Reg r) { op_rr({0xf7}, w, Reg(2), r); }
     void shift_cl(Shift s, bool w, Reg r) { op_rr({0xd3}, w, Reg(s), r); }

@@ -1,6 +1,8 @@
 // One x86-64 template per planned op. Register use: r12 holds the CPU state (env) for the
 // whole block (callee-saved in C, so helper calls keep it); rax, rcx, rdx, rsi, rdi and r8
-// are scratch within one op; nothing lives in a register from one op to the next.
+// are scratch within one op. Temps that live between one definition and its uses with no
+// label in between stay in rbx, rbp, r13, r14 or r15 (callee-saved: helpers and slow paths
+// keep them) instead of the interpreter's frame; guest state is always in memory.
 #include "backends/x64/baseline.h"
 
 #include <algorithm>
@@ -82,6 +84,7 @@ public:
         : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), labels_(code.insns.size() + 1) {}
 
     void run(bool count_hot) {
+        allocate();
         a.alu(SUB, true, RSP, 8);  // entered like a call: align the stack for helper calls
         if (count_hot) hot_check();
         for (size_t k = 0; k < code_.insns.size(); k++) {
@@ -101,18 +104,91 @@ public:
 
 private:
     Mem env(uint32_t off) const { return Mem{R12, int32_t(off)}; }
+
+    // ---- frame slots in registers ----
+    static constexpr Reg kSlotRegs[] = {RBX, RBP, R13, R14, R15};
+    static constexpr int8_t kInMemory = -1, kDead = -2;
+    static bool is_branch(const CInsn& c) {
+        if (c.kind == uint8_t(Op::br) || c.kind == uint8_t(Op::brcond)) return true;
+        if (c.kind < interp::kKindSpecial) return false;
+        Special s = Special(c.kind - interp::kKindSpecial);
+        return s >= BR_EQ && s <= BR_GEU;
+    }
+    // The register of a frame slot, kInMemory, or kDead (written, never read: no store).
+    int8_t slot_home(uint32_t off) const {
+        if (off < frame_off_ || off >= zero_ || (off - frame_off_) % 8) return kInMemory;
+        size_t i = (off - frame_off_) / 8;
+        return i < home_.size() ? home_[i] : kInMemory;
+    }
+    // Linear scan over the plan: a slot with one definition, read only after it and with no
+    // branch target between, gets a register free from its definition to its last read.
+    void allocate() {
+        frame_off_ = zero_ - 8 * (Vcpu::kInterpFrameSlots - 1);
+        const size_t n = code_.insns.size();
+        struct Range {
+            int def = -1, defs = 0, first_use = INT32_MAX, last_use = -1;
+        };
+        std::vector<Range> r;
+        auto slot = [&](uint32_t off) -> Range* {
+            if (off < frame_off_ || off >= zero_ || (off - frame_off_) % 8) return nullptr;
+            size_t i = (off - frame_off_) / 8;
+            if (i >= r.size()) r.resize(i + 1);
+            return &r[i];
+        };
+        std::vector<int> targets_upto(n + 2, 0);  // branch targets at indices < k
+        std::vector<uint8_t> target(n + 1, 0);
+        for (size_t k = 0; k < n; k++) {
+            const CInsn& c = code_.insns[k];
+            if (is_branch(c) && size_t(c.imm) <= n) target[size_t(c.imm)] = 1;
+            for (uint32_t off : {c.a, c.b, c.c, c.e})
+                if (Range* s = slot(off)) {
+                    s->first_use = std::min(s->first_use, int(k));
+                    s->last_use = int(k);
+                }
+            if (Range* s = slot(c.d)) {
+                s->def = int(k);
+                s->defs++;
+            }
+        }
+        for (size_t k = 0; k <= n; k++) targets_upto[k + 1] = targets_upto[k] + target[k];
+        home_.assign(r.size(), kInMemory);
+        std::vector<int> busy_until(std::size(kSlotRegs), -1);  // last read of the slot it holds
+        for (size_t k = 0; k < n; k++) {
+            Range* s = slot(code_.insns[k].d);
+            if (!s || s->defs != 1) continue;
+            size_t i = (code_.insns[k].d - frame_off_) / 8;
+            if (s->last_use < 0) {
+                home_[i] = kDead;
+                continue;
+            }
+            // Read before it is written (a loop), or across a label: the frame.
+            if (s->first_use <= s->def || targets_upto[size_t(s->last_use) + 1] != targets_upto[size_t(s->def) + 1]) continue;
+            for (size_t h = 0; h < busy_until.size(); h++)
+                if (busy_until[h] < int(k)) {  // free (its slot's last read came before this op)
+                    busy_until[h] = s->last_use;
+                    home_[i] = int8_t(h);
+                    break;
+                }
+        }
+    }
+
     // Absent operands read 0 (the interpreter's zero slot; a helper without a result
     // writes there, so it is not read here).
     void load(Reg r, uint32_t off) {
         if (off == zero_) a.alu(XOR, false, r, r);
+        else if (int8_t h = slot_home(off); h >= 0) a.mov(true, r, kSlotRegs[h]);
         else a.mov(true, r, env(off));
     }
     void load32(Reg r, uint32_t off) {
         if (off == zero_) a.alu(XOR, false, r, r);
+        else if (int8_t h = slot_home(off); h >= 0) a.mov(false, r, kSlotRegs[h]);
         else a.mov(false, r, env(off));
     }
     void store(uint32_t off, Reg r) {
-        if (off != zero_) a.mov(true, env(off), r);
+        if (off == zero_) return;
+        int8_t h = slot_home(off);
+        if (h >= 0) a.mov(true, kSlotRegs[h], r);
+        else if (h != kDead) a.mov(true, env(off), r);
     }
     void zext(Reg r, unsigned from) {
         if (from >= 64) return;
@@ -138,6 +214,7 @@ private:
     // dst op= the operand at off (64-bit).
     void alu_src(Alu op, bool w, Reg dst, uint32_t off) {
         if (off == zero_) a.alu(op, w, dst, 0);
+        else if (int8_t h = slot_home(off); h >= 0) a.alu(op, w, dst, kSlotRegs[h]);
         else a.alu(op, w, dst, env(off));
     }
     void alu_imm(Alu op, Reg dst, int64_t imm) {
@@ -174,16 +251,20 @@ private:
     }
     void hot_check() {
         Label body;
+        Label& hot = kept_.emplace_back();  // out of line: taken once per block at most
         a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&code_.entries)));
         a.alu(ADD, false, Mem{RAX}, 1);
         a.mov(false, RCX, Mem{RAX, int32_t(reinterpret_cast<const char*>(&code_.hot) - reinterpret_cast<const char*>(&code_.entries))});
         a.test(false, RCX, RCX);
         a.jcc(E, body);
         a.alu(CMP, false, Mem{RAX}, RCX);
-        a.jcc(B, body);
-        a.mov_imm(RDX, code_.insn_pc[0]);
-        leave(RDX, interp::EXIT_NOCHAIN);
+        a.jcc(AE, hot);
         a.bind(body);
+        cold_.push_back([this, &hot] {
+            a.bind(hot);
+            a.mov_imm(RDX, code_.insn_pc[0]);
+            leave(RDX, interp::EXIT_NOCHAIN);
+        });
     }
     // The fault path of the current op: the state the interpreter leaves (shared per
     // guest instruction and access count).
@@ -501,7 +582,9 @@ private:
 public:
     // ---- one member per op in ops.def ----
     void op_movi(const CInsn& c) {
-        if (fits32(c.imm) && c.d != zero_) {
+        if (int8_t h = slot_home(c.d); h >= 0) {
+            a.mov_imm(kSlotRegs[h], uint64_t(c.imm));
+        } else if (fits32(c.imm) && c.d != zero_ && h == kInMemory) {
             a.mov_imm(env(c.d), int32_t(c.imm));
         } else {
             a.mov_imm(RAX, uint64_t(c.imm));
@@ -523,8 +606,31 @@ public:
     void op_sar(const CInsn& c) { shift_op(c, SAR, false); }
     void op_neg(const CInsn& c) { unary(c, true); }
     void op_not_(const CInsn& c) { unary(c, false); }
-    void op_mulhs(const CInsn& c) { call_arith(c, Op::mulhs); }
-    void op_mulhu(const CInsn& c) { call_arith(c, Op::mulhu); }
+    // The high half of a product: x86's widening multiply at 64 bits; at 32, the 64-bit
+    // product of the extended operands. Other widths call the interpreter's definition.
+    void mulh(const CInsn& c, bool sign) {
+        if (c.bits != 64 && c.bits != 32) return call_arith(c, sign ? Op::mulhs : Op::mulhu);
+        load(RAX, c.a);
+        load(RCX, c.b);
+        if (c.bits == 64) {
+            if (sign) a.imul1(true, RCX);
+            else a.mul1(true, RCX);
+            store(c.d, RDX);
+            return;
+        }
+        if (sign) {
+            a.movsxd(RAX, RAX);
+            a.movsxd(RCX, RCX);
+        } else {
+            a.mov(false, RAX, RAX);
+            a.mov(false, RCX, RCX);
+        }
+        a.imul(true, RAX, RCX);
+        a.shift(SHR, true, RAX, 32);
+        store(c.d, RAX);
+    }
+    void op_mulhs(const CInsn& c) { mulh(c, true); }
+    void op_mulhu(const CInsn& c) { mulh(c, false); }
     void op_mulhsu(const CInsn& c) { call_arith(c, Op::mulhsu); }
     void op_divs(const CInsn& c) { call_arith(c, Op::divs); }
     void op_divu(const CInsn& c) { call_arith(c, Op::divu); }
@@ -682,6 +788,7 @@ private:
         case MULW: case MULWZ:
             return w_form(c, [&] {
                 if (c.b == zero_) a.alu(XOR, false, RAX, RAX);
+                else if (int8_t h = slot_home(c.b); h >= 0) a.imul(false, RAX, kSlotRegs[h]);
                 else a.imul(false, RAX, env(c.b));
             });
         case SHLW: case SHLWZ: return w_shift(c, SHL, false);
@@ -702,6 +809,8 @@ private:
     const interp::Code& code_;
     const jit::ChainInfo* chain_;
     uint32_t zero_;
+    uint32_t frame_off_ = 0;
+    std::vector<int8_t> home_;              // per frame slot: a kSlotRegs index, kInMemory or kDead
     std::vector<Label> labels_;             // per planned op: branch targets
     std::map<std::pair<unsigned, unsigned>, Label> faults_;  // by (guest insn, accesses)
     std::vector<std::function<void()>> cold_;  // TLB-miss paths, emitted after the body
