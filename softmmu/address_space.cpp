@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -112,15 +113,20 @@ bool AddressSpace::store(uint64_t pa, unsigned size, uint64_t val) {
     return true;
 }
 
-void AddressSpace::notify_write(Region& r, uint64_t pa, unsigned size) {
+bool AddressSpace::notify_write(Region& r, uint64_t pa, unsigned size) {
     uint64_t first = (pa - r.base) >> PAGE_BITS, last = (pa + size - 1 - r.base) >> PAGE_BITS;
+    bool still_code = false;
     for (uint64_t p = first; p <= last; p++) {
         uint8_t* c = r.code_pages.at(p);
         if (c && *c) {
-            *c = 0;
-            if (on_code_write) on_code_write(r.base + (p << PAGE_BITS));
+            uint64_t page = r.base + (p << PAGE_BITS);
+            uint64_t lo = std::max(pa, page), hi = std::min(pa + size, page + PAGE_SIZE);
+            bool keep = on_code_write && on_code_write(lo, hi - lo);
+            *c = keep ? 1 : 0;
+            still_code |= keep;
         }
     }
+    return still_code;
 }
 
 uint8_t* AddressSpace::code_flag(uint64_t pa) {

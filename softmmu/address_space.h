@@ -80,14 +80,17 @@ public:
     bool store(uint64_t pa, unsigned size, uint64_t val);
 
     // Code tracking: set when a block is translated from a page; a write to such a
-    // page calls on_code_write(page) so translated blocks can be invalidated.
+    // page calls on_code_write(pa, size) (the bytes written on that page) so translated
+    // blocks there can be invalidated. It returns true while translated code stays on the
+    // page (then the page stays tracked and writes to it keep coming), false to drop it.
     void mark_code(uint64_t pa);
     bool is_code(uint64_t pa);
-    std::function<void(uint64_t page)> on_code_write;
+    std::function<bool(uint64_t pa, uint64_t size)> on_code_write;
     // Called by mark_code so every vCPU can route writes to the page through the slow path.
     std::function<void(uint64_t page)> on_code_mark;
-    // A write reached a code page (only the slow path can see this).
-    void notify_write(Region& r, uint64_t pa, unsigned size);
+    // A write reached a code page (only the slow path can see this). True when a page it
+    // touched still holds code (so the writer's TLB entry must stay write-protected).
+    bool notify_write(Region& r, uint64_t pa, unsigned size);
 
     const std::vector<std::unique_ptr<Region>>& regions() const { return regions_; }
 

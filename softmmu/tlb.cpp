@@ -168,8 +168,7 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
     if (acc == Access::Store) {
         if (tag & TLB_NOTDIRTY) {
             Region* r = c.as.find(pa);
-            c.as.notify_write(*r, pa, size);
-            e->tag_write &= ~TLB_NOTDIRTY;
+            if (!c.as.notify_write(*r, pa, size)) e->tag_write &= ~TLB_NOTDIRTY;
         }
         if (c.effects) {
             uint64_t old = 0;

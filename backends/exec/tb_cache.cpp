@@ -26,36 +26,76 @@ TB::~TB() {
 TB* TbCache::insert(std::unique_ptr<TB> tb) {
     TB* t = tb.get();
     map_[t->key] = t;
-    by_page_[t->key.phys_pc & PAGE_MASK].push_back(t);
-    if (t->page2 != ~0ull) by_page_[t->page2].push_back(t);
+    by_page_[t->key.phys_pc & PAGE_MASK].blocks.push_back(t);
+    if (t->page2 != ~0ull) by_page_[t->page2].blocks.push_back(t);
     all_.push_back(std::move(tb));
     translated++;
     return t;
 }
 
+void TbCache::invalidate(TB* t) {
+    t->valid = false;
+    invalidated++;
+    dead_++;
+    dead_code_.push_back(t);
+    auto m = map_.find(t->key);
+    if (m != map_.end() && m->second == t) map_.erase(m);
+    for (auto [src, slot] : t->incoming) {
+        if (src->chain[slot] == t) {
+            src->chain[slot] = nullptr;
+            src->jit_chain[slot] = nullptr;
+            if (src->code) src->code->next[slot] = nullptr;
+        }
+    }
+    t->incoming.clear();
+}
+
 void TbCache::invalidate_page(uint64_t page) {
     auto it = by_page_.find(page);
     if (it == by_page_.end()) return;
-    for (TB* t : it->second) {
-        if (!t->valid) continue;
-        t->valid = false;
-        invalidated++;
-        dead_++;
-        dead_code_.push_back(t);
-        auto m = map_.find(t->key);
-        if (m != map_.end() && m->second == t) map_.erase(m);
-        for (auto [src, slot] : t->incoming) {
-            if (src->chain[slot] == t) {
-                src->chain[slot] = nullptr;
-                src->jit_chain[slot] = nullptr;
-                if (src->code) src->code->next[slot] = nullptr;
-            }
-        }
-        t->incoming.clear();
-    }
+    for (TB* t : it->second.blocks)
+        if (t->valid) invalidate(t);
     by_page_.erase(it);
     generation++;
     if (on_invalidate) on_invalidate();
+}
+
+bool TbCache::invalidate_range(uint64_t pa, uint64_t size) {
+    const uint64_t page = pa & PAGE_MASK;
+    auto it = by_page_.find(page);
+    if (it == by_page_.end()) return false;
+    PageBlocks& pb = it->second;
+    bool hit = false;
+    size_t kept = 0;
+    for (TB* t : pb.blocks) {
+        if (!t->valid) continue;
+        // The block's bytes on this page: from its start, or (its second page) from the page's.
+        uint64_t start = t->key.phys_pc, end = start + t->ir.guest_bytes;
+        if ((start & PAGE_MASK) != page) {
+            end = page + (end - ((start & PAGE_MASK) + PAGE_SIZE));
+            start = page;
+        }
+        if (t->ir.guest_bytes == 0 || (start < pa + size && pa < end)) {
+            invalidate(t);
+            hit = true;
+        } else {
+            pb.blocks[kept++] = t;
+        }
+    }
+    pb.blocks.resize(kept);
+    if (!hit && ++pb.misses >= kMaxMisses) {
+        invalidate_page(page);
+        return false;
+    }
+    if (hit) {
+        generation++;
+        if (on_invalidate) on_invalidate();
+    }
+    if (pb.blocks.empty()) {
+        by_page_.erase(it);
+        return false;
+    }
+    return true;
 }
 
 void TbCache::link(TB* src, int slot, TB* dst, bool jit_too, bool interp_too) {

@@ -25,6 +25,13 @@ public:
     // Invalidate every block with code on this physical page. Blocks stay allocated
     // (a running block or a chain may still point at them) until flush().
     void invalidate_page(uint64_t page);
+    // A guest write to [pa, pa + size) (one page): invalidate the blocks with code in those
+    // bytes only, as kernels patch their own text (static keys, alternatives) a few bytes at a
+    // time beside code that stays valid. True while valid blocks remain on the page. A page
+    // whose writes keep missing its blocks (code beside busy data) is invalidated whole after
+    // kMaxMisses of them, so it stops taking every write through the slow path.
+    bool invalidate_range(uint64_t pa, uint64_t size);
+    static constexpr uint32_t kMaxMisses = 64;
     // Called after blocks were invalidated, before anything else can run them.
     std::function<void()> on_invalidate;
     // Links src's exit `slot` to dst (and dst's JIT code, if jit_too; dst's interpreter code
@@ -47,7 +54,12 @@ public:
 private:
     void drop_dead_code();
     std::unordered_map<TbKey, TB*, TbKeyHash> map_;
-    std::unordered_map<uint64_t, std::vector<TB*>> by_page_;
+    void invalidate(TB* t);
+    struct PageBlocks {
+        std::vector<TB*> blocks;
+        uint32_t misses = 0;  // writes to the page that hit no block
+    };
+    std::unordered_map<uint64_t, PageBlocks> by_page_;
     std::vector<std::unique_ptr<TB>> all_;
     std::vector<TB*> dead_code_;  // invalidated, code not yet freed
     uint64_t dead_ = 0;

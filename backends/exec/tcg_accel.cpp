@@ -20,7 +20,7 @@ void TcgAccel::map_memory(AddressSpace& as) {
     as_ = &as;
     // Stores into translated code invalidate it; pages get code are write-protected in
     // every vCPU's TLB so those stores take the slow path.
-    as.on_code_write = [this](uint64_t page) { cache_.invalidate_page(page); };
+    as.on_code_write = [this](uint64_t pa, uint64_t size) { return cache_.invalidate_range(pa, size); };
     as.on_code_mark = [this](uint64_t page) {
         for (Vcpu* c : cpus_) c->tlb_protect_code(page);
     };

@@ -18,7 +18,7 @@ struct RunOutcome {
 inline RunOutcome run_stream(Vcpu& cpu, AddressSpace& as, ExecMode mode, bool baseline) {
     constexpr auto kTimeout = std::chrono::seconds(10);
     TbCache cache;
-    as.on_code_write = [&](uint64_t page) { cache.invalidate_page(page); };
+    as.on_code_write = [&](uint64_t pa, uint64_t size) { return cache.invalidate_range(pa, size); };
     as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
     ExecOptions opts;
     opts.mode = mode;

@@ -69,7 +69,7 @@ struct Machine {
         eo.baseline = cfg & 1;
         eo.max_blocks = 48;
         exec = std::make_unique<Executor>(*cpu, cache, eo);
-        as.on_code_write = [this](uint64_t page) { cache.invalidate_page(page); };
+        as.on_code_write = [this](uint64_t pa, uint64_t size) { return cache.invalidate_range(pa, size); };
         as.on_code_mark = [this](uint64_t page) { cpu->tlb_protect_code(page); };
     }
 };

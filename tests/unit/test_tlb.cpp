@@ -78,7 +78,7 @@ TEST_CASE("writes to a page holding code are reported once, then the page is pla
     as.add_ram("ram", 0x80000000, 1 << 20);
     test::FakeCpu cpu(as);
     std::vector<uint64_t> written;
-    as.on_code_write = [&](uint64_t page) { written.push_back(page); };
+    as.on_code_write = [&](uint64_t pa, uint64_t) { written.push_back(pa & PAGE_MASK); return false; };
     as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
     cpu.store_slow(0x80002000, 4, 1, 0);  // a writable entry exists before the page holds code
     as.mark_code(0x80002010);
@@ -107,7 +107,7 @@ TEST_CASE("a region that ends inside a page: its last page is tracked, nothing p
     as.add_ram("ram", 0x80000000, kEnd - 0x80000000);
     test::FakeCpu cpu(as);
     std::vector<uint64_t> written;
-    as.on_code_write = [&](uint64_t page) { written.push_back(page); };
+    as.on_code_write = [&](uint64_t pa, uint64_t) { written.push_back(pa & PAGE_MASK); return false; };
     as.on_code_mark = [&](uint64_t page) { cpu.tlb_protect_code(page); };
     as.mark_code(kEnd - 4);  // the last, partial page
     CHECK(as.is_code(kEnd - 4));

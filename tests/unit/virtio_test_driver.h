@@ -72,7 +72,7 @@ struct VirtioBench {
     VirtioBench() {
         as.add_rom("rom", 0, 0x1000);
         as.add_ram("ram", kRam, kRamSize);
-        as.on_code_write = [this](uint64_t page) { code_writes.push_back(page); };
+        as.on_code_write = [this](uint64_t pa, uint64_t) { code_writes.push_back(pa & PAGE_MASK); return false; };
     }
 
     uint32_t rd(uint32_t reg) { return uint32_t(t.read(reg, 4)); }
