@@ -65,7 +65,8 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     bool compiles = opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep;
     if ((compiles || opts_.mode == ExecMode::Tiered) && opts_.baseline) {
         try {
-            baseline_ = std::make_unique<x64::Baseline>(cpu, opts_.baseline_bytes);
+            baseline_ = std::make_unique<x64::Baseline>(cpu, opts_.baseline_bytes,
+                                                        opts_.count_accesses || opts_.mode == ExecMode::Lockstep);
         } catch (const std::runtime_error& e) {  // no executable memory of our own: LLVM only
             log_printf("baseline code generator unavailable (%s): compiling with LLVM only\n", e.what());
         }

@@ -80,8 +80,9 @@ std::string hex(uint64_t v) {
 
 class Gen {
 public:
-    Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain)
-        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), labels_(code.insns.size() + 1) {}
+    Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain, bool count_accesses)
+        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), count_accesses_(count_accesses),
+          labels_(code.insns.size() + 1) {}
 
     void run(bool count_hot) {
         allocate();
@@ -229,7 +230,7 @@ private:
     // ---- ways out ----
     void count_retired(int64_t insns, uint64_t mem) {
         if (insns) a.alu(ADD, true, env(lay_.insn_count), int32_t(insns));
-        if (mem) a.alu(ADD, true, env(lay_.mem_accesses), int32_t(mem));
+        if (mem && count_accesses_) a.alu(ADD, true, env(lay_.mem_accesses), int32_t(mem));
     }
     // Back to the executor: pc from pc_reg, this block named, exit code ret.
     void leave(Reg pc_reg, int64_t ret) {
@@ -809,6 +810,7 @@ private:
     const interp::Code& code_;
     const jit::ChainInfo* chain_;
     uint32_t zero_;
+    bool count_accesses_;
     uint32_t frame_off_ = 0;
     std::vector<int8_t> home_;              // per frame slot: a kSlotRegs index, kInMemory or kDead
     std::vector<Label> labels_;             // per planned op: branch targets
@@ -818,8 +820,9 @@ private:
     size_t k_ = 0;                          // the op being emitted
 };
 
-Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes)
-    : lay_(cpu.code_layout()), buffer_(buffer_bytes), reserve_(std::min(size_t(1) << 20, buffer_bytes / 4)) {
+Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes, bool count_accesses)
+    : lay_(cpu.code_layout()), buffer_(buffer_bytes), reserve_(std::min(size_t(1) << 20, buffer_bytes / 4)),
+      count_accesses_(count_accesses) {
 #if !defined(__x86_64__)
     throw std::runtime_error("the host is not x86-64");
 #endif
@@ -840,7 +843,7 @@ Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes)
 
 jit::BlockFn Baseline::compile(const interp::Code& code, const jit::ChainInfo* chain, bool count_hot, std::string* asm_text) {
     auto t0 = std::chrono::steady_clock::now();
-    Gen g(lay_, code, chain);
+    Gen g(lay_, code, chain, count_accesses_);
     try {
         g.run(count_hot);
     } catch (const Unsupported&) {

@@ -28,7 +28,8 @@ class Baseline {
 public:
     // layout_cpu: any vCPU of the kind that will run the code, to read field offsets.
     // Throws std::runtime_error if executable memory cannot be mapped.
-    explicit Baseline(const Vcpu& layout_cpu, size_t buffer_bytes = size_t(64) << 20);
+    // count_accesses: code adds its loads and stores to Vcpu::mem_accesses (-d stats, lockstep).
+    explicit Baseline(const Vcpu& layout_cpu, size_t buffer_bytes = size_t(64) << 20, bool count_accesses = true);
     // The code of one block, or nullptr when an op has no template here (types wider than
     // 64 bits) or the buffer is full: the caller compiles the block another way.
     // chain: where exits may continue without returning (null: always return).
@@ -55,6 +56,7 @@ private:
     size_t reserved_ = 0;  // the enter trampoline, kept across resets
     size_t reserve_;       // room kept free: 1 MiB, or a quarter of a small buffer
     bool perf_map_ = false;  // -perfmap: list every block
+    bool count_accesses_;
 };
 
 }  // namespace tessera::x64
