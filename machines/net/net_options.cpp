@@ -182,7 +182,8 @@ NetdevConfig parse_netdev_option(const std::string& spec) {
             throw ConfigError{"-netdev user: unknown option '" + key + "' (available: " + kUserOptions + ")"};
     }
     if (n.id.empty()) throw ConfigError{"-netdev user: id=ID is needed (a NIC names it with netdev=ID)"};
-    finish_user(n, "-netdev user,id=" + n.id);
+    n.option = "-netdev user,id=" + n.id;
+    finish_user(n, n.option);
     return n;
 }
 
@@ -206,8 +207,9 @@ void parse_nic_option(const std::string& spec, MachineConfig& cfg) {
             throw ConfigError{"-nic user: unknown option '" + key + "' (available: model, mac, " + kUserOptions + ")"};
         }
     }
+    n.option = n.id.empty() ? "-nic user" : "-nic user,id=" + n.id;
     if (n.id.empty()) n.id = nic_count_id(cfg);
-    finish_user(n, "-nic user");
+    finish_user(n, n.option);
     for (const NetdevConfig& o : cfg.netdevs)
         if (o.id == n.id) throw ConfigError{"-nic: netdev id '" + n.id + "' is already defined"};
     dev.props.emplace_back("netdev", n.id);

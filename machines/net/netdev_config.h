@@ -28,6 +28,7 @@ struct NetdevConfig {
     bool restrict_ = false;  // restrict=on: the guest reaches nothing outside (hostfwd still works)
     bool ipv6 = true;
     std::string hostname;     // DHCP's host name option, empty: none
+    std::string option;       // how the command line gave it ("-nic user"), for messages
 };
 
 }  // namespace tessera

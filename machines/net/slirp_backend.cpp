@@ -109,7 +109,7 @@ struct SlirpCallbacks {
 };
 
 SlirpBackend::SlirpBackend(const NetdevConfig& cfg, Receiver rx) : rx_(std::move(rx)) {
-    const std::string what = "-netdev user,id=" + cfg.id;
+    const std::string what = cfg.option.empty() ? "-netdev user,id=" + cfg.id : cfg.option;
     SlirpConfig sc{};
     sc.version = 4;
     sc.restricted = cfg.restrict_;
