@@ -8,9 +8,9 @@
 --case hostfwd: -nic user,hostfwd=tcp:127.0.0.1:PORT-:5555; the guest listens with
                 `nc -l -p 5555`, the host connects to 127.0.0.1:PORT, each side sends a line and
                 the other receives it.
---bench N:      no checks beyond the wget case's: the download N times in one boot, for each
-                --emulator given (Tessera, QEMU with the same kernel and initramfs), and the best
-                and median MB/s of each.
+--bench N:      every --emulator given (Tessera, QEMU with the same kernel and initramfs) boots
+                at once; then N rounds of one download to /dev/null in each, taking turns; the
+                best and median MB/s of each.
 
     arm64_linux_virtio_net.py --emulator "TESSERA -M aarch64-virt -accel tcg,exec=tiered" --fetch scripts/fetch-guests --case wget
     arm64_linux_virtio_net.py --fetch scripts/fetch-guests --bench 5 \\
@@ -186,34 +186,43 @@ def report(c, name, failure, summary, start):
 
 
 def bench(a):
+    """Boots every emulator, then takes turns: one download in each, N rounds, so load from
+    elsewhere on the host falls on all of them alike (an idle guest sleeps in WFI)."""
     blob = Blob()
-    results = {}
+    consoles, results = [], {emu: [] for emu in a.emulator}
+    failure = None
     try:
+        deadline = time.monotonic() + a.timeout
         for emu in a.emulator:
-            start = time.monotonic()
-            deadline = start + a.timeout
             c, failure = boot(emu, a.fetch, deadline)
-            times = []
-            try:
-                for _ in range(a.bench if not failure else 0):
-                    t, failure = download(c, blob, deadline, "/dev/null")
-                    if failure:
-                        break
-                    times.append(t)
-                if not failure:
-                    failure = finish(c, deadline)
-            finally:
-                c.stop()
+            consoles.append(c)
             if failure:
-                sys.stdout.write(c.seen.decode("utf-8", "replace")[-2000:])
-                print(f"\nbench: {emu}: FAILED: {failure}")
-                return 1
-            rates = [SIZE / t / 1e6 for t in times]
-            results[emu] = rates
-            print(f"{emu}: " + " ".join(f"{r:.1f}" for r in rates) + " MB/s", flush=True)
+                failure = f"{emu}: {failure}"
+                break
+        for _ in range(a.bench if not failure else 0):
+            for emu, c in zip(a.emulator, consoles):
+                t, f = download(c, blob, deadline, "/dev/null")
+                if f:
+                    failure = f"{emu}: {f}"
+                    break
+                results[emu].append(SIZE / t / 1e6)
+                print(f"{SIZE / t / 1e6:7.1f} MB/s  {emu}", flush=True)
+            if failure:
+                break
+        for emu, c in zip(a.emulator, consoles):
+            if not failure:
+                f = finish(c, deadline)
+                failure = f and f"{emu}: {f}"
     finally:
+        for c in consoles:
+            c.stop()
         blob.close()
-    print(f"\nhost -> guest, 64 MiB by wget to /dev/null, {a.bench} runs each (MB/s):")
+    if failure:
+        for c in consoles:
+            sys.stdout.write(c.seen.decode("utf-8", "replace")[-1500:])
+        print(f"\nbench: FAILED: {failure}")
+        return 1
+    print(f"\nhost -> guest, 64 MiB by busybox wget to /dev/null, {a.bench} runs each, taking turns (MB/s):")
     for emu, rates in results.items():
         print(f"  best {max(rates):7.1f}  median {statistics.median(rates):7.1f}   {emu}")
     return 0
