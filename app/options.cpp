@@ -5,6 +5,7 @@
 #include "app/accelerators.h"
 #include "machines/board.h"
 #include "machines/device_options.h"
+#include "machines/net/net_options.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -23,6 +24,12 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -device NAME[,PROP=VALUE...]\n"
            "                      add a device, e.g. virtio-rng-device (-device help lists them)\n"
+           "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...\n"
+           "                      [,net=ADDR/PREFIX][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR][,restrict=on]\n"
+           "                      user-mode network (libslirp) for -device virtio-net-device,netdev=ID[,mac=MAC];\n"
+           "                      the guest is 10.0.2.15, the host 10.0.2.2 (its loopback), DNS 10.0.2.3\n"
+           "  -nic user[,hostfwd=...][,mac=MAC][,model=virtio-net-device] | none\n"
+           "                      the same in one option: a user netdev and a virtio-net-device on it\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
@@ -140,6 +147,9 @@ Options parse_options(const std::vector<std::string>& args) {
             DeviceConfig d = parse_device_option(value(), &o.device_help);
             if (o.device_help.empty()) o.machine_cfg.devices.push_back(std::move(d));
         }
+        // virtio-net (machines/net/net_options.h)
+        else if (a == "-netdev") o.machine_cfg.netdevs.push_back(parse_netdev_option(value()));
+        else if (a == "-nic") parse_nic_option(value(), o.machine_cfg);
         else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
         else if (a == "-serial") {
             std::string v = value();
@@ -164,6 +174,7 @@ Options parse_options(const std::vector<std::string>& args) {
         } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
     if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
+    check_net_config(o.machine_cfg);  // virtio-net: NICs and netdevs name each other
     // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
     if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
         throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "machines/net/netdev_config.h"
 #include "util/error.h"
 
 namespace tessera {
@@ -33,6 +34,8 @@ struct MachineConfig {
     std::string gdb;           // -gdb tcp::PORT (-s: tcp::1234): serve a debugger there; empty: none
     bool gdb_wait = false;     // -S: wait for the debugger before the first instruction
     std::vector<DeviceConfig> devices;  // -device, in command-line order
+    // -netdev and -nic (machines/net/net_options.h): the host-side networks NICs connect to
+    std::vector<NetdevConfig> netdevs;
 };
 
 }  // namespace tessera

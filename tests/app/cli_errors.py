@@ -66,6 +66,9 @@ busy = socket.socket()
 busy.bind(("127.0.0.1", 0))
 busy.listen(1)
 busy_port = busy.getsockname()[1]
+busy_udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+busy_udp.bind(("127.0.0.1", 0))
+busy_udp_port = busy_udp.getsockname()[1]
 
 cases = [
     (["-bios", "none", "-kernel", garbage_elf], "garbage.elf"),
@@ -109,6 +112,26 @@ cases = [
     (["-device", "virtio-rng-device,frob=1", "-bios", "none", "-kernel", exit_elf], ["virtio-rng-device", "'frob'"]),
     (["-device", "", "-bios", "none", "-kernel", exit_elf], "-device"),
     (["-bios", "none", "-kernel", exit_elf] + ["-device", "virtio-rng"] * 9, ["riscv64-virt", "8 virtio-mmio transports"]),
+    # virtio-net: a hostfwd port in use (tcp and udp), bad hostfwd syntax, an unknown netdev id,
+    # a netdev no NIC uses, a NIC without netdev=, a bad MAC, an address outside the network.
+    (["-nic", "user,hostfwd=tcp:127.0.0.1:%d-:22" % busy_port, "-bios", "none", "-kernel", exit_elf],
+     ["hostfwd", "127.0.0.1:%d" % busy_port, "in use"]),
+    (["-netdev", "user,id=n0,hostfwd=udp:127.0.0.1:%d-:53" % busy_udp_port, "-device", "virtio-net-device,netdev=n0",
+      "-bios", "none", "-kernel", exit_elf], ["hostfwd", "udp 127.0.0.1:%d" % busy_udp_port, "in use"]),
+    (["-nic", "user,hostfwd=tcp:127.0.0.1:2222:22", "-bios", "none", "-kernel", exit_elf], ["hostfwd", "2222:22"]),
+    (["-nic", "user,hostfwd=sctp::1-:2", "-bios", "none", "-kernel", exit_elf], ["hostfwd", "sctp"]),
+    (["-nic", "user,hostfwd=tcp::0-:22", "-bios", "none", "-kernel", exit_elf], ["hostfwd", "'0'"]),
+    (["-device", "virtio-net-device,netdev=nope", "-bios", "none", "-kernel", exit_elf], ["netdev 'nope'", "not defined"]),
+    (["-netdev", "user,id=lonely", "-bios", "none", "-kernel", exit_elf], ["lonely", "no NIC uses it"]),
+    (["-device", "virtio-net-device", "-bios", "none", "-kernel", exit_elf], ["virtio-net-device", "netdev=ID"]),
+    (["-netdev", "user,id=a", "-device", "virtio-net,netdev=a", "-device", "virtio-net,netdev=a", "-bios", "none",
+      "-kernel", exit_elf], ["netdev 'a'", "already used"]),
+    (["-netdev", "user,id=a", "-netdev", "user,id=a", "-device", "virtio-net,netdev=a", "-bios", "none", "-kernel", exit_elf],
+     ["duplicate id 'a'"]),
+    (["-nic", "user,mac=52:54:00:12:34", "-bios", "none", "-kernel", exit_elf], ["mac=", "52:54:00:12:34"]),
+    (["-nic", "user,net=192.168.5.0/24,dns=10.0.2.3", "-bios", "none", "-kernel", exit_elf], ["dns=10.0.2.3", "192.168.5.0/24"]),
+    (["-netdev", "tap,id=t", "-bios", "none", "-kernel", exit_elf], ["tap"]),
+    (["-nic", "user,frob=1", "-bios", "none", "-kernel", exit_elf], ["-nic user", "'frob'"]),
 ]
 failed = 0
 for args, culprits in cases:
@@ -164,10 +187,30 @@ r = run(["-M", "riscv64-virt,dumpdtb=" + edited, "-bios", "none", "-kernel", exi
          "-append", long_append])
 check("-dtb keeps a 100 KB -append", r.returncode == 0 and bootargs(edited) == long_append,
       f"exit {r.returncode} {r.stderr[:200]!r}")
+# virtio-net: a NIC with two hostfwds boots and exits 0 (the backend's thread stops), and its
+# ports are free again afterwards.
+fwd = []
+for _ in range(2):
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    fwd.append(probe.getsockname()[1])
+    probe.close()
+r = run(["-nic", "user,hostfwd=tcp:127.0.0.1:%d-:22,hostfwd=udp:127.0.0.1:%d-:53" % (fwd[0], fwd[1]), "-bios", "none",
+         "-kernel", exit_elf])
+again = socket.socket()
+try:
+    again.bind(("127.0.0.1", fwd[0]))
+    freed = True
+except OSError:
+    freed = False
+again.close()
+check("-nic user with hostfwds boots, exits 0 and frees its ports", r.returncode == 0 and freed,
+      f"exit {r.returncode} {r.stderr!r} freed={freed}")
 # What exists is listed, with status 0.
 for args, expect in ((["-M", "help"], "riscv64-virt"), (["-cpu", "help"], "rv64"), (["-accel", "help"], "exec=interp"),
                      (["-M", "virt", "-cpu", "help"], "rv64"), (["-device", "help"], "virtio-rng-device"),
-                     (["-device", "virtio-rng,help"], "id=")):
+                     (["-device", "virtio-rng,help"], "id="),
+                     (["-device", "virtio-net-device,help"], "netdev")):
     r = run(args)
     check(" ".join(args), r.returncode == 0 and expect in r.stdout.decode(), f"exit {r.returncode} {r.stdout[:100]!r}")
 print(f"{total - failed} passed, {failed} failed")
