@@ -5,6 +5,7 @@
 #include "app/accelerators.h"
 #include "machines/board.h"
 #include "machines/device_options.h"
+#include "machines/virtio/virtio_blk_options.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -23,6 +24,10 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -device NAME[,PROP=VALUE...]\n"
            "                      add a device, e.g. virtio-rng-device (-device help lists them)\n"
+           "  -drive file=F[,format=raw|qcow2][,if=virtio|none][,id=ID][,readonly=on]\n"
+           "         [,snapshot=on][,cache=writeback|writethrough|unsafe|none|directsync]\n"
+           "                      a disk image; if=virtio (the default) adds a virtio-blk-device,\n"
+           "                      if=none waits for -device virtio-blk-device,drive=ID[,serial=S]\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
@@ -140,6 +145,8 @@ Options parse_options(const std::vector<std::string>& args) {
             DeviceConfig d = parse_device_option(value(), &o.device_help);
             if (o.device_help.empty()) o.machine_cfg.devices.push_back(std::move(d));
         }
+        // -drive (virtio-blk)
+        else if (a == "-drive") o.machine_cfg.drives.push_back(block::parse_drive_options(value()));
         else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
         else if (a == "-serial") {
             std::string v = value();
@@ -164,6 +171,7 @@ Options parse_options(const std::vector<std::string>& args) {
         } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
     if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
+    attach_drives(o.machine_cfg);  // -drive: ids, if=virtio devices, drive= checked
     // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
     if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
         throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "machines/block/block_backend.h"
 #include "util/error.h"
 
 namespace tessera {
@@ -33,6 +34,9 @@ struct MachineConfig {
     std::string gdb;           // -gdb tcp::PORT (-s: tcp::1234): serve a debugger there; empty: none
     bool gdb_wait = false;     // -S: wait for the debugger before the first instruction
     std::vector<DeviceConfig> devices;  // -device, in command-line order
+    // -drive, in command-line order, each with an id (machines/virtio/virtio_blk_options.h
+    // names the anonymous ones and adds a virtio-blk-device for each if=virtio drive).
+    std::vector<block::DriveOptions> drives;
 };
 
 }  // namespace tessera

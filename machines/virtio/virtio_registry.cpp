@@ -1,5 +1,6 @@
 #include "machines/virtio/virtio_registry.h"
 
+#include "machines/virtio/virtio_blk_options.h"
 #include "machines/virtio/virtio_rng.h"
 
 namespace tessera {
@@ -10,6 +11,11 @@ const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
          [](const DeviceConfig&, const MachineConfig&) -> std::unique_ptr<VirtioDevice> {
              return std::make_unique<VirtioRng>();
          }},
+        // virtio-blk
+        {"virtio-blk-device", "virtio-blk", "virtio block device on a -drive (raw or qcow2)",
+         {{"drive", "the id of the -drive it serves (required)"},
+          {"serial", "the disk's serial number, at most 20 bytes (GET_ID)"}},
+         create_virtio_blk},
     };
     return infos;
 }
