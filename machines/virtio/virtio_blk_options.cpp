@@ -20,8 +20,11 @@ void attach_drives(MachineConfig& cfg) {
         if (users.count(d.id)) throw ConfigError{"-drive: duplicate id '" + d.id + "'"};
         users[d.id] = 0;
     }
-    for (const block::DriveOptions& d : cfg.drives)
-        if (d.interface == "virtio") cfg.devices.push_back(DeviceConfig{kBlkDevice, {{"drive", d.id}}});
+    // After the -device ones and in reverse: the bank fills transports downwards from the top
+    // and Linux probes them upwards, so the first if=virtio drive becomes vda (on QEMU's virt
+    // if=virtio means virtio-blk-pci, whose slots follow the command line).
+    for (auto it = cfg.drives.rbegin(); it != cfg.drives.rend(); ++it)
+        if (it->interface == "virtio") cfg.devices.push_back(DeviceConfig{kBlkDevice, {{"drive", it->id}}});
     for (const DeviceConfig& dev : cfg.devices) {
         if (dev.driver != kBlkDevice) continue;
         const std::string* id = dev.prop("drive");

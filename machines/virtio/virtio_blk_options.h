@@ -1,7 +1,8 @@
 // -drive and -device virtio-blk-device together, as QEMU ties them: each drive has an id
 // (given, or "virtio0", "none0", ... as QEMU names anonymous ones), an if=virtio drive gets a
-// virtio-blk-device of its own (after the -device ones, as in QEMU's device list), and a
-// drive= names exactly one drive that no other device uses.
+// virtio-blk-device of its own, and a drive= names exactly one drive that no other device uses.
+// The if=virtio devices take the transports below the -device ones, the first drive lowest,
+// so Linux calls the first if=virtio drive vda, the next vdb, as QEMU's virtio-blk-pci would.
 #pragma once
 #include <memory>
 

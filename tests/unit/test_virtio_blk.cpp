@@ -479,6 +479,13 @@ TEST_CASE("-drive and -device virtio-blk-device on the command line") {
     CHECK(o.machine_cfg.devices[2].driver == "virtio-blk-device");
     CHECK(*o.machine_cfg.devices[2].prop("drive") == "virtio0");
 
+    // Two if=virtio drives: the first one's device last, in the lower transport (Linux's vda).
+    o = opts({"-drive", "file=a.img", "-drive", "file=b.img"});
+    REQUIRE(o.machine_cfg.devices.size() == 2);
+    CHECK(*o.machine_cfg.devices[0].prop("drive") == "virtio1");
+    CHECK(*o.machine_cfg.devices[1].prop("drive") == "virtio0");
+    CHECK(o.machine_cfg.drives[1].file == "b.img");
+
     CHECK(err({"-device", "virtio-blk-device,drive=nope"}) == "-device virtio-blk-device: drive=nope: no -drive has id=nope");
     CHECK(err({"-device", "virtio-blk-device"}) == "-device virtio-blk-device: drive= is missing (the id of a -drive)");
     CHECK(err({"-drive", "file=a,if=none,id=x", "-device", "virtio-blk-device,drive=x", "-device", "virtio-blk-device,drive=x"}) ==
