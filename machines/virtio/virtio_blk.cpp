@@ -249,6 +249,12 @@ void VirtioBlk::complete_batch() {
         completion_posted_ = false;
     }
     if (batch.empty()) return;
+    // A driver that broke a rule (NEEDS_RESET) or stopped the queue gets nothing back: it
+    // must reset, which forgets these requests anyway.
+    if (!transport().queue_usable(0)) {
+        for (Request* r : batch) free_.push_back(r);
+        return;
+    }
     for (Request* r : batch) finish(r);
     transport().notify_used(0);
 }

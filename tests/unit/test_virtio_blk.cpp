@@ -429,6 +429,34 @@ TEST_CASE("virtio-blk: the vCPU never waits for the disk; reset waits for the I/
     CHECK(b.request(T_IN, 0, 512, true) == S_OK);
 }
 
+TEST_CASE("virtio-blk: after a device error, requests still in flight are not returned") {
+    GuestErrorLog log;
+    BlkBench b;
+    b.start(kFlush);
+    b.disk->close_gate();
+    b.header(kHdr, T_IN, 0);
+    b.desc(VirtioBench::kDesc, 0, kHdr, 16, DESC_F_NEXT, 1);
+    b.desc(VirtioBench::kDesc, 1, kData, 512, DESC_F_NEXT | DESC_F_WRITE, 2);
+    b.desc(VirtioBench::kDesc, 2, kStatus, 1, DESC_F_WRITE);
+    b.poke<uint8_t>(kStatus, 0xee);
+    b.make_available(0);
+    b.notify();
+    for (int i = 0; i < 2000 && !b.disk->waiting; i++) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(b.disk->waiting);
+    b.desc(VirtioBench::kDesc, 3, kHdr, 4, DESC_F_NEXT, 4);  // a 4-byte header: a device error
+    b.desc(VirtioBench::kDesc, 4, kStatus + 1, 1, DESC_F_WRITE);
+    b.make_available(3);
+    b.notify();
+    CHECK(b.needs_reset());
+    b.disk->open_gate();
+    for (int i = 0; i < 50; i++) {
+        b.work.run_pending();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(b.used_idx() == 0);
+    CHECK(b.peek<uint8_t>(kStatus) == 0xee);
+}
+
 TEST_CASE("virtio-blk: a FLUSH follows the writes made available before it") {
     BlkBench b;
     b.start(kFlush, 8);
