@@ -6,6 +6,7 @@
 #include "machines/board.h"
 #include "machines/device_options.h"
 #include "machines/net/net_options.h"
+#include "machines/virtio/virtio_blk_options.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -30,6 +31,10 @@ const char* usage_text() {
            "                      the guest is 10.0.2.15, the host 10.0.2.2 (its loopback), DNS 10.0.2.3\n"
            "  -nic user[,hostfwd=...][,mac=MAC][,model=virtio-net-device] | none\n"
            "                      the same in one option: a user netdev and a virtio-net-device on it\n"
+           "  -drive file=F[,format=raw|qcow2][,if=virtio|none][,id=ID][,readonly=on]\n"
+           "         [,snapshot=on][,cache=writeback|writethrough|unsafe|none|directsync]\n"
+           "                      a disk image; if=virtio (the default) adds a virtio-blk-device,\n"
+           "                      if=none waits for -device virtio-blk-device,drive=ID[,serial=S]\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
@@ -150,6 +155,8 @@ Options parse_options(const std::vector<std::string>& args) {
         // virtio-net (machines/net/net_options.h)
         else if (a == "-netdev") o.machine_cfg.netdevs.push_back(parse_netdev_option(value()));
         else if (a == "-nic") parse_nic_option(value(), o.machine_cfg);
+        // -drive (virtio-blk)
+        else if (a == "-drive") o.machine_cfg.drives.push_back(block::parse_drive_options(value()));
         else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
         else if (a == "-serial") {
             std::string v = value();
@@ -175,6 +182,7 @@ Options parse_options(const std::vector<std::string>& args) {
     }
     if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
     check_net_config(o.machine_cfg);  // virtio-net: NICs and netdevs name each other
+    attach_drives(o.machine_cfg);  // -drive: ids, if=virtio devices, drive= checked
     // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
     if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
         throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};

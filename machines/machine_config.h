@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "machines/net/netdev_config.h"
+#include "machines/block/block_backend.h"
 #include "util/error.h"
 
 namespace tessera {
@@ -36,6 +37,9 @@ struct MachineConfig {
     std::vector<DeviceConfig> devices;  // -device, in command-line order
     // -netdev and -nic (machines/net/net_options.h): the host-side networks NICs connect to
     std::vector<NetdevConfig> netdevs;
+    // -drive, in command-line order, each with an id (machines/virtio/virtio_blk_options.h
+    // names the anonymous ones and adds a virtio-blk-device for each if=virtio drive).
+    std::vector<block::DriveOptions> drives;
 };
 
 }  // namespace tessera

@@ -91,6 +91,7 @@ struct DriveOptions {
     std::string id;
     bool read_only = false;         // readonly=on: opened O_RDONLY, writes fail with read_only
     bool snapshot = false;          // snapshot=on: writes go to a temporary overlay, dropped at exit
+    std::string cache = "writeback";  // cache=: writeback, none, writethrough, directsync, unsafe (the device's)
 };
 
 // Parses QEMU's -drive syntax ("file=a,,b.img" is the file "a,b.img"; on/off, yes/no,

@@ -53,10 +53,14 @@ DriveOptions parse_drive_options(const std::string& spec) {
             o.read_only = parse_flag(key, value);
         } else if (key == "snapshot") {
             o.snapshot = parse_flag(key, value);
+        } else if (key == "cache") {
+            if (value != "writeback" && value != "none" && value != "writethrough" && value != "directsync" && value != "unsafe")
+                throw ConfigError{"-drive: cache=" + value + " is not a cache mode (available: writeback, none, writethrough, directsync, unsafe)"};
+            o.cache = value;
         } else if (key == "media") {
             if (value != "disk") throw ConfigError{"-drive: media=" + value + " is not supported (only disk)"};
         } else {
-            throw ConfigError{"-drive: unknown option '" + key + "' (available: file, format, if, id, readonly, snapshot, media)"};
+            throw ConfigError{"-drive: unknown option '" + key + "' (available: file, format, if, id, readonly, snapshot, cache, media)"};
         }
     }
     if (!have_file || o.file.empty()) throw ConfigError{"-drive: file= is missing"};

@@ -1,5 +1,6 @@
 #include "machines/virtio/virtio_registry.h"
 
+#include "machines/virtio/virtio_blk_options.h"
 #include "machines/virtio/virtio_rng.h"
 // virtio-net
 #include "machines/net/net_options.h"
@@ -31,6 +32,11 @@ const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
              if (!nd) throw ConfigError{"-device virtio-net-device: netdev=ID must name a -netdev"};
              return std::make_unique<VirtioNet>(addr, [nd](NetBackend::Receiver rx) { return open_netdev(*nd, std::move(rx)); });
          }},
+        // virtio-blk
+        {"virtio-blk-device", "virtio-blk", "virtio block device on a -drive (raw or qcow2)",
+         {{"drive", "the id of the -drive it serves (required)"},
+          {"serial", "the disk's serial number, at most 20 bytes (GET_ID)"}},
+         create_virtio_blk},
     };
     return infos;
 }

@@ -70,7 +70,51 @@ busy_udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 busy_udp.bind(("127.0.0.1", 0))
 busy_udp_port = busy_udp.getsockname()[1]
 
+# -drive (virtio-blk): images that must be refused, each left exactly as it was.
+import hashlib  # noqa: E402
+good_raw = write("good.raw", bytes(1 << 20))
+good_qcow2 = os.path.join(tmp, "good.qcow2")
+subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", good_qcow2, "8M"], check=True)
+with open(good_qcow2, "rb") as f:
+    qcow2_bytes = f.read()
+bad_version = write("badversion.qcow2", qcow2_bytes[:4] + struct.pack(">I", 9) + qcow2_bytes[8:])
+bad_clusters = write("badclusters.qcow2", qcow2_bytes[:20] + struct.pack(">I", 40) + qcow2_bytes[24:])
+cut_qcow2 = write("cut.qcow2", qcow2_bytes[:50])
+vmdk = write("disk.vmdk", b"KDMV" + bytes(1020))
+ro_raw = write("ro.raw", bytes(1 << 20))
+os.chmod(ro_raw, 0o444)
+images = [good_raw, good_qcow2, bad_version, bad_clusters, cut_qcow2, vmdk, ro_raw]
+
+
+def image_state():
+    return {p: (hashlib.sha256(open(p, "rb").read()).hexdigest(), os.stat(p).st_mtime_ns) for p in images}
+
+
+images_before = image_state()
+
 cases = [
+    (["-drive", "file=" + tmp + "/missing.qcow2", "-bios", "none", "-kernel", exit_elf], ["missing.qcow2", "No such file"]),
+    (["-drive", "file=" + bad_version, "-bios", "none", "-kernel", exit_elf], ["badversion.qcow2", "version"]),
+    (["-drive", "file=" + bad_clusters + ",format=qcow2", "-bios", "none", "-kernel", exit_elf], ["badclusters.qcow2", "cluster"]),
+    (["-drive", "file=" + cut_qcow2, "-bios", "none", "-kernel", exit_elf], "cut.qcow2"),
+    (["-drive", "file=" + vmdk, "-bios", "none", "-kernel", exit_elf], ["disk.vmdk", "vmdk"]),
+    (["-drive", "file=" + good_raw + ",format=vmdk", "-bios", "none", "-kernel", exit_elf], ["format", "vmdk"]),
+    (["-drive", "file=" + ro_raw + ",format=raw", "-bios", "none", "-kernel", exit_elf], ["ro.raw", "readonly=on"]),
+    (["-drive", "format=raw", "-bios", "none", "-kernel", exit_elf], "file="),
+    (["-drive", "file=" + good_raw + ",cache=fast", "-bios", "none", "-kernel", exit_elf], "cache=fast"),
+    (["-device", "virtio-blk-device,drive=nope", "-bios", "none", "-kernel", exit_elf], ["drive=nope", "no -drive"]),
+    (["-device", "virtio-blk-device", "-bios", "none", "-kernel", exit_elf], ["virtio-blk-device", "drive="]),
+    (["-drive", "file=" + good_raw + ",format=raw,if=none,id=d", "-device", "virtio-blk,drive=d", "-device", "virtio-blk,drive=d",
+      "-bios", "none", "-kernel", exit_elf], ["drive=d", "in use"]),
+    (["-drive", "file=" + good_raw + ",format=raw,id=d", "-device", "virtio-blk,drive=d", "-bios", "none", "-kernel", exit_elf],
+     ["drive=d", "in use"]),
+    (["-drive", "file=" + good_raw + ",format=raw,if=none,id=d", "-drive", "file=" + good_qcow2 + ",if=none,id=d",
+      "-bios", "none", "-kernel", exit_elf], ["duplicate", "'d'"]),
+    (["-device", "virtio-blk,drive=d,serial=" + "x" * 21, "-drive", "file=" + good_raw + ",format=raw,if=none,id=d",
+      "-bios", "none", "-kernel", exit_elf], ["serial", "20 bytes"]),
+    # A good qcow2 opened for writing, then a bad one: the good one is left as it was too.
+    (["-drive", "file=" + good_qcow2, "-drive", "file=" + bad_version, "-bios", "none", "-kernel", exit_elf], "badversion.qcow2"),
+    (["-bios", "none", "-kernel", "/nonexistent/k.elf", "-drive", "file=" + good_qcow2], "/nonexistent/k.elf"),
     (["-bios", "none", "-kernel", garbage_elf], "garbage.elf"),
     (["-bios", "none", "-kernel", outside_elf], "outside.elf"),
     (["-bios", "none", "-kernel", truncated_elf], "truncated.elf"),
@@ -142,6 +186,10 @@ for args, culprits in cases:
     print(("ok   " if ok else "FAIL ") + " ".join(args)[:200] + " -> " + repr(r.stderr.strip()) + f" (exit {r.returncode})")
     failed += not ok
 total = len(cases)
+if image_state() != images_before:
+    changed = [os.path.basename(p) for p, v in image_state().items() if images_before[p] != v]
+    print("FAIL refused drives changed their images: " + ", ".join(changed))
+    failed += 1
 leftovers = [f for f in os.listdir(tmp) if ".tmp-" in f]
 if leftovers:
     print("FAIL half-written files left behind: " + ", ".join(leftovers))
@@ -206,6 +254,18 @@ except OSError:
 again.close()
 check("-nic user with hostfwds boots, exits 0 and frees its ports", r.returncode == 0 and freed,
       f"exit {r.returncode} {r.stderr!r} freed={freed}")
+# A drive no device uses: a warning, and the machine runs. A readonly=on drive on a read-only
+# file and a snapshot=on drive run too, and leave their images as they were.
+r = run(["-drive", "file=" + good_raw + ",format=raw,if=none,id=spare", "-bios", "none", "-kernel", exit_elf])
+check("an unused -drive warns", r.returncode == 0 and r.stderr.decode().count("\n") == 1 and
+      "warning: -drive id=spare is not used" in r.stderr.decode(), f"exit {r.returncode} {r.stderr!r}")
+r = run(["-drive", "file=" + ro_raw + ",format=raw,readonly=on", "-drive", "file=" + good_qcow2 + ",snapshot=on",
+         "-device", "virtio-blk,drive=none0,serial=abc", "-drive", "file=" + good_raw + ",format=raw,if=none",
+         "-bios", "none", "-kernel", exit_elf])
+check("readonly=on, snapshot=on, if=none drives run", r.returncode == 0 and r.stderr == b"", f"exit {r.returncode} {r.stderr!r}")
+check("... and leave their images as they were", image_state() == images_before)
+r = run(["-device", "virtio-blk-device,help"])
+check("-device virtio-blk-device,help", r.returncode == 0 and b"drive" in r.stdout and b"serial" in r.stdout, f"{r.stdout!r}")
 # What exists is listed, with status 0.
 for args, expect in ((["-M", "help"], "riscv64-virt"), (["-cpu", "help"], "rv64"), (["-accel", "help"], "exec=interp"),
                      (["-M", "virt", "-cpu", "help"], "rv64"), (["-device", "help"], "virtio-rng-device"),

@@ -20,7 +20,9 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import zlib
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UBOOT_VERSION = "U-Boot 2023.01"
@@ -136,11 +138,51 @@ def uboot_commands(con, timeout):
     con.expect(r"=> ", timeout, "'=>' after bdinfo")
 
 
+# virtio-blk: an ext4 image (mke2fs -d) in qcow2 with one file U-Boot reads.
+BLK_FILE = "tessera.txt"
+BLK_TEXT = b"".join(b"line %d of the file U-Boot reads from the virtio disk\n" % i for i in range(300))
+
+
+def make_blk_image(work):
+    root = os.path.join(work, "root")
+    os.makedirs(root)
+    with open(os.path.join(root, BLK_FILE), "wb") as f:
+        f.write(BLK_TEXT)
+    raw, img = os.path.join(work, "disk.raw"), os.path.join(work, "disk.qcow2")
+    for argv in (["mke2fs", "-q", "-F", "-t", "ext4", "-d", root, raw, "16M"],
+                 ["qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, img]):
+        r = subprocess.run(argv, capture_output=True, text=True)
+        if r.returncode:
+            raise Failure(f"{argv[0]} failed: {r.stderr.strip()}")
+    return img
+
+
+def uboot_virtio_blk(con, timeout):
+    """virtio scan / info, ext4ls, ext4load and crc32 of the file against the host's."""
+    def cmd(line, pattern, what):
+        con.send(line + "\r")
+        m = con.expect(pattern, timeout, what)
+        con.expect(r"=> ", timeout, f"'=>' after {line}")
+        return m
+    cmd("virtio scan", r"", "virtio scan")
+    cmd("virtio info", r"Device 0: QEMU VirtIO Block Device\s+Type: Hard Disk\s+Capacity: 16\.0 MB",
+        "virtio info: a 16 MB QEMU VirtIO Block Device")
+    cmd("ext4ls virtio 0 /", r"%d\s+%s" % (len(BLK_TEXT), re.escape(BLK_FILE)), f"{BLK_FILE} in ext4ls")
+    cmd("ext4load virtio 0 ${kernel_addr_r} " + BLK_FILE, r"%d bytes read" % len(BLK_TEXT), "ext4load")
+    crc = zlib.crc32(BLK_TEXT)
+    cmd("crc32 ${kernel_addr_r} %x" % len(BLK_TEXT), r"==> %08x" % crc, f"crc32 {crc:08x} of the loaded file")
+    print(f"uboot_console: the virtio disk's {BLK_FILE} loaded, {len(BLK_TEXT)} bytes, crc32 {crc:08x}")
+
+
 def run_case(args):
     emu = shlex.split(args.emulator) + ["-nographic"]
-    if args.case in ("opensbi-uboot", "uboot-mmode", "uboot-arm64"):
+    if args.case in ("opensbi-uboot", "uboot-mmode", "uboot-arm64", "opensbi-uboot-virtio-blk"):
         img = guest_images(args.fetch)
-    if args.case == "opensbi-uboot":
+    if args.case == "opensbi-uboot-virtio-blk":
+        disk = make_blk_image(args.workdir)
+        argv = emu + ["-bios", img["OPENSBI_FW_JUMP"], "-kernel", img["UBOOT_RISCV64_SMODE"],
+                      "-drive", f"file={disk},format=qcow2,if=none,id=d0", "-device", "virtio-blk-device,drive=d0"]
+    elif args.case == "opensbi-uboot":
         argv = emu + ["-bios", img["OPENSBI_FW_JUMP"], "-kernel", img["UBOOT_RISCV64_SMODE"]]
     elif args.case == "uboot-mmode":
         argv = emu + ["-bios", img["UBOOT_RISCV64_MMODE"]]
@@ -158,6 +200,9 @@ def run_case(args):
             con.expect(r"OpenSBI v", args.timeout, "OpenSBI banner")
             reach_uboot_prompt(con, args.timeout)
             uboot_commands(con, args.timeout)
+        elif args.case == "opensbi-uboot-virtio-blk":
+            reach_uboot_prompt(con, args.timeout)
+            uboot_virtio_blk(con, args.timeout)
         elif args.case in ("uboot-mmode", "uboot-arm64"):
             reach_uboot_prompt(con, args.timeout)
             uboot_commands(con, args.timeout)
@@ -195,7 +240,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--emulator", default="qemu-system-riscv64 -M virt",
                     help="emulator command and board options (-nographic is added)")
-    ap.add_argument("--case", required=True, choices=["opensbi-uboot", "uboot-mmode", "uboot-arm64", "tessera-fw"])
+    ap.add_argument("--case", required=True, choices=["opensbi-uboot", "uboot-mmode", "uboot-arm64", "tessera-fw",
+                                                         "opensbi-uboot-virtio-blk"])
     ap.add_argument("--firmware", help="firmware ELF for --case tessera-fw")
     ap.add_argument("--fetch", default=os.path.join(REPO, "scripts", "fetch-guests"),
                     help="script printing KEY=PATH guest image lines")
@@ -203,7 +249,9 @@ def main():
     ap.add_argument("--trace", action="store_true", help="echo the console as it arrives")
     args = ap.parse_args()
     try:
-        run_case(args)
+        with tempfile.TemporaryDirectory(prefix="tessera-uboot-") as work:
+            args.workdir = work
+            run_case(args)
     except Failure as e:
         print(f"uboot_console: FAIL: {e}", file=sys.stderr)
         return 1

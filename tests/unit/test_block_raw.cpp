@@ -112,8 +112,12 @@ TEST_CASE("-drive syntax") {
     CHECK(o.read_only);
     CHECK(config_error([&] { parse_drive_options("file=x,format=vmdk"); }) ==
           "-drive: unknown format 'vmdk' (available: raw, qcow2)");
-    CHECK(config_error([&] { parse_drive_options("file=x,cache=none"); }) ==
-          "-drive: unknown option 'cache' (available: file, format, if, id, readonly, snapshot, media)");
+    CHECK(parse_drive_options("file=x").cache == "writeback");
+    CHECK(parse_drive_options("file=x,cache=unsafe").cache == "unsafe");
+    CHECK(config_error([&] { parse_drive_options("file=x,cache=fast"); }) ==
+          "-drive: cache=fast is not a cache mode (available: writeback, none, writethrough, directsync, unsafe)");
+    CHECK(config_error([&] { parse_drive_options("file=x,aio=native"); }) ==
+          "-drive: unknown option 'aio' (available: file, format, if, id, readonly, snapshot, cache, media)");
     CHECK(config_error([&] { parse_drive_options("file=x,readonly=maybe"); }) == "-drive: readonly='maybe' is not on or off");
     CHECK(config_error([&] { parse_drive_options("format=raw"); }) == "-drive: file= is missing");
     CHECK(config_error([&] { parse_drive_options("file=x,if=scsi"); }) ==

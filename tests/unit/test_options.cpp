@@ -103,7 +103,8 @@ TEST_CASE("-device: QEMU's names, properties, help, and one error line for the r
         }
         return std::string();
     };
-    CHECK(msg({"-device", "virtio-frob"}) == "-device: unknown device 'virtio-frob' (available: virtio-rng-device, virtio-net-device)");
+    CHECK(msg({"-device", "virtio-frob"}) ==
+          "-device: unknown device 'virtio-frob' (available: virtio-rng-device, virtio-net-device, virtio-blk-device)");
     CHECK(msg({"-device", "virtio-rng-device,drive=x"}) ==
           "-device virtio-rng-device: unknown property 'drive' (available: id)");
     CHECK(msg({"-device", ""}).find("a device name is needed") != std::string::npos);

@@ -17,8 +17,15 @@
 static uint64_t now_us(void) { return read_sysreg(cntvct_el0) * 2 / 125; } /* 62.5 MHz */
 static void irq_enable(unsigned transport);
 static void wait_irq(void);
+/* Masking around a check-then-WFI: a pending interrupt still ends the WFI. */
+#define irq_off() __asm__ volatile("msr daifset, #2\n\tisb" ::: "memory")
+#define irq_on() __asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory")
 
+#ifdef VIRTIO_BLK
+#include "virtio_blk_test.h" /* virtio_blk.c: the same driver on virtio-blk */
+#else
 #include "virtio_rng_test.h"
+#endif
 
 static void irq_enable(unsigned transport)
 {
@@ -67,7 +74,9 @@ void handle_exception(struct exc_frame *f)
 
 int main(void)
 {
-#ifdef VIRTIO_HOSTILE
+#if defined(VIRTIO_BLK)
+    virtio_blk_checks();
+#elif defined(VIRTIO_HOSTILE)
     virtio_hostile_checks();
 #else
     virtio_rng_checks();

@@ -18,8 +18,15 @@
 static uint64_t now_us(void) { return mmio_read64(CLINT_MTIME) / 10; } /* 10 MHz */
 static void irq_enable(unsigned transport);
 static void wait_irq(void);
+/* Masking around a check-then-WFI: a pending interrupt still ends the WFI. */
+#define irq_off() csr_clear(mstatus, MSTATUS_MIE)
+#define irq_on() csr_set(mstatus, MSTATUS_MIE)
 
+#ifdef VIRTIO_BLK
+#include "virtio_blk_test.h" /* virtio_blk.c: the same driver on virtio-blk */
+#else
 #include "virtio_rng_test.h"
+#endif
 
 static void irq_enable(unsigned transport)
 {
@@ -57,7 +64,9 @@ void handle_mtrap(struct trap_frame *f)
 
 int main(void)
 {
-#ifdef VIRTIO_HOSTILE
+#if defined(VIRTIO_BLK)
+    virtio_blk_checks();
+#elif defined(VIRTIO_HOSTILE)
     virtio_hostile_checks();
 #else
     virtio_rng_checks();
