@@ -4,6 +4,7 @@
 
 #include "app/accelerators.h"
 #include "machines/board.h"
+#include "machines/chardev/chardev_options.h"
 #include "machines/device_options.h"
 #include "util/log.h"
 
@@ -23,6 +24,9 @@ const char* usage_text() {
            "  -dtb FILE           use this device tree instead of the generated one\n"
            "  -device NAME[,PROP=VALUE...]\n"
            "                      add a device, e.g. virtio-rng-device (-device help lists them)\n"
+           "  -chardev BACKEND,id=ID[,PROP=VALUE...]\n"
+           "                      a host end for a device's chardev=ID: null, stdio, file,path=F,\n"
+           "                      socket,host=H,port=P,server=on,wait=off (or path=UNIX)\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
@@ -119,6 +123,7 @@ void parse_machine(const std::string& v, Options& o) {
 
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
+    bool serial_given = false;  // -nographic does not undo an explicit -serial (QEMU)
     for (size_t i = 0; i < args.size(); i++) {
         std::string a = args[i];
         if (a.size() > 2 && a[0] == '-' && a[1] == '-') a = a.substr(1);  // --opt == -opt, as QEMU
@@ -140,9 +145,11 @@ Options parse_options(const std::vector<std::string>& args) {
             DeviceConfig d = parse_device_option(value(), &o.device_help);
             if (o.device_help.empty()) o.machine_cfg.devices.push_back(std::move(d));
         }
-        else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
+        else if (a == "-chardev") o.machine_cfg.chardevs.push_back(parse_chardev_option(value()));
+        else if (a == "-nographic") o.machine_cfg.serial_stdio = serial_given ? o.machine_cfg.serial_stdio : true;
         else if (a == "-serial") {
             std::string v = value();
+            serial_given = true;
             if (v == "stdio" || v == "mon:stdio") o.machine_cfg.serial_stdio = true;
             else if (v == "none" || v == "null") o.machine_cfg.serial_stdio = false;
             else throw ConfigError{"-serial: unsupported backend '" + v + "' (available: stdio, none)"};
@@ -164,6 +171,7 @@ Options parse_options(const std::vector<std::string>& args) {
         } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
     if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
+    check_chardevs(o.machine_cfg);
     // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
     if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
         throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};

@@ -22,6 +22,19 @@ struct DeviceConfig {
     }
 };
 
+// -chardev BACKEND,id=ID[,PROP=VALUE...] (machines/chardev/chardev_options.h): a host-side
+// character stream (stdio, a file, a TCP or Unix socket, nothing) for a device to use.
+struct ChardevConfig {
+    std::string backend;  // null, stdio, file, socket
+    std::string id;
+    std::vector<std::pair<std::string, std::string>> props;  // checked for the backend, id left out
+    const std::string* prop(const std::string& key) const {
+        for (auto it = props.rbegin(); it != props.rend(); ++it)
+            if (it->first == key) return &it->second;
+        return nullptr;
+    }
+};
+
 struct MachineConfig {
     uint64_t ram_size = 128ull << 20;
     std::string cpu;   // a CPU model of the board (-cpu); empty: the board's default
@@ -33,6 +46,7 @@ struct MachineConfig {
     std::string gdb;           // -gdb tcp::PORT (-s: tcp::1234): serve a debugger there; empty: none
     bool gdb_wait = false;     // -S: wait for the debugger before the first instruction
     std::vector<DeviceConfig> devices;  // -device, in command-line order
+    std::vector<ChardevConfig> chardevs;  // -chardev, in command-line order
 };
 
 }  // namespace tessera
