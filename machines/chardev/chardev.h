@@ -47,7 +47,8 @@ class Chardev {
 public:
     static constexpr size_t kInputBytes = 64 * 1024, kOutputBytes = 256 * 1024;
 
-    explicit Chardev(std::string id) : id_(std::move(id)) {}
+    explicit Chardev(std::string id, size_t input_bytes = kInputBytes, size_t output_bytes = kOutputBytes)
+        : in_(input_bytes), out_(output_bytes), id_(std::move(id)) {}
     virtual ~Chardev() = default;
     Chardev(const Chardev&) = delete;
     Chardev& operator=(const Chardev&) = delete;
@@ -90,7 +91,7 @@ protected:
     virtual void kick_thread() {}
 
     std::mutex mu_;
-    ByteRing in_{kInputBytes}, out_{kOutputBytes};
+    ByteRing in_, out_;
     bool out_refused_ = false;  // a write() came back short: wake the device when room frees
     std::atomic<bool> connected_{true};
 
