@@ -10,6 +10,9 @@ virtio_console.ko; on the serial console (ttyAMA0) the test checks:
   - a shell on hvc0: the host sends `echo $((6*7))-answer` over the socket and reads back
     42-answer;
   - `poweroff -f` ends the emulator with status 0.
+With --case stdio: `-serial none -chardev stdio` instead, the kernel's `tessera.hvc_shell` has
+/init start a shell on hvc0, whose prompt and answers are all that reach stdout (not one line
+from the UART), and `poweroff -f` typed into it ends the emulator with status 0.
 
     arm64_linux_virtio_console.py --emulator "TESSERA -M aarch64-virt -accel tcg,exec=MODE" --fetch scripts/fetch-guests
     arm64_linux_virtio_console.py --emulator "qemu-system-aarch64 -M virt -cpu cortex-a57 -nic none" --fetch ...
@@ -71,8 +74,11 @@ def main():
     ap.add_argument("--emulator", required=True)
     ap.add_argument("--fetch", required=True)
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--case", choices=("socket", "stdio"), default="socket")
     a = ap.parse_args()
     kernel, initrd = images(a.fetch)
+    if a.case == "stdio":
+        return stdio_case(a, kernel, initrd)
     tmp = tempfile.mkdtemp(prefix="tessera-hvc-")
     out_file = os.path.join(tmp, "vport.out")
     port = free_port()
@@ -163,6 +169,45 @@ def main():
         return 1
     print(f"\narm64_linux_virtio_console: hvc0 both ways over a socket, a shell on hvc0, a named vport to a "
           f"file, poweroff -f with status 0 after {elapsed:.2f} s")
+    return 0
+
+
+def stdio_case(a, kernel, initrd):
+    argv = shlex.split(a.emulator) + [
+        "-m", "1G", "-nographic", "-serial", "none", "-kernel", kernel, "-initrd", initrd,
+        "-append", "console=ttyAMA0 tessera.hvc_shell",
+        "-device", "virtio-serial-device", "-device", "virtconsole,chardev=c", "-chardev", "stdio,id=c"]
+    start = time.monotonic()
+    deadline = start + a.timeout
+    c = Console(argv)
+    failure = None
+    try:
+        if not c.expect(b"shell on hvc0", deadline) or not c.expect(b"/ # ", deadline):
+            failure = "no shell prompt on hvc0 (stdio)"
+        if not failure:
+            mark = len(c.seen)
+            c.send("echo $((6*7))-stdio")
+            if not c.expect(b"42-stdio\r\n", deadline, mark):
+                failure = "the shell on hvc0 did not answer on stdout"
+        if not failure and (b"Booting Linux" in c.seen or b"busybox shell on" in c.seen):
+            failure = "the UART's output reached stdout despite -serial none"
+        if not failure:
+            c.send("poweroff -f")
+            status = c.wait_exit(min(deadline, time.monotonic() + 60))
+            if status != 0:
+                failure = f"the emulator ended with status {status} after poweroff -f"
+    finally:
+        c.stop()
+    elapsed = time.monotonic() - start
+    sys.stdout.write(c.seen.decode("utf-8", "replace")[-2000:])
+    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
+    if tail:
+        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+    if failure:
+        print(f"\narm64_linux_virtio_console (stdio): FAILED after {elapsed:.2f} s: {failure}")
+        return 1
+    print(f"\narm64_linux_virtio_console (stdio): a shell on hvc0 over stdin/stdout, the UART silent, "
+          f"poweroff -f with status 0 after {elapsed:.2f} s")
     return 0
 
 
