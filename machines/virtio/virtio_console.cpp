@@ -240,6 +240,12 @@ void VirtioSerial::pump_tx(Port& p) {
         while (p.tx_done < p.tx.readable_bytes) {
             size_t n = p.tx.read(p.tx_done, buf_.data(), size_t(std::min<uint64_t>(kChunk, p.tx.readable_bytes - p.tx_done)));
             size_t w = p.chr ? p.chr->write(buf_.data(), n) : n;
+            if (w < n && p.console) {
+                // Linux's hvc spins with a lock held until the chain comes back, so a console
+                // that a stuck reader holds back would hang the guest: drop instead (QEMU too).
+                p.tx_done = p.tx.readable_bytes;
+                break;
+            }
             p.tx_done += w;
             if (w < n) {
                 full = true;

@@ -10,9 +10,11 @@
 // name (PORT_NAME) and whether the host end is connected (PORT_OPEN); the driver says
 // PORT_OPEN when a program opens the port. Without MULTIPORT only port 0 exists.
 //
-// Host I/O: output goes to the chardev's buffer; when it is full the chain stays unfinished
-// in the device and the transmit queue is not consumed further until the chardev's thread
-// frees room (backpressure on the guest, never a wait on the vCPU). Input is copied into
+// Host I/O: output goes to the chardev's buffer; when it is full the chain of a
+// virtserialport stays unfinished in the device and the transmit queue is not consumed
+// further until the chardev's thread frees room (backpressure on the guest, never a wait on
+// the vCPU). A console port drops what does not fit instead, as QEMU does: Linux's hvc
+// driver spins, lock held, until its chain comes back, so holding it would hang the guest. Input is copied into
 // receive buffers when the driver has opened the port; the chardev's thread wakes the device
 // through the transport's post_completion, so all of it runs on the vCPU thread.
 //

@@ -56,7 +56,8 @@ struct ConsoleBench : VirtioBench {
     std::vector<std::map<uint16_t, uint64_t>> addr_of;  // per queue: head -> its buffer
     uint64_t next_buf = kBuf;
 
-    explicit ConsoleBench(uint32_t max_ports = 2, size_t c0_out = Chardev::kOutputBytes) : c0("c0", c0_out) {
+    explicit ConsoleBench(uint32_t max_ports = 2, size_t c0_out = Chardev::kOutputBytes, size_t c1_out = Chardev::kOutputBytes)
+        : c0("c0", c0_out), c1("c1", c1_out) {
         auto d = std::make_unique<VirtioSerial>(max_ports);
         CHECK(d->add_port(true, -1, "", &c0, "test") == 0);
         CHECK(d->add_port(false, -1, "org.x", &c1, "test") == 1);
@@ -263,26 +264,34 @@ TEST_CASE("virtio-console: data both ways on the console and a named port") {
     CHECK_FALSE(b.needs_reset());
 }
 
-TEST_CASE("virtio-console: a full chardev holds the transmit queue back") {
-    ConsoleBench b(2, 16);  // c0 takes 16 bytes at a time
+TEST_CASE("virtio-console: a full chardev holds a port's transmit queue back; a console drops instead") {
+    ConsoleBench b(2, 16, 16);  // both chardevs take 16 bytes at a time
     b.discover();
-    b.add(1, std::string(40, 'a'));
-    b.add(1, "next");
-    CHECK(b.used(1).empty());  // the first chain is only partly out
-    CHECK(b.c0.take() == std::string(16, 'a'));
+    b.send(1, PORT_OPEN, 1);
+    b.add(5, std::string(40, 'a'));
+    b.add(5, "next");
+    CHECK(b.used(5).empty());  // the first chain is only partly out
+    CHECK(b.c1.take() == std::string(16, 'a'));
     b.work.run_pending();  // take() woke the device, as a backend thread does on room
-    CHECK(b.used(1).empty());
-    CHECK(b.c0.take() == std::string(16, 'a'));
+    CHECK(b.used(5).empty());
+    CHECK(b.c1.take() == std::string(16, 'a'));
     b.work.run_pending();
     // The rest of the first chain and all of the second fit.
-    CHECK(b.used(1).size() == 2);
-    CHECK(b.c0.take() == std::string(8, 'a') + "next");
+    CHECK(b.used(5).size() == 2);
+    CHECK(b.c1.take() == std::string(8, 'a') + "next");
     // A chardev nobody listens to drops output rather than holding the guest.
-    b.c0.connect(false);
+    b.c1.connect(false);
     b.work.run_pending();
-    b.add(1, std::string(100, 'z'));
-    CHECK(b.used(1).size() == 1);
-    CHECK(b.c0.take().empty());
+    b.add(5, std::string(100, 'z'));
+    CHECK(b.used(5).size() == 1);
+    CHECK(b.c1.take().empty());
+    // The console (port 0): what does not fit is dropped and the chain returned at once.
+    b.add(1, std::string(20, 'c'));
+    b.add(1, "after");
+    CHECK(b.used(1).size() == 2);
+    CHECK(b.c0.take() == std::string(16, 'c'));
+    b.add(1, "after");
+    CHECK(b.c0.take() == "after");
 }
 
 TEST_CASE("virtio-console: a driver without MULTIPORT has port 0 only") {
