@@ -61,6 +61,10 @@ uint32_t VirtioSerial::add_port(bool console, int64_t nr, const std::string& nam
         if (id >= max_ports_)
             throw ConfigError{user + ": the virtio-serial bus is full (max_ports=" + std::to_string(max_ports_) + ")"};
     }
+    // PORT_NAME must fit the driver's control buffers (Linux: a page each).
+    if (name.size() > kMaxNameBytes)
+        throw ConfigError{user + ": name is " + std::to_string(name.size()) + " bytes, at most " +
+                          std::to_string(kMaxNameBytes)};
     if (!name.empty())
         for (auto& p : ports_)
             if (p->name == name) throw ConfigError{user + ": a port named '" + name + "' exists already"};

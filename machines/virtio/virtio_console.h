@@ -57,6 +57,7 @@ public:
     static constexpr uint32_t kMaxPorts = 31;  // QEMU's default; 64 queues, the transport's limit
     static constexpr uint32_t kPortQueueSize = 128, kControlQueueSize = 32;  // QEMU's
     static constexpr size_t kMaxPendingControl = 256;
+    static constexpr size_t kMaxNameBytes = 255;
 
     explicit VirtioSerial(uint32_t max_ports = kMaxPorts, bool emergency_write = true);
     ~VirtioSerial() override;  // the chardevs stop waking it

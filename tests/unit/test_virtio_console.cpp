@@ -395,6 +395,7 @@ TEST_CASE("virtio-console: port numbers as QEMU gives them, and the errors") {
     CHECK(err([&] { s.add_port(false, 4, "", nullptr, "p"); }) == "p: port number 4 is out of range (max_ports=4)");
     CHECK(err([&] { s.add_port(false, 2, "", nullptr, "p"); }) == "p: port 2 is already taken");
     CHECK(err([&] { s.add_port(false, -1, "a", nullptr, "p"); }) == "p: a port named 'a' exists already");
+    CHECK(err([&] { s.add_port(false, -1, std::string(256, 'n'), nullptr, "p"); }) == "p: name is 256 bytes, at most 255");
     CHECK(s.add_port(false, -1, "", nullptr, "p") == 3);
     CHECK(err([&] { s.add_port(false, -1, "", nullptr, "p"); }) == "p: the virtio-serial bus is full (max_ports=4)");
 }
