@@ -4,6 +4,7 @@
 
 #include "app/accelerators.h"
 #include "machines/board.h"
+#include "machines/chardev/chardev_options.h"
 #include "machines/device_options.h"
 #include "machines/net/net_options.h"
 #include "machines/virtio/virtio_blk_options.h"
@@ -35,6 +36,9 @@ const char* usage_text() {
            "         [,snapshot=on][,cache=writeback|writethrough|unsafe|none|directsync]\n"
            "                      a disk image; if=virtio (the default) adds a virtio-blk-device,\n"
            "                      if=none waits for -device virtio-blk-device,drive=ID[,serial=S]\n"
+           "  -chardev BACKEND,id=ID[,PROP=VALUE...]\n"
+           "                      a host end for a device's chardev=ID: null, stdio, file,path=F,\n"
+           "                      socket,host=H,port=P,server=on,wait=off (or path=UNIX)\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
@@ -131,6 +135,7 @@ void parse_machine(const std::string& v, Options& o) {
 
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
+    bool serial_given = false;  // -nographic does not undo an explicit -serial (QEMU)
     for (size_t i = 0; i < args.size(); i++) {
         std::string a = args[i];
         if (a.size() > 2 && a[0] == '-' && a[1] == '-') a = a.substr(1);  // --opt == -opt, as QEMU
@@ -157,9 +162,11 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "-nic") parse_nic_option(value(), o.machine_cfg);
         // -drive (virtio-blk)
         else if (a == "-drive") o.machine_cfg.drives.push_back(block::parse_drive_options(value()));
-        else if (a == "-nographic") o.machine_cfg.serial_stdio = true;
+        else if (a == "-chardev") o.machine_cfg.chardevs.push_back(parse_chardev_option(value()));
+        else if (a == "-nographic") o.machine_cfg.serial_stdio = serial_given ? o.machine_cfg.serial_stdio : true;
         else if (a == "-serial") {
             std::string v = value();
+            serial_given = true;
             if (v == "stdio" || v == "mon:stdio") o.machine_cfg.serial_stdio = true;
             else if (v == "none" || v == "null") o.machine_cfg.serial_stdio = false;
             else throw ConfigError{"-serial: unsupported backend '" + v + "' (available: stdio, none)"};
@@ -183,6 +190,7 @@ Options parse_options(const std::vector<std::string>& args) {
     if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
     check_net_config(o.machine_cfg);  // virtio-net: NICs and netdevs name each other
     attach_drives(o.machine_cfg);  // -drive: ids, if=virtio devices, drive= checked
+    check_chardevs(o.machine_cfg);
     // QEMU's -S alone waits for its monitor; Tessera has none, so only a debugger can start it.
     if (o.machine_cfg.gdb_wait && o.machine_cfg.gdb.empty())
         throw ConfigError{"-S: nothing could start the CPU; use it with -s or -gdb tcp::PORT"};

@@ -6,9 +6,18 @@
 #include <stdexcept>
 
 #include "debug/gdbstub.h"
+#include "machines/chardev/chardev_set.h"
+#include "machines/chardev/chardev_stream.h"
 #include "machines/stdio_console.h"
 
 namespace tessera {
+
+namespace {
+// -serial none: the UART's output goes nowhere (as on QEMU), leaving stdout to a -chardev stdio.
+struct NoConsole : CharBackend {
+    void write(uint8_t) override {}
+};
+}  // namespace
 
 Machine::Machine(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel)
     : cfg_(cfg), work_([this] {
@@ -17,9 +26,14 @@ Machine::Machine(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel)
       accel_(std::move(accel)) {
     if (!accel_) throw std::logic_error("a machine needs an accelerator");
     // Nobody reads our output any more (`tessera ... | head -1`): end the run.
-    console_ = std::make_unique<StdioConsole>(STDOUT_FILENO, [this] {
-        if (events_) events_->request_quit();
-    });
+    if (cfg_.serial_stdio) {
+        console_ = std::make_unique<StdioConsole>(STDOUT_FILENO, [this] {
+            if (events_) events_->request_quit();
+        });
+    } else {
+        console_ = std::make_unique<NoConsole>();
+    }
+    chardevs_ = std::make_unique<ChardevSet>(cfg_);
 }
 
 Machine::~Machine() = default;
@@ -163,7 +177,11 @@ void Machine::reset() {
 void Machine::service() {
     work_.run_pending();
     uint8_t b;
-    while (serial_ && serial_->can_receive() && events_->pop_input(&b)) serial_->receive(b);
+    if (cfg_.serial_stdio) {
+        while (serial_ && serial_->can_receive() && events_->pop_input(&b)) serial_->receive(b);
+    } else if (StreamChardev* in = chardevs_->stdio()) {  // -serial none -chardev stdio: stdin is its
+        while (in->can_take_input() && events_->pop_input(&b)) in->deliver_input(&b, 1);
+    }
     uint64_t next = UINT64_MAX;
     for (Clocked* c : clocks_) {
         c->update();
@@ -177,12 +195,16 @@ void Machine::service() {
 int Machine::run() {
     int status = loop();
     console_->flush();  // before anything else (stats, a reset message) reaches the terminal
+    chardevs_->stop();
     return status;
 }
 
 int Machine::loop() {
     Vcpu& cpu = *cpus_.at(0);
-    if (cfg_.serial_stdio) events_->start_stdin();
+    if (cfg_.serial_stdio || chardevs_->stdio()) events_->start_stdin();
+    // Chardev threads start; a socket server with wait=on holds the guest until a client comes.
+    chardevs_->start([this] { return events_->quit_requested(); });
+    if (events_->quit_requested()) return 0;
     if (gdb_ && cfg_.gdb_wait && !serve_debugger(StopEvent{}, true)) return exit_status_;
     for (;;) {
         accel_->run(0);

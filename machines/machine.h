@@ -24,6 +24,7 @@
 namespace tessera {
 
 class GdbStub;
+class ChardevSet;
 
 class Machine : public DebugTarget {
 public:
@@ -73,6 +74,8 @@ protected:
     void arm_timer(uint64_t deadline_ns);
     // Work devices defer to the vCPU thread (machines/device_work.h), run in the service step.
     DeviceWork& device_work() { return work_; }
+    // The -chardev backends, for the devices that claim them (opened in the constructor).
+    ChardevSet& chardevs() { return *chardevs_; }
 
     MachineConfig cfg_;
     AddressSpace as_;
@@ -89,6 +92,7 @@ private:
     // Destroyed in reverse: the accelerator's vCPUs, then host events, then the CPUs.
     std::vector<std::unique_ptr<Vcpu>> cpus_;
     std::unique_ptr<CharBackend> console_;
+    std::unique_ptr<ChardevSet> chardevs_;  // its threads wake devices through work_
     std::unique_ptr<HostEvents> events_;  // kicks the first CPU
     DeviceWork work_;                     // kicks through events_
     std::unique_ptr<Accelerator> accel_;

@@ -24,6 +24,19 @@ struct DeviceConfig {
     }
 };
 
+// -chardev BACKEND,id=ID[,PROP=VALUE...] (machines/chardev/chardev_options.h): a host-side
+// character stream (stdio, a file, a TCP or Unix socket, nothing) for a device to use.
+struct ChardevConfig {
+    std::string backend;  // null, stdio, file, socket
+    std::string id;
+    std::vector<std::pair<std::string, std::string>> props;  // checked for the backend, id left out
+    const std::string* prop(const std::string& key) const {
+        for (auto it = props.rbegin(); it != props.rend(); ++it)
+            if (it->first == key) return &it->second;
+        return nullptr;
+    }
+};
+
 struct MachineConfig {
     uint64_t ram_size = 128ull << 20;
     std::string cpu;   // a CPU model of the board (-cpu); empty: the board's default
@@ -40,6 +53,7 @@ struct MachineConfig {
     // -drive, in command-line order, each with an id (machines/virtio/virtio_blk_options.h
     // names the anonymous ones and adds a virtio-blk-device for each if=virtio drive).
     std::vector<block::DriveOptions> drives;
+    std::vector<ChardevConfig> chardevs;  // -chardev, in command-line order
 };
 
 }  // namespace tessera

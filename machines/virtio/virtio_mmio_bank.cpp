@@ -1,5 +1,6 @@
 #include "machines/virtio/virtio_mmio_bank.h"
 
+#include "machines/virtio/virtio_console.h"
 #include "machines/virtio/virtio_registry.h"
 #include "util/error.h"
 
@@ -16,16 +17,43 @@ VirtioMmioBank::VirtioMmioBank(AddressSpace& as, DeviceWork& work, uint64_t base
 
 VirtioMmioBank::~VirtioMmioBank() = default;
 
-void VirtioMmioBank::plug_devices(const MachineConfig& cfg, const char* board) {
-    if (cfg.devices.size() > transports_.size())
+void VirtioMmioBank::plug_devices(const MachineConfig& cfg, const char* board, ChardevSet* chardevs) {
+    size_t wanted = 0;
+    for (const DeviceConfig& d : cfg.devices) {
+        const VirtioDeviceInfo* info = find_virtio_device(d.driver);
+        wanted += info && !info->bus;
+    }
+    if (wanted > transports_.size())
         throw ConfigError{"-device: " + std::string(board) + " has " + std::to_string(transports_.size()) +
-                          " virtio-mmio transports, and " + std::to_string(cfg.devices.size()) + " devices were given"};
+                          " virtio-mmio transports, and " + std::to_string(wanted) + " devices were given"};
     unsigned next = count();
+    std::vector<std::pair<std::string, VirtioSerial*>> serial_buses;  // (bus name "ID.0", device)
     for (const DeviceConfig& d : cfg.devices) {
         const VirtioDeviceInfo* info = find_virtio_device(d.driver);
         if (!info) throw ConfigError{"-device: unknown device '" + d.driver + "'"};
-        transports_[--next]->plug(info->create(d, cfg));
+        if (info->bus) {
+            plug_serial_port(d, serial_buses, chardevs);
+            continue;
+        }
+        std::unique_ptr<VirtioDevice> dev = info->create(d, cfg);
+        if (auto* s = dynamic_cast<VirtioSerial*>(dev.get()))
+            serial_buses.emplace_back(d.prop("id") ? *d.prop("id") + ".0" : "", s);
+        transports_[--next]->plug(std::move(dev));
     }
+}
+
+// QEMU's rules: a port goes on the bus named by bus=ID.0, else on the first virtio-serial
+// bus given before it.
+void VirtioMmioBank::plug_serial_port(const DeviceConfig& d, std::vector<std::pair<std::string, VirtioSerial*>>& buses,
+                                      ChardevSet* chardevs) {
+    const std::string* bus = d.prop("bus");
+    for (auto& [name, dev] : buses) {
+        if (bus && *bus != name) continue;
+        dev->add_port(d, chardevs);
+        return;
+    }
+    if (bus) throw ConfigError{"-device " + d.driver + ": no virtio-serial bus '" + *bus + "' (a virtio-serial-device,id=ID given before it has bus ID.0)"};
+    throw ConfigError{"-device " + d.driver + ": no virtio-serial bus (give -device virtio-serial-device before it)"};
 }
 
 void VirtioMmioBank::reset() {

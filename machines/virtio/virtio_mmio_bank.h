@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/irq.h"
@@ -21,6 +23,9 @@
 
 namespace tessera {
 
+class ChardevSet;
+class VirtioSerial;
+
 class VirtioMmioBank {
 public:
     // Adds the count MMIO regions to as; irq(i) is transport i's line.
@@ -29,8 +34,10 @@ public:
     ~VirtioMmioBank();
 
     // Makes cfg.devices and plugs them in QEMU's order. Throws ConfigError (one line) when
-    // there are more devices than transports or a device refuses its properties.
-    void plug_devices(const MachineConfig& cfg, const char* board);
+    // there are more devices than transports or a device refuses its properties. Devices on
+    // a bus (virtconsole) go onto an earlier bus device and take no transport; chardevs are
+    // where their chardev= ids are claimed.
+    void plug_devices(const MachineConfig& cfg, const char* board, ChardevSet* chardevs = nullptr);
     void reset();
 
     unsigned count() const { return unsigned(transports_.size()); }
@@ -39,6 +46,9 @@ public:
     VirtioMmio& transport(unsigned i) { return *transports_.at(i); }
 
 private:
+    void plug_serial_port(const DeviceConfig& d, std::vector<std::pair<std::string, VirtioSerial*>>& buses,
+                          ChardevSet* chardevs);
+
     GuestMemory mem_;
     uint64_t base_, stride_;
     std::vector<std::unique_ptr<VirtioMmio>> transports_;

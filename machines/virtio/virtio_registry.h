@@ -24,6 +24,9 @@ struct VirtioDeviceInfo {
     std::vector<DeviceProp> props;  // besides `id`, which every device takes
     // Throws ConfigError (one line) for a property value it cannot use.
     std::function<std::unique_ptr<VirtioDevice>(const DeviceConfig&, const MachineConfig&)> create;
+    // A device that sits on another device's bus rather than in a transport (a virtconsole
+    // on a virtio-serial-device: "virtio-serial-bus"); create is then unused.
+    const char* bus = nullptr;
 };
 
 const std::vector<VirtioDeviceInfo>& virtio_device_infos();

@@ -176,6 +176,22 @@ cases = [
     (["-nic", "user,net=192.168.5.0/24,dns=10.0.2.3", "-bios", "none", "-kernel", exit_elf], ["dns=10.0.2.3", "192.168.5.0/24"]),
     (["-netdev", "tap,id=t", "-bios", "none", "-kernel", exit_elf], ["tap"]),
     (["-nic", "user,frob=1", "-bios", "none", "-kernel", exit_elf], ["-nic user", "'frob'"]),
+    # virtio-console and -chardev: an unknown chardev id, a bad or busy socket port, two stdio
+    # users (the serial port and a -chardev stdio), a port without a bus, a chardev used twice.
+    (["-bios", "none", "-kernel", exit_elf, "-device", "virtio-serial-device", "-device", "virtconsole,chardev=nope"],
+     ["virtconsole", "'nope'"]),
+    (["-bios", "none", "-kernel", exit_elf, "-chardev", "socket,id=c,host=127.0.0.1,port=99999,server=on,wait=off"],
+     ["socket", "'99999'"]),
+    (["-bios", "none", "-kernel", exit_elf, "-chardev", "socket,id=c,host=127.0.0.1,port=" + str(busy_port) + ",server=on,wait=off"],
+     ["id=c", "127.0.0.1:" + str(busy_port), "in use"]),
+    (["-bios", "none", "-kernel", exit_elf, "-chardev", "stdio,id=c"], ["stdio", "multiple character devices"]),
+    (["-serial", "none", "-bios", "none", "-kernel", exit_elf, "-chardev", "stdio,id=c", "-chardev", "stdio,id=d"],
+     ["stdio,id=d", "multiple character devices"]),
+    (["-bios", "none", "-kernel", exit_elf, "-device", "virtconsole"], ["virtconsole", "virtio-serial-device"]),
+    (["-bios", "none", "-kernel", exit_elf, "-chardev", "null,id=n", "-device", "virtio-serial-device",
+      "-device", "virtconsole,chardev=n", "-device", "virtserialport,chardev=n"], ["virtserialport", "'n'", "in use"]),
+    (["-bios", "none", "-kernel", exit_elf, "-chardev", "pty,id=p"], ["pty", "socket"]),
+    (["-bios", "none", "-kernel", exit_elf, "-chardev", "file,id=f,path=" + tmp + "/no/such/dir/out"], ["id=f", "no/such/dir/out"]),
 ]
 failed = 0
 for args, culprits in cases:
@@ -190,6 +206,16 @@ if image_state() != images_before:
     changed = [os.path.basename(p) for p, v in image_state().items() if images_before[p] != v]
     print("FAIL refused drives changed their images: " + ", ".join(changed))
     failed += 1
+# A -chardev file must not be created (or emptied) when the command line fails later on.
+kept = write("kept.txt", b"precious")
+for extra in (["-kernel", "/nonexistent/kernel.elf"], ["-device", "virtconsole,chardev=f"]):
+    made = os.path.join(tmp, "made.txt")
+    r = subprocess.run([tessera, "-nographic", "-bios", "none", "-chardev", "file,id=f,path=" + made, "-chardev",
+                        "file,id=g,path=" + kept] + extra, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    ok = r.returncode != 0 and not os.path.exists(made) and open(kept, "rb").read() == b"precious"
+    print(("ok   " if ok else "FAIL ") + "-chardev file left alone when " + " ".join(extra) + " fails -> " + repr(r.stderr.strip()))
+    failed += not ok
+    total += 1
 leftovers = [f for f in os.listdir(tmp) if ".tmp-" in f]
 if leftovers:
     print("FAIL half-written files left behind: " + ", ".join(leftovers))
