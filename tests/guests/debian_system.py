@@ -341,7 +341,7 @@ def main():
     ap.add_argument("--build", required=True, help="scripts/build-debian-image (prints the image's paths)")
     ap.add_argument("--case", choices=CASES + ("all", "bench"), default="all")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per boot, from start to the last step")
-    ap.add_argument("--poweroff-timeout", type=float, default=120)
+    ap.add_argument("--poweroff-timeout", type=float, default=600)
     ap.add_argument("--nic", action="store_true", help="networking as -nic user[,hostfwd=...]")
     ap.add_argument("--qemu-img", default="qemu-img")
     ap.add_argument("--console-log", help="append every boot's serial console output to this file as it arrives")
