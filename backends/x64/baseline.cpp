@@ -1,8 +1,9 @@
 // One x86-64 template per planned op. Register use: r12 holds the CPU state (env) for the
 // whole block (callee-saved in C, so helper calls keep it); rax, rcx, rdx, rsi, rdi and r8
 // are scratch within one op. Temps that live between one definition and its uses with no
-// label in between stay in rbx, rbp, r13, r14 or r15 (callee-saved: helpers and slow paths
-// keep them) instead of the interpreter's frame; guest state is always in memory.
+// label in between stay in rbx, r13, r14 or r15 (callee-saved: helpers and slow paths
+// keep them) instead of the interpreter's frame; guest state is always in memory. rbp is
+// never touched: preserve_none callers (LLVM's code) expect it back.
 #include "backends/x64/baseline.h"
 
 #include <algorithm>
@@ -107,7 +108,9 @@ private:
     Mem env(uint32_t off) const { return Mem{R12, int32_t(off)}; }
 
     // ---- frame slots in registers ----
-    static constexpr Reg kSlotRegs[] = {RBX, RBP, R13, R14, R15};
+    // Not rbp: LLVM's preserve_none keeps rsp and rbp callee-saved, and LLVM's code (its
+    // entry trampoline, its chains) may run ours and rely on rbp afterwards.
+    static constexpr Reg kSlotRegs[] = {RBX, R13, R14, R15};
     static constexpr int8_t kInMemory = -1, kDead = -2;
     static bool is_branch(const CInsn& c) {
         if (c.kind == uint8_t(Op::br) || c.kind == uint8_t(Op::brcond)) return true;
