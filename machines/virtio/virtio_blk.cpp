@@ -60,7 +60,7 @@ VirtioBlk::~VirtioBlk() {
     {
         std::lock_guard<std::mutex> g(mu_);
         stop_ = true;
-        todo_.clear();
+        waiting_.clear();
     }
     work_cv_.notify_all();
     thread_.join();
@@ -109,7 +109,7 @@ void VirtioBlk::queue_notified(unsigned q) {
         }
         if (!answer_at_once(*r)) {
             std::lock_guard<std::mutex> g(mu_);
-            todo_.push_back(r);
+            waiting_.push_back(r);
             queued = true;
             continue;
         }
@@ -199,10 +199,10 @@ void VirtioBlk::finish(Request* r) {
 void VirtioBlk::io_thread() {
     std::unique_lock<std::mutex> lk(mu_);
     for (;;) {
-        work_cv_.wait(lk, [this] { return stop_ || !todo_.empty(); });
+        work_cv_.wait(lk, [this] { return stop_ || !waiting_.empty(); });
         if (stop_) return;
-        Request* r = todo_.front();
-        todo_.pop_front();
+        Request* r = waiting_.front();
+        waiting_.pop_front();
         busy_ = true;
         lk.unlock();
         r->status = execute(*r);
@@ -261,8 +261,8 @@ void VirtioBlk::complete_batch() {
 
 void VirtioBlk::reset() {
     std::unique_lock<std::mutex> lk(mu_);
-    for (Request* r : todo_) free_.push_back(r);
-    todo_.clear();
+    for (Request* r : waiting_) free_.push_back(r);
+    waiting_.clear();
     // The request the thread holds points into guest RAM: wait until it is done with it.
     idle_cv_.wait(lk, [this] { return !busy_; });
     for (Request* r : done_) free_.push_back(r);

@@ -104,7 +104,7 @@ private:
 
     std::mutex mu_;
     std::condition_variable work_cv_, idle_cv_;
-    std::deque<Request*> todo_;   // for the I/O thread
+    std::deque<Request*> waiting_;   // for the I/O thread
     std::vector<Request*> done_;  // from it, waiting for complete_batch
     bool busy_ = false;           // the I/O thread holds a request
     bool completion_posted_ = false;
