@@ -16,6 +16,7 @@
 #include "softmmu/address_space.h"
 #include "softmmu/guest_memory.h"
 #include "tests/fuzz/fuzz_input.h"
+#include "tests/fuzz/virtio_fuzz_rig.h"
 #include "util/log.h"
 
 using namespace tessera;
@@ -24,16 +25,6 @@ using namespace tessera::virtio;
 
 namespace {
 
-struct Pin : IrqSink {
-    bool level = false;
-    void set_irq(unsigned, bool l) override {
-        if (level == l) __builtin_trap();  // only changes are reported
-        level = l;
-    }
-};
-
-constexpr uint64_t kRam = 0x40000000, kRamSize = 0x10000;
-
 const uint64_t kHot[] = {mmio::MAGIC, mmio::DEVICE_FEATURES, mmio::DEVICE_FEATURES_SEL, mmio::DRIVER_FEATURES,
                          mmio::DRIVER_FEATURES_SEL, mmio::QUEUE_SEL, mmio::QUEUE_NUM_MAX, mmio::QUEUE_NUM,
                          mmio::QUEUE_READY, mmio::QUEUE_NOTIFY, mmio::INTERRUPT_STATUS, mmio::INTERRUPT_ACK,
@@ -41,24 +32,10 @@ const uint64_t kHot[] = {mmio::MAGIC, mmio::DEVICE_FEATURES, mmio::DEVICE_FEATUR
                          mmio::QUEUE_DRIVER_HIGH, mmio::QUEUE_DEVICE_LOW, mmio::QUEUE_DEVICE_HIGH,
                          mmio::CONFIG_GENERATION, mmio::CONFIG, mmio::SHM_LEN_LOW, mmio::QUEUE_RESET};
 
-// An address the fuzzer chooses: mostly inside the small RAM, sometimes just outside it.
-uint64_t pick_addr(Input& in) {
-    uint8_t k = in.u8();
-    if (k < 200) return kRam + (in.uN(2) % kRamSize);
-    if (k < 240) return kRam + kRamSize - (in.u8() % 64);
-    return in.uN(8);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static FILE* devnull = [] {
-        FILE* f = std::fopen("/dev/null", "w");
-        log_set_file(f);
-        g_log_mask = LOG_GUEST_ERROR;
-        return f;
-    }();
-    (void)devnull;
+    quiet_logs();
 
     Input in{data, size};
     AddressSpace as;

@@ -19,6 +19,7 @@
 #include "softmmu/address_space.h"
 #include "softmmu/guest_memory.h"
 #include "tests/fuzz/fuzz_input.h"
+#include "tests/fuzz/virtio_fuzz_rig.h"
 #include "util/log.h"
 
 using namespace tessera;
@@ -26,14 +27,6 @@ using namespace tessera::fuzz;
 using namespace tessera::virtio;
 
 namespace {
-
-struct Pin : IrqSink {
-    bool level = false;
-    void set_irq(unsigned, bool l) override {
-        if (level == l) __builtin_trap();  // only changes are reported
-        level = l;
-    }
-};
 
 // A disk in memory; an access outside it is a device bug, not a guest error.
 struct MemDisk : block::BlockBackend {
@@ -63,30 +56,15 @@ struct MemDisk : block::BlockBackend {
     std::string describe() const override { return "fuzz disk"; }
 };
 
-constexpr uint64_t kRam = 0x40000000, kRamSize = 0x10000;
-
 const uint64_t kHot[] = {mmio::DEVICE_FEATURES, mmio::DEVICE_FEATURES_SEL, mmio::DRIVER_FEATURES,
                          mmio::DRIVER_FEATURES_SEL, mmio::QUEUE_SEL, mmio::QUEUE_NUM, mmio::QUEUE_READY,
                          mmio::QUEUE_NOTIFY, mmio::INTERRUPT_STATUS, mmio::INTERRUPT_ACK, mmio::STATUS,
                          mmio::CONFIG, mmio::CONFIG + 8, mmio::CONFIG + 20, mmio::CONFIG + 56};
 
-uint64_t pick_addr(Input& in) {
-    uint8_t k = in.u8();
-    if (k < 200) return kRam + (in.uN(2) % kRamSize);
-    if (k < 240) return kRam + kRamSize - (in.u8() % 64);
-    return in.uN(8);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static FILE* devnull = [] {
-        FILE* f = std::fopen("/dev/null", "w");
-        log_set_file(f);
-        g_log_mask = LOG_GUEST_ERROR;
-        return f;
-    }();
-    (void)devnull;
+    quiet_logs();
 
     Input in{data, size};
     AddressSpace as;

@@ -18,6 +18,7 @@
 #include "softmmu/address_space.h"
 #include "softmmu/guest_memory.h"
 #include "tests/fuzz/fuzz_input.h"
+#include "tests/fuzz/virtio_fuzz_rig.h"
 #include "util/log.h"
 
 using namespace tessera;
@@ -25,14 +26,6 @@ using namespace tessera::fuzz;
 using namespace tessera::virtio;
 
 namespace {
-
-struct Pin : IrqSink {
-    bool level = false;
-    void set_irq(unsigned, bool l) override {
-        if (level == l) __builtin_trap();  // only changes are reported
-        level = l;
-    }
-};
 
 // The host end, driven by the fuzzer; small buffers so backpressure and drops happen.
 struct HostEnd : Chardev {
@@ -52,7 +45,6 @@ struct HostEnd : Chardev {
     void link(bool c) { set_connected(c); }
 };
 
-constexpr uint64_t kRam = 0x40000000, kRamSize = 0x10000;
 constexpr unsigned kQueues = 2 + 2 * 3;  // max_ports 3: port 2 has queues but no port
 
 const uint64_t kHot[] = {mmio::MAGIC, mmio::DEVICE_FEATURES, mmio::DEVICE_FEATURES_SEL, mmio::DRIVER_FEATURES,
@@ -61,23 +53,10 @@ const uint64_t kHot[] = {mmio::MAGIC, mmio::DEVICE_FEATURES, mmio::DEVICE_FEATUR
                          mmio::STATUS, mmio::QUEUE_DESC_LOW, mmio::QUEUE_DRIVER_LOW, mmio::QUEUE_DEVICE_LOW,
                          mmio::CONFIG_GENERATION, mmio::CONFIG, mmio::CONFIG + 4, mmio::CONFIG + 8};
 
-uint64_t pick_addr(Input& in) {
-    uint8_t k = in.u8();
-    if (k < 200) return kRam + (in.uN(2) % kRamSize);
-    if (k < 240) return kRam + kRamSize - (in.u8() % 64);
-    return in.uN(8);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static FILE* devnull = [] {
-        FILE* f = std::fopen("/dev/null", "w");
-        log_set_file(f);
-        g_log_mask = LOG_GUEST_ERROR;
-        return f;
-    }();
-    (void)devnull;
+    quiet_logs();
 
     Input in{data, size};
     AddressSpace as;
