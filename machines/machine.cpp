@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "debug/gdbstub.h"
+#include "display/display.h"
 #include "machines/chardev/chardev_set.h"
 #include "machines/chardev/chardev_stream.h"
 #include "machines/stdio_console.h"
@@ -34,6 +35,7 @@ Machine::Machine(const MachineConfig& cfg, std::unique_ptr<Accelerator> accel)
         console_ = std::make_unique<NoConsole>();
     }
     chardevs_ = std::make_unique<ChardevSet>(cfg_);
+    display_ = std::make_unique<Display>();
 }
 
 Machine::~Machine() = default;

@@ -25,6 +25,7 @@ namespace tessera {
 
 class GdbStub;
 class ChardevSet;
+class Display;
 
 class Machine : public DebugTarget {
 public:
@@ -76,6 +77,8 @@ protected:
     DeviceWork& device_work() { return work_; }
     // The -chardev backends, for the devices that claim them (opened in the constructor).
     ChardevSet& chardevs() { return *chardevs_; }
+    // The screen and input path (display/display.h), for the board's display and input devices.
+    Display& display() { return *display_; }
 
     MachineConfig cfg_;
     AddressSpace as_;
@@ -93,6 +96,7 @@ private:
     std::vector<std::unique_ptr<Vcpu>> cpus_;
     std::unique_ptr<CharBackend> console_;
     std::unique_ptr<ChardevSet> chardevs_;  // its threads wake devices through work_
+    std::unique_ptr<Display> display_;     // outlives the board's devices (they listen to its input)
     std::unique_ptr<HostEvents> events_;  // kicks the first CPU
     DeviceWork work_;                     // kicks through events_
     std::unique_ptr<Accelerator> accel_;

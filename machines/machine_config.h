@@ -37,6 +37,13 @@ struct ChardevConfig {
     }
 };
 
+// -display, -screendump, -keys (display/display_options.h).
+struct DisplayConfig {
+    std::string mode;        // "sdl", "none"; empty: the window when one can open, else none
+    std::string screendump;  // -screendump FILE.png: the last frame, written when Tessera exits
+    std::string keys;        // -keys FILE: key presses replayed into the input path
+};
+
 struct MachineConfig {
     uint64_t ram_size = 128ull << 20;
     std::string cpu;   // a CPU model of the board (-cpu); empty: the board's default
@@ -54,6 +61,7 @@ struct MachineConfig {
     // names the anonymous ones and adds a virtio-blk-device for each if=virtio drive).
     std::vector<block::DriveOptions> drives;
     std::vector<ChardevConfig> chardevs;  // -chardev, in command-line order
+    DisplayConfig display;
 };
 
 }  // namespace tessera

@@ -87,7 +87,7 @@ Aarch64Virt::Aarch64Virt(const MachineConfig& cfg, std::unique_ptr<Accelerator> 
     const auto& vm = avirt::entry(Dev::VirtioMmio);
     virtio_ = std::make_unique<VirtioMmioBank>(as_, device_work(), vm.base, vm.size, avirt::kVirtioTransports,
                                                [this](unsigned i) { return IrqLine{gic_.get(), 32 + avirt::kVirtioSpi + i}; });
-    virtio_->plug_devices(cfg_, "aarch64-virt", &chardevs());
+    virtio_->plug_devices(cfg_, "aarch64-virt", &chardevs(), &display());
 
     cpu_->counter_hz = avirt::kCounterHz;
     cpu_->read_counter = [] { return uint64_t((unsigned __int128)host_now_ns() * avirt::kCounterHz / 1000000000u); };

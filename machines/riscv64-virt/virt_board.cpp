@@ -55,7 +55,7 @@ RiscvVirt::RiscvVirt(const MachineConfig& cfg, std::unique_ptr<Accelerator> acce
     const auto& vm = virt::entry(Dev::VirtioMmio);
     virtio_ = std::make_unique<VirtioMmioBank>(as_, device_work(), vm.base, vm.size, virt::kVirtioTransports,
                                                [this](unsigned i) { return IrqLine{plic_.get(), virt::kVirtioIrq + i}; });
-    virtio_->plug_devices(cfg_, "riscv64-virt", &chardevs());
+    virtio_->plug_devices(cfg_, "riscv64-virt", &chardevs(), &display());
     cpu_->read_time = [this] { return clint_->mtime(); };
     set_serial(uart_.get());
     add_clock(clint_.get());

@@ -17,7 +17,7 @@ VirtioMmioBank::VirtioMmioBank(AddressSpace& as, DeviceWork& work, uint64_t base
 
 VirtioMmioBank::~VirtioMmioBank() = default;
 
-void VirtioMmioBank::plug_devices(const MachineConfig& cfg, const char* board, ChardevSet* chardevs) {
+void VirtioMmioBank::plug_devices(const MachineConfig& cfg, const char* board, ChardevSet* chardevs, Display* display) {
     size_t wanted = 0;
     for (const DeviceConfig& d : cfg.devices) {
         const VirtioDeviceInfo* info = find_virtio_device(d.driver);
@@ -35,7 +35,7 @@ void VirtioMmioBank::plug_devices(const MachineConfig& cfg, const char* board, C
             plug_serial_port(d, serial_buses, chardevs);
             continue;
         }
-        std::unique_ptr<VirtioDevice> dev = info->create(d, cfg);
+        std::unique_ptr<VirtioDevice> dev = info->create(d, cfg, DeviceContext{display});
         if (auto* s = dynamic_cast<VirtioSerial*>(dev.get()))
             serial_buses.emplace_back(d.prop("id") ? *d.prop("id") + ".0" : "", s);
         transports_[--next]->plug(std::move(dev));

@@ -24,6 +24,7 @@
 namespace tessera {
 
 class ChardevSet;
+class Display;
 class VirtioSerial;
 
 class VirtioMmioBank {
@@ -37,7 +38,9 @@ public:
     // there are more devices than transports or a device refuses its properties. Devices on
     // a bus (virtconsole) go onto an earlier bus device and take no transport; chardevs are
     // where their chardev= ids are claimed.
-    void plug_devices(const MachineConfig& cfg, const char* board, ChardevSet* chardevs = nullptr);
+    // display: the board's screen and input path, for display and input devices.
+    void plug_devices(const MachineConfig& cfg, const char* board, ChardevSet* chardevs = nullptr,
+                      Display* display = nullptr);
     void reset();
 
     unsigned count() const { return unsigned(transports_.size()); }

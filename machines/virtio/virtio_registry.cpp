@@ -17,13 +17,13 @@ namespace tessera {
 const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
     static const std::vector<VirtioDeviceInfo> infos = {
         {"virtio-rng-device", "virtio-rng", "virtio entropy source, fed by the host's getrandom", {},
-         [](const DeviceConfig&, const MachineConfig&) -> std::unique_ptr<VirtioDevice> {
+         [](const DeviceConfig&, const MachineConfig&, const DeviceContext&) -> std::unique_ptr<VirtioDevice> {
              return std::make_unique<VirtioRng>();
          }},
         // virtio-net: -device virtio-net-device,netdev=ID[,mac=MAC], or -nic user,...
         {"virtio-net-device", "virtio-net", "virtio network card, connected to a -netdev",
          {{"netdev", "ID of the -netdev it connects to"}, {"mac", "its address (default 52:54:00:12:34:56, the next NIC :57...)"}},
-         [](const DeviceConfig& d, const MachineConfig& cfg) -> std::unique_ptr<VirtioDevice> {
+         [](const DeviceConfig& d, const MachineConfig& cfg, const DeviceContext&) -> std::unique_ptr<VirtioDevice> {
              unsigned index = 0;  // QEMU numbers default MACs by the NIC's place on the command line
              for (const DeviceConfig& o : cfg.devices) {
                  if (&o == &d) break;
@@ -42,12 +42,12 @@ const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
         {"virtio-blk-device", "virtio-blk", "virtio block device on a -drive (raw or qcow2)",
          {{"drive", "the id of the -drive it serves (required)"},
           {"serial", "the disk's serial number, at most 20 bytes (GET_ID)"}},
-         create_virtio_blk},
+         [](const DeviceConfig& d, const MachineConfig& cfg, const DeviceContext&) { return create_virtio_blk(d, cfg); }},
         // virtio-console: the bus device, and the ports that sit on it (-chardev gives their host end).
         {"virtio-serial-device", "virtio-serial", "virtio-console bus for virtconsole and virtserialport ports",
          {{"max_ports", "=N  ports on the bus, 1 to 31 (default 31)"},
           {"emergency-write", "=on|off  offer VIRTIO_CONSOLE_F_EMERG_WRITE (default on)"}},
-         [](const DeviceConfig& d, const MachineConfig&) -> std::unique_ptr<VirtioDevice> {
+         [](const DeviceConfig& d, const MachineConfig&, const DeviceContext&) -> std::unique_ptr<VirtioDevice> {
              uint32_t max_ports = VirtioSerial::kMaxPorts;
              if (const std::string* v = d.prop("max_ports")) {
                  char* end = nullptr;

@@ -12,9 +12,16 @@
 
 namespace tessera {
 
+class Display;
+
 struct DeviceProp {
     const char* name;
     const char* help;
+};
+
+// What a device may use of the board it is plugged into, beyond its configuration.
+struct DeviceContext {
+    Display* display = nullptr;  // the board's screen and input path (display/display.h)
 };
 
 struct VirtioDeviceInfo {
@@ -23,7 +30,7 @@ struct VirtioDeviceInfo {
     const char* description;
     std::vector<DeviceProp> props;  // besides `id`, which every device takes
     // Throws ConfigError (one line) for a property value it cannot use.
-    std::function<std::unique_ptr<VirtioDevice>(const DeviceConfig&, const MachineConfig&)> create;
+    std::function<std::unique_ptr<VirtioDevice>(const DeviceConfig&, const MachineConfig&, const DeviceContext&)> create;
     // A device that sits on another device's bus rather than in a transport (a virtconsole
     // on a virtio-serial-device: "virtio-serial-bus"); create is then unused.
     const char* bus = nullptr;
