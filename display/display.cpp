@@ -22,6 +22,23 @@ inline uint32_t to_xrgb(const uint8_t* p, PixelFormat fmt) {
 }
 }  // namespace
 
+bool Display::attach_source(const std::string& device_name) {
+    std::lock_guard lock(mu_);
+    if (!source_.empty()) return false;
+    source_ = device_name;
+    return true;
+}
+
+bool Display::has_source() const {
+    std::lock_guard lock(mu_);
+    return !source_.empty();
+}
+
+std::string Display::source_name() const {
+    std::lock_guard lock(mu_);
+    return source_;
+}
+
 bool Display::set_mode(uint32_t width, uint32_t height) {
     if (width > kMaxWidth || height > kMaxHeight) return false;
     {

@@ -22,6 +22,11 @@ public:
     static constexpr uint32_t kMaxWidth = 16384, kMaxHeight = 16384;
 
     // --- producers (one device at a time; the vCPU thread) ---
+    // A display device claims the screen when it is made (false: another one has it; the
+    // device then refuses with a ConfigError). The window opens by default only if one did.
+    bool attach_source(const std::string& device_name);
+    bool has_source() const;
+    std::string source_name() const;
     // A new mode: the frame becomes width x height, black. 0 x 0: no output (the window
     // shows a blank screen and says so). False (and nothing changes) past kMaxWidth/Height.
     bool set_mode(uint32_t width, uint32_t height);
@@ -56,6 +61,7 @@ private:
     bool mode_changed_ = false;
     Cursor cursor_;
     std::string status_ = "running";
+    std::string source_;
     std::function<void()> wake_;
     InputHub input_;
 };

@@ -10,6 +10,10 @@ using namespace tessera;
 
 TEST_CASE("display: a mode starts black, all of it damaged") {
     Display d;
+    CHECK_FALSE(d.has_source());
+    CHECK(d.attach_source("virtio-gpu-device"));
+    CHECK_FALSE(d.attach_source("another"));
+    CHECK(d.source_name() == "virtio-gpu-device");
     int wakes = 0;
     d.set_waker([&] { wakes++; });
     CHECK(d.set_mode(4, 3));
