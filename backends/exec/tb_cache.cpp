@@ -25,7 +25,7 @@ TB::~TB() {
 
 TB* TbCache::insert(std::unique_ptr<TB> tb) {
     TB* t = tb.get();
-    map_[t->key] = t;
+    map_.insert(t);
     by_page_[t->key.phys_pc & PAGE_MASK].blocks.push_back(t);
     if (t->page2 != ~0ull) by_page_[t->page2].blocks.push_back(t);
     all_.push_back(std::move(tb));
@@ -38,8 +38,7 @@ void TbCache::invalidate(TB* t) {
     invalidated++;
     dead_++;
     dead_code_.push_back(t);
-    auto m = map_.find(t->key);
-    if (m != map_.end() && m->second == t) map_.erase(m);
+    map_.erase(t);
     for (auto [src, slot] : t->incoming) {
         if (src->chain[slot] == t) {
             src->chain[slot] = nullptr;

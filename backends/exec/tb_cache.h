@@ -6,21 +6,13 @@
 #include <vector>
 
 #include "backends/exec/tb.h"
+#include "backends/exec/tb_table.h"
 
 namespace tessera {
 
-struct TbKeyHash {
-    size_t operator()(const TbKey& k) const {
-        return std::hash<uint64_t>()(((k.phys_pc * 31 + k.pc) * 31 + k.mode.flags) * 31 + k.mode.extra);
-    }
-};
-
 class TbCache {
 public:
-    TB* find(const TbKey& k) {
-        auto it = map_.find(k);
-        return it == map_.end() ? nullptr : it->second;
-    }
+    TB* find(const TbKey& k) const { return map_.find(k); }
     TB* insert(std::unique_ptr<TB> tb);
     // Invalidate every block with code on this physical page. Blocks stay allocated
     // (a running block or a chain may still point at them) until flush().
@@ -53,7 +45,7 @@ public:
 
 private:
     void drop_dead_code();
-    std::unordered_map<TbKey, TB*, TbKeyHash> map_;
+    TbTable map_;
     void invalidate(TB* t);
     struct PageBlocks {
         std::vector<TB*> blocks;
