@@ -58,8 +58,8 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     clear_ibc();
     // A store into translated code may invalidate blocks in the middle of a block: compiled
     // code must not find them through the indirect branch cache afterwards.
+    cache_.on_invalidate_block = [this](TB* t) { forget_block(t); };
     cache_.on_invalidate = [this] {
-        clear_ibc();
         cpu_.code_changed = true;  // compiled loops must not run stale code
     };
     bool compiles = opts_.mode == ExecMode::Jit || opts_.mode == ExecMode::Lockstep;
@@ -90,6 +90,7 @@ Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
 Executor::~Executor() {
     cpu_.ibc = nullptr;
     cache_.on_invalidate = nullptr;
+    cache_.on_invalidate_block = nullptr;
     cache_.flush();     // blocks release their code into the engine...
     compiler_.reset();  // ...before the worker (and a tiered engine) goes away
 }
@@ -135,6 +136,32 @@ void Executor::forget_flushed_pages() {
 
 void Executor::clear_ibc() {
     for (unsigned i = 0; i < IBC_SIZE; i++) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
+    ibc_filled_.clear();
+}
+
+void Executor::forget_pcs() {
+    if (jc_filled_.size() > kFilledLog) {
+        for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
+    } else {
+        for (uint32_t i : jc_filled_) jc_[i] = JumpEntry{~0ull, {}, nullptr};
+    }
+    jc_filled_.clear();
+    if (ibc_filled_.size() > kFilledLog) {
+        clear_ibc();
+    } else {
+        for (uint32_t i : ibc_filled_) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
+        ibc_filled_.clear();
+    }
+    cached_pages_.clear();
+}
+
+// A block is cached under its own virtual pc only (lookup and remember_indirect fill the slot
+// of cpu_.pc with the block found for it), so one slot in each cache can refer to it.
+void Executor::forget_block(TB* t) {
+    JumpEntry& je = jc_[(t->pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
+    if (je.tb == t) je = JumpEntry{~0ull, {}, nullptr};
+    jit::IbcEntry& e = ibc_[(t->pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
+    if (e.pc == t->pc && e.flags == t->key.mode.flags) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
 }
 
 void Executor::remember_indirect(uint64_t pc, const TbMode& mode, TB* tb) {
@@ -144,9 +171,13 @@ void Executor::remember_indirect(uint64_t pc, const TbMode& mode, TB* tb) {
     uint64_t flags = mode.flags;
     jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
     if (fn) {
-        if (e.jit_fn != fn) e = jit::IbcEntry{pc, flags, fn, nullptr};
+        if (e.jit_fn != fn) {
+            e = jit::IbcEntry{pc, flags, fn, nullptr};
+            note_filled(ibc_filled_, uint32_t(&e - ibc_.get()));
+        }
     } else if (e.interp_code != tb->code.get()) {
         e = jit::IbcEntry{pc, flags, nullptr, tb->code.get()};
+        note_filled(ibc_filled_, uint32_t(&e - ibc_.get()));
     }
 }
 
@@ -191,7 +222,10 @@ bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
 
 void Executor::flush() {
     cache_.flush();
+    for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};  // every block is gone
+    jc_filled_.clear();
     clear_ibc();
+    cached_pages_.clear();
     if (baseline_) baseline_->reset();  // no block, chain or cache entry refers to its code now
     epoch_++;
     stats.flushes++;
@@ -357,6 +391,7 @@ TB* Executor::lookup() {
     if (!tb) tb = translate(pc, phys, mode);
     if (!tb) return nullptr;
     je = JumpEntry{pc, mode, tb};
+    note_filled(jc_filled_, uint32_t(&je - jc_.data()));
     cached_pages_.insert(pc & PAGE_MASK);
     remember_indirect(pc, mode, tb);
     return tb;
@@ -495,11 +530,9 @@ void Executor::run() {
             flush();
             last = nullptr;
         }
-        if (cache_.generation != jc_cache_gen_ || cpu_.tlb_generation != jc_tlb_gen_) {
-            for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
-            clear_ibc();
-            cached_pages_.clear();
-            jc_cache_gen_ = cache_.generation;
+        // Invalidated blocks left both caches as they went (forget_block); a flush cleared them.
+        if (cpu_.tlb_generation != jc_tlb_gen_) {
+            forget_pcs();
             jc_tlb_gen_ = cpu_.tlb_generation;
             cpu_.page_flushes = 0;
         } else if (cpu_.page_flushes) {

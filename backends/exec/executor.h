@@ -124,7 +124,19 @@ private:
     };
     static constexpr unsigned JC_SIZE = 32768;
     std::array<JumpEntry, JC_SIZE> jc_{};
-    uint64_t jc_cache_gen_ = 0, jc_tlb_gen_ = 0;
+    uint64_t jc_tlb_gen_ = 0;
+    // The slots of both caches filled since they were last cleared, so that a TLB flush (every
+    // context switch: the TLB has no ASID tags) clears what was used, not 1.5 MiB of caches.
+    // Past kFilledLog entries the next clear is a whole one.
+    static constexpr size_t kFilledLog = 4096;
+    std::vector<uint32_t> jc_filled_, ibc_filled_;
+    void note_filled(std::vector<uint32_t>& log, uint32_t slot) {
+        if (log.size() <= kFilledLog) log.push_back(slot);
+    }
+    // Forgets every virtual pc: both caches cleared (the used slots only, when known).
+    void forget_pcs();
+    // t was invalidated: its jump and indirect branch cache slots stop pointing at it.
+    void forget_block(TB* t);
     // Virtual pages the two caches may hold entries for: a TLBI of any other page (most are
     // data pages) costs no scan of them.
     std::unordered_set<uint64_t> cached_pages_;

@@ -39,6 +39,7 @@ void TbCache::invalidate(TB* t) {
     dead_++;
     dead_code_.push_back(t);
     map_.erase(t);
+    if (on_invalidate_block) on_invalidate_block(t);
     for (auto [src, slot] : t->incoming) {
         if (src->chain[slot] == t) {
             src->chain[slot] = nullptr;

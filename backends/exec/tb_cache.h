@@ -24,7 +24,9 @@ public:
     // kMaxMisses of them, so it stops taking every write through the slow path.
     bool invalidate_range(uint64_t pa, uint64_t size);
     static constexpr uint32_t kMaxMisses = 64;
-    // Called after blocks were invalidated, before anything else can run them.
+    // Called for each block as it is invalidated (lookup caches drop what points at it), then
+    // once after the blocks were invalidated, before anything else can run them.
+    std::function<void(TB*)> on_invalidate_block;
     std::function<void()> on_invalidate;
     // Links src's exit `slot` to dst (and dst's JIT code, if jit_too; dst's interpreter code
     // for the interpreter to follow, if interp_too and dst has no JIT code).
