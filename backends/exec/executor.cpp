@@ -140,6 +140,7 @@ void Executor::clear_ibc() {
 }
 
 void Executor::forget_pcs() {
+    stats.pc_cache_clears++;
     if (jc_filled_.size() > kFilledLog) {
         for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
     } else {
@@ -382,6 +383,7 @@ TB* Executor::lookup() {
     uint64_t pc = cpu_.pc;
     JumpEntry& je = jc_[(pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
     if (je.pc == pc && je.mode == mode && je.tb->valid) {
+        stats.jump_cache_hits++;
         remember_indirect(pc, mode, je.tb);
         return je.tb;
     }
@@ -610,11 +612,12 @@ void Executor::step() {
 void Executor::print_stats(FILE* out) {
     fprintf(out,
             "stats: guest insns %" PRIu64 ", exec %s, blocks translated %" PRIu64 ", invalidated %" PRIu64
-            ", executed %" PRIu64 " (jit %" PRIu64 "), chained %" PRIu64 ", lookups %" PRIu64 ", exceptions %" PRIu64
+            ", executed %" PRIu64 " (jit %" PRIu64 "), chained %" PRIu64 ", lookups %" PRIu64 " (jump cache %" PRIu64
+            ", cleared %" PRIu64 " times), exceptions %" PRIu64
             ", interrupts %" PRIu64 ", flushes %" PRIu64 ", guest loads/stores %" PRIu64 ", tlb misses %" PRIu64
             " (data %" PRIu64 "), data tlb hit rate %.4f\n",
             cpu_.insn_count, exec_mode_name(opts_.mode), cache_.translated, cache_.invalidated, stats.blocks_executed,
-            stats.jit_blocks_executed, stats.chained, stats.lookups, stats.exceptions, stats.interrupts, stats.flushes,
+            stats.jit_blocks_executed, stats.chained, stats.lookups, stats.jump_cache_hits, stats.pc_cache_clears, stats.exceptions, stats.interrupts, stats.flushes,
             cpu_.mem_accesses, cpu_.tlb_misses, cpu_.data_tlb_misses,
             cpu_.mem_accesses ? 1.0 - double(cpu_.data_tlb_misses) / double(cpu_.mem_accesses) : 1.0);
     // LLVM: this thread's engine and the second thread's (hot regions, or compiling ahead).

@@ -58,6 +58,7 @@ struct ExecOptions {
 struct ExecStats {
     uint64_t blocks_executed = 0, jit_blocks_executed = 0, chained = 0, lookups = 0, exceptions = 0,
              interrupts = 0, flushes = 0, lockstep_blocks = 0;
+    uint64_t jump_cache_hits = 0, pc_cache_clears = 0;  // lookups answered by the jump cache; TLB-driven clears
 };
 
 class Executor {

@@ -8,11 +8,11 @@ void TbTable::insert(TB* t) {
     for (size_t i = home(k);; i = (i + 1) & mask_) {
         Slot& s = slots_[i];
         if (!s.tb) {
-            s = Slot{k.phys_pc, k.pc, t};
+            s = Slot{k.phys_pc, k.pc, k.mode.flags, t};
             size_++;
             return;
         }
-        if (s.phys_pc == k.phys_pc && s.pc == k.pc && s.tb->key.mode == k.mode) {
+        if (s.matches(k)) {
             s.tb = t;
             return;
         }

@@ -19,7 +19,7 @@ public:
         for (size_t i = home(k);; i = (i + 1) & mask_) {
             const Slot& s = slots_[i];
             if (!s.tb) return nullptr;
-            if (s.phys_pc == k.phys_pc && s.pc == k.pc && s.tb->key.mode == k.mode) return s.tb;
+            if (s.matches(k)) return s.tb;
         }
     }
     // t replaces any block with the same key.
@@ -30,9 +30,14 @@ public:
     size_t size() const { return size_; }
 
 private:
+    // The key's words beside the pointer: a probe past blocks of other modes at the same pc
+    // (FP fast path on and off, EL0 and EL1) reads no block. The rare extra word is the block's.
     struct Slot {
-        uint64_t phys_pc = 0, pc = 0;  // the key's words that differ most, beside the pointer
-        TB* tb = nullptr;              // null: empty
+        uint64_t phys_pc = 0, pc = 0, flags = 0;
+        TB* tb = nullptr;  // null: empty
+        bool matches(const TbKey& k) const {
+            return phys_pc == k.phys_pc && pc == k.pc && flags == k.mode.flags && tb->key.mode.extra == k.mode.extra;
+        }
     };
     static uint64_t hash(const TbKey& k) {
         uint64_t h = k.phys_pc * 0x9e3779b97f4a7c15ull ^ k.pc ^ k.mode.flags * 0xc2b2ae3d27d4eb4full ^ k.mode.extra;
