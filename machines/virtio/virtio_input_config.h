@@ -31,8 +31,8 @@ constexpr uint16_t REL_X = 0x00, REL_Y = 0x01, REL_WHEEL = 0x08;
 constexpr uint16_t ABS_X = 0x00, ABS_Y = 0x01;
 constexpr uint16_t LED_NUML = 0x00, LED_CAPSL = 0x01, LED_SCROLLL = 0x02;
 constexpr uint16_t BTN_LEFT = 0x110, BTN_RIGHT = 0x111, BTN_MIDDLE = 0x112, BTN_SIDE = 0x113, BTN_EXTRA = 0x114,
-                   BTN_TOUCH = 0x14a, BTN_GEAR_DOWN = 0x150, BTN_GEAR_UP = 0x151;
-constexpr uint16_t KEY_ESC = 1, KEY_A = 30, KEY_CAPSLOCK = 58, KEY_MAX_KEYBOARD = 0xff;
+                   BTN_GEAR_DOWN = 0x150, BTN_GEAR_UP = 0x151;
+constexpr uint16_t KEY_ESC = 1, KEY_A = 30, KEY_CAPSLOCK = 58, KEY_MEDIA = 226;
 constexpr uint16_t BUS_VIRTUAL = 0x06;
 constexpr uint16_t kVendorQemu = 0x0627;  // QEMU's, the one its USB HID devices use too
 
