@@ -113,6 +113,11 @@ uint64_t VirtioInput::dropped_reports() {
     return dropped_;
 }
 
+size_t VirtioInput::pending_events() {
+    std::lock_guard<std::mutex> g(mu_);
+    return pending_events_;
+}
+
 // ---- the vCPU thread ----
 
 void VirtioInput::deliver() {

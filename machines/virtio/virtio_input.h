@@ -67,6 +67,8 @@ public:
     uint8_t leds() const { return leds_; }
     // Whole reports dropped because the driver took none (any thread).
     uint64_t dropped_reports();
+    // Events queued for the guest, at most kMaxPendingEvents (any thread).
+    size_t pending_events();
 
 private:
     struct Event {

@@ -108,7 +108,7 @@ void fill_config(const Description& d, const std::string& serial, uint8_t select
     };
     auto bits = [&](const std::vector<uint8_t>& b) {
         size = std::min<size_t>(b.size(), kPayloadBytes);
-        memcpy(u, b.data(), size);
+        if (size) memcpy(u, b.data(), size);  // an empty vector's data() may be null
     };
     // Strings, ids and properties have no subsel: anything but 0 is unknown (size 0).
     switch (select) {
