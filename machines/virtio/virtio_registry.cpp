@@ -10,9 +10,26 @@
 
 #include "machines/virtio/virtio_console.h"
 #include "machines/virtio/virtio_rng.h"
+// virtio-input
+#include "display/display.h"
+#include "machines/virtio/virtio_input.h"
 #include "util/error.h"
 
 namespace tessera {
+
+namespace {
+// virtio-input
+std::unique_ptr<VirtioDevice> create_virtio_input(virtio_input::Kind kind, const DeviceConfig& d, const DeviceContext& ctx) {
+    std::string serial;
+    if (const std::string* s = d.prop("serial")) {
+        if (s->size() > virtio_input::kMaxSerialBytes)
+            throw ConfigError{"-device " + d.driver + ": serial is " + std::to_string(s->size()) + " bytes, at most " +
+                              std::to_string(virtio_input::kMaxSerialBytes)};
+        serial = *s;
+    }
+    return std::make_unique<VirtioInput>(kind, ctx.display ? &ctx.display->input() : nullptr, serial);
+}
+}  // namespace
 
 const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
     static const std::vector<VirtioDeviceInfo> infos = {
@@ -77,6 +94,22 @@ const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
           {"nr", "=N  port number, 1 or more (default: the lowest free)"},
           {"bus", "=ID.0  the virtio-serial-device (default: the first)"}},
          nullptr, "virtio-serial-bus"},
+        // virtio-input: the board's input path (display/input.h) to the guest, as QEMU's three.
+        {"virtio-keyboard-device", "virtio-keyboard", "virtio keyboard (evdev keys; the guest's LEDs come back)",
+         {{"serial", "=S  the serial the guest reads (ID_SERIAL), at most 127 bytes"}},
+         [](const DeviceConfig& d, const MachineConfig&, const DeviceContext& ctx) {
+             return create_virtio_input(virtio_input::Kind::Keyboard, d, ctx);
+         }},
+        {"virtio-mouse-device", "virtio-mouse", "virtio mouse (relative motion, wheel, buttons)",
+         {{"serial", "=S  the serial the guest reads (ID_SERIAL), at most 127 bytes"}},
+         [](const DeviceConfig& d, const MachineConfig&, const DeviceContext& ctx) {
+             return create_virtio_input(virtio_input::Kind::Mouse, d, ctx);
+         }},
+        {"virtio-tablet-device", "virtio-tablet", "virtio tablet (absolute pointer 0..0x7fff, wheel, buttons)",
+         {{"serial", "=S  the serial the guest reads (ID_SERIAL), at most 127 bytes"}},
+         [](const DeviceConfig& d, const MachineConfig&, const DeviceContext& ctx) {
+             return create_virtio_input(virtio_input::Kind::Tablet, d, ctx);
+         }},
     };
     return infos;
 }
