@@ -26,6 +26,12 @@ void Vcpu::tlb_flush() {
         for (auto& e : tlb[m]) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }
 
+void Vcpu::switch_context(uint64_t context) {
+    pc_context = context;
+    for (unsigned m = 0; m < mmu_modes; m++)
+        for (auto& e : tlb[m]) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
+}
+
 void Vcpu::tlb_flush_page(uint64_t va) {
     if (page_flushes < kPageFlushLog) page_flush_log[page_flushes++] = va & PAGE_MASK;
     else tlb_generation++;

@@ -294,6 +294,13 @@ public:
     // indirect branch caches) can follow. A single-page flush is logged instead, so those
     // caches drop that page alone; a full log counts as a full flush.
     uint64_t tlb_generation = 0;
+    // Which address space virtual pcs mean now (an id the ISA gives each set of translation
+    // table bases it switches between: TTBR0 and TTBR1 on AArch64). A switch empties the TLB,
+    // which has no ASID tags, but is no flush for the jump cache, whose entries carry their
+    // context: an OS switching back to a process finds its blocks there. Removing mappings
+    // still takes a TLBI (the architecture's rule), which bumps tlb_generation.
+    uint64_t pc_context = 0;
+    void switch_context(uint64_t context);
     static constexpr unsigned kPageFlushLog = 16;
     uint64_t page_flush_log[kPageFlushLog] = {};
     unsigned page_flushes = 0;

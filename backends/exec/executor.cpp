@@ -54,7 +54,7 @@ bool parse_exec_mode(const std::string& s, ExecMode* out) {
 
 Executor::Executor(Vcpu& cpu, TbCache& cache, ExecOptions opts)
     : cpu_(cpu), cache_(cache), opts_(opts), ibc_(new jit::IbcEntry[IBC_SIZE]) {
-    for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
+    for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr, 0};
     clear_ibc();
     // A store into translated code may invalidate blocks in the middle of a block: compiled
     // code must not find them through the indirect branch cache afterwards.
@@ -124,7 +124,7 @@ void Executor::forget_flushed_pages() {
         const unsigned first = unsigned(page >> cpu_.insn_align_bits);
         for (unsigned i = 0; i < std::min(per_page, JC_SIZE); i++) {
             JumpEntry& e = jc_[(first + i) & (JC_SIZE - 1)];
-            if ((e.pc & PAGE_MASK) == page) e = JumpEntry{~0ull, {}, nullptr};
+            if ((e.pc & PAGE_MASK) == page) e = JumpEntry{~0ull, {}, nullptr, 0};
         }
         for (unsigned i = 0; i < std::min(per_page, IBC_SIZE); i++) {
             jit::IbcEntry& e = ibc_[(first + i) & (IBC_SIZE - 1)];
@@ -142,25 +142,29 @@ void Executor::clear_ibc() {
 void Executor::forget_pcs() {
     stats.pc_cache_clears++;
     if (jc_filled_.size() > kFilledLog) {
-        for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};
+        for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr, 0};
     } else {
-        for (uint32_t i : jc_filled_) jc_[i] = JumpEntry{~0ull, {}, nullptr};
+        for (uint32_t i : jc_filled_) jc_[i] = JumpEntry{~0ull, {}, nullptr, 0};
     }
     jc_filled_.clear();
+    forget_ibc();
+    cached_pages_.clear();
+}
+
+void Executor::forget_ibc() {
     if (ibc_filled_.size() > kFilledLog) {
         clear_ibc();
     } else {
         for (uint32_t i : ibc_filled_) ibc_[i] = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
         ibc_filled_.clear();
     }
-    cached_pages_.clear();
 }
 
 // A block is cached under its own virtual pc only (lookup and remember_indirect fill the slot
 // of cpu_.pc with the block found for it), so one slot in each cache can refer to it.
 void Executor::forget_block(TB* t) {
     JumpEntry& je = jc_[(t->pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
-    if (je.tb == t) je = JumpEntry{~0ull, {}, nullptr};
+    if (je.tb == t) je = JumpEntry{~0ull, {}, nullptr, 0};
     jit::IbcEntry& e = ibc_[(t->pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
     if (e.pc == t->pc && e.flags == t->key.mode.flags) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
 }
@@ -223,7 +227,7 @@ bool Executor::diverged() const { return lockstep_ && lockstep_->diverged(); }
 
 void Executor::flush() {
     cache_.flush();
-    for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr};  // every block is gone
+    for (auto& e : jc_) e = JumpEntry{~0ull, {}, nullptr, 0};  // every block is gone
     jc_filled_.clear();
     clear_ibc();
     cached_pages_.clear();
@@ -382,7 +386,7 @@ TB* Executor::lookup() {
     TbMode mode = cpu_.tb_mode();
     uint64_t pc = cpu_.pc;
     JumpEntry& je = jc_[(pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
-    if (je.pc == pc && je.mode == mode && je.tb->valid) {
+    if (je.pc == pc && je.mode == mode && je.context == cpu_.pc_context && je.tb->valid) {
         stats.jump_cache_hits++;
         remember_indirect(pc, mode, je.tb);
         return je.tb;
@@ -392,7 +396,7 @@ TB* Executor::lookup() {
     TB* tb = cache_.find(TbKey{phys, pc, mode});
     if (!tb) tb = translate(pc, phys, mode);
     if (!tb) return nullptr;
-    je = JumpEntry{pc, mode, tb};
+    je = JumpEntry{pc, mode, tb, cpu_.pc_context};
     note_filled(jc_filled_, uint32_t(&je - jc_.data()));
     cached_pages_.insert(pc & PAGE_MASK);
     remember_indirect(pc, mode, tb);
@@ -539,6 +543,10 @@ void Executor::run() {
             cpu_.page_flushes = 0;
         } else if (cpu_.page_flushes) {
             forget_flushed_pages();
+        }
+        if (cpu_.pc_context != ibc_context_) {  // compiled code reads the IBC untagged
+            forget_ibc();
+            ibc_context_ = cpu_.pc_context;
         }
         TB* tb = lookup();
         if (!tb) {  // the fetch itself faulted

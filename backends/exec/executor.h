@@ -122,10 +122,12 @@ private:
         uint64_t pc;
         TbMode mode;
         TB* tb;
+        uint64_t context;  // Vcpu::pc_context when it was filled
     };
     static constexpr unsigned JC_SIZE = 32768;
     std::array<JumpEntry, JC_SIZE> jc_{};
     uint64_t jc_tlb_gen_ = 0;
+    uint64_t ibc_context_ = 0;  // the indirect branch cache's entries (untagged) are for this context
     // The slots of both caches filled since they were last cleared, so that a TLB flush (every
     // context switch: the TLB has no ASID tags) clears what was used, not 1.5 MiB of caches.
     // Past kFilledLog entries the next clear is a whole one.
@@ -136,6 +138,7 @@ private:
     }
     // Forgets every virtual pc: both caches cleared (the used slots only, when known).
     void forget_pcs();
+    void forget_ibc();  // the indirect branch cache's used slots
     // t was invalidated: its jump and indirect branch cache slots stop pointing at it.
     void forget_block(TB* t);
     // Virtual pages the two caches may hold entries for: a TLBI of any other page (most are

@@ -33,6 +33,8 @@ void Aarch64Cpu::reset(uint64_t start) {
     wfe_wake = ~0ull;
     exception_pending = false;
     pc = start;
+    contexts_.reset();  // no pair keeps its id across a reset (jump cache entries carry ids)
+    pc_context = 0;
     tlb_flush();
 }
 

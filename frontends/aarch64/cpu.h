@@ -10,6 +10,7 @@
 
 #include "core/cpu.h"
 #include "core/irq.h"
+#include "softmmu/context_ids.h"
 #include "softmmu/vcpu.h"
 
 namespace tessera::aarch64 {
@@ -168,6 +169,11 @@ public:
     std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const override;
     uint64_t device_lines() const override { return irq_lines; }
     void set_device_lines(uint64_t v) override { irq_lines = v; }
+
+    // A TTBR write switches to the context of the pair (Vcpu::switch_context). Outside the
+    // architectural state (lockstep compares that byte for byte).
+    void switch_ttbrs();
+    ContextIds contexts_;
 };
 
 // Env offset of a member, for IR ld_env/st_env.

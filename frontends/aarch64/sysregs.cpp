@@ -135,6 +135,17 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     }
 }
 
+// The TLB has no ASID tags, so it is emptied; the jump cache keeps each pair's entries apart.
+void Aarch64Cpu::switch_ttbrs() {
+    uint64_t id = contexts_.id(ttbr0_el1, ttbr1_el1);
+    if (id == 0) {  // too many pairs since the last full flush: start over
+        tlb_flush();
+        contexts_.reset();
+        id = contexts_.id(ttbr0_el1, ttbr1_el1);
+    }
+    switch_context(id);
+}
+
 bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     auto timer_written = [this] {
         irq_check = true;
@@ -154,8 +165,8 @@ bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     switch (enc) {
     case SCTLR: sctlr_el1 = v; tlb_flush(); return true;
     case CPACR: cpacr_el1 = v & (3u << 20); return true;
-    case TTBR0: ttbr0_el1 = v; tlb_flush(); return true;  // no ASID tags in the TLB: a new ASID flushes
-    case TTBR1: ttbr1_el1 = v; tlb_flush(); return true;
+    case TTBR0: ttbr0_el1 = v; switch_ttbrs(); return true;
+    case TTBR1: ttbr1_el1 = v; switch_ttbrs(); return true;
     case TCR: tcr_el1 = v; tlb_flush(); return true;
     case SPSR_EL1: spsr_el1 = v; return true;
     case ELR_EL1: elr_el1 = v; return true;
