@@ -20,6 +20,12 @@
 #ifndef VR_CONFIG
 #define VR_CONFIG 0x100
 #endif
+/* A device's registers, not RAM: the interrupt controller's. */
+#ifdef GICD
+#define GPU_DEVICE_ADDR GICD
+#else
+#define GPU_DEVICE_ADDR PLIC
+#endif
 #define GPU_GET_DISPLAY_INFO 0x0100
 #define GPU_RESOURCE_CREATE_2D 0x0101
 #define GPU_RESOURCE_UNREF 0x0102
@@ -262,7 +268,7 @@ __attribute__((unused)) static void virtio_gpu_checks(void)
     CHECK(33, gpu_attach(1, 0, 0) == GPU_ERR_INVALID_PARAMETER);
     gpu.ents[0] = (struct gpu_entry){RAM_END - 16, 4096, 0};
     CHECK(34, gpu_attach(1, 1, 1) == GPU_ERR_INVALID_PARAMETER); /* runs past RAM */
-    gpu.ents[0] = (struct gpu_entry){GICD, 4096, 0};
+    gpu.ents[0] = (struct gpu_entry){GPU_DEVICE_ADDR, 4096, 0};
     CHECK(35, gpu_attach(1, 1, 1) == GPU_ERR_INVALID_PARAMETER); /* a device */
     gpu.ents[0] = (struct gpu_entry){0xfffffffffffff000ull, 0x2000, 0};
     CHECK(36, gpu_attach(1, 1, 1) == GPU_ERR_INVALID_PARAMETER); /* wraps */
@@ -344,7 +350,7 @@ __attribute__((unused)) static void virtio_gpu_checks(void)
     irqs = virtio_irqs;
     used = vq.used.idx;
     set_desc(1, &gpu.req, 24, D_NEXT, 2);
-    set_desc(2, (void *)GICD, 24, D_WRITE, 0);
+    set_desc(2, (void *)GPU_DEVICE_ADDR, 24, D_WRITE, 0);
     post(1);
     gpu_expect_device_error(100, irqs, used);
 
