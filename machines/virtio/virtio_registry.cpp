@@ -14,6 +14,9 @@
 #include "display/display.h"
 #include "machines/virtio/virtio_input.h"
 #include "util/error.h"
+// virtio-gpu
+#include "display/display.h"
+#include "machines/virtio/virtio_gpu.h"
 
 namespace tessera {
 
@@ -109,6 +112,38 @@ const std::vector<VirtioDeviceInfo>& virtio_device_infos() {
          {{"serial", "=S  the serial the guest reads (ID_SERIAL), at most 127 bytes"}},
          [](const DeviceConfig& d, const MachineConfig&, const DeviceContext& ctx) {
              return create_virtio_input(virtio_input::Kind::Tablet, d, ctx);
+         }},
+        // virtio-gpu: the 2D device, on the board's display (one display device per board).
+        {"virtio-gpu-device", "virtio-gpu", "virtio 2D graphics card with one output, shown on the board's display",
+         {{"xres", "=N  the output's width the guest is offered (default 1280)"},
+          {"yres", "=N  its height (default 800)"},
+          {"max_outputs", "=1  outputs (only 1)"},
+          {"edid", "=on|off  offer VIRTIO_GPU_F_EDID (default on)"}},
+         [](const DeviceConfig& d, const MachineConfig&, const DeviceContext& ctx) -> std::unique_ptr<VirtioDevice> {
+             VirtioGpu::Options o;
+             auto number = [&](const char* prop, uint32_t lo, uint32_t hi, uint32_t dflt) {
+                 const std::string* v = d.prop(prop);
+                 if (!v) return dflt;
+                 char* end = nullptr;
+                 unsigned long n = strtoul(v->c_str(), &end, 10);
+                 if (v->empty() || *end || (*v)[0] == '-' || n < lo || n > hi)
+                     throw ConfigError{"-device virtio-gpu-device: " + std::string(prop) + "='" + *v + "' is not " +
+                                       std::to_string(lo) + " to " + std::to_string(hi)};
+                 return uint32_t(n);
+             };
+             o.xres = number("xres", 16, Display::kMaxWidth, o.xres);
+             o.yres = number("yres", 16, Display::kMaxHeight, o.yres);
+             number("max_outputs", 1, 1, 1);
+             if (const std::string* v = d.prop("edid")) {
+                 if (*v == "on" || *v == "true") o.edid = true;
+                 else if (*v == "off" || *v == "false") o.edid = false;
+                 else throw ConfigError{"-device virtio-gpu-device: edid='" + *v + "' is not on or off"};
+             }
+             if (!ctx.display) throw ConfigError{"-device virtio-gpu-device: this board has no display"};
+             if (!ctx.display->attach_source("virtio-gpu-device"))
+                 throw ConfigError{"-device virtio-gpu-device: the display is already driven by " +
+                                   ctx.display->source_name() + " (one display device per board)"};
+             return std::make_unique<VirtioGpu>(*ctx.display, o);
          }},
     };
     return infos;

@@ -23,6 +23,8 @@ static void wait_irq(void);
 
 #ifdef VIRTIO_BLK
 #include "virtio_blk_test.h" /* virtio_blk.c: the same driver on virtio-blk */
+#elif defined(VIRTIO_GPU)
+#include "virtio_gpu_test.h" /* virtio_gpu_hostile.c: a hostile driver on virtio-gpu */
 #else
 #include "virtio_rng_test.h"
 #endif
@@ -76,6 +78,8 @@ int main(void)
 {
 #if defined(VIRTIO_BLK)
     virtio_blk_checks();
+#elif defined(VIRTIO_GPU)
+    virtio_gpu_checks();
 #elif defined(VIRTIO_HOSTILE)
     virtio_hostile_checks();
 #else
