@@ -18,7 +18,7 @@ allowed = {
     "softmmu": {"ir", "util", "core"},
     "frontends": {"ir", "softmmu", "core", "util", "softfloat"},
     "backends": {"ir", "softmmu", "core", "util"},
-    "machines": {"softmmu", "frontends", "core", "ir", "util", "debug"},
+    "machines": {"softmmu", "frontends", "core", "ir", "util", "debug", "display"},
     "debug": {"core", "util"},
     "display": {"core", "util"},
 }
