@@ -20,9 +20,9 @@ bool display_server_present() {
 DisplaySession::DisplaySession(Display& display, DisplaySessionOptions opts, std::function<void()> on_close)
     : display_(display), opts_(std::move(opts)) {
     if (!opts_.screendump.empty()) {
+        check_screendump_path(opts_.screendump);
         if (!display_.has_source())
             throw ConfigError{"-screendump needs a display device, e.g. -device virtio-gpu-device"};
-        check_screendump_path(opts_.screendump);
     }
     if (!opts_.keys.empty()) {
         std::vector<KeyAction> script = load_key_script(opts_.keys);
@@ -32,6 +32,11 @@ DisplaySession::DisplaySession(Display& display, DisplaySessionOptions opts, std
     }
     bool want = opts_.mode == "sdl" || (opts_.mode.empty() && display_.has_source() && display_server_present());
     if (!want) return;
+    // SDL would fall back to an invisible off-screen "window"; say why there is none instead
+    // (unless SDL_VIDEODRIVER asks for a driver by name, e.g. kmsdrm on a console).
+    const char* driver = getenv("SDL_VIDEODRIVER");
+    if (!display_server_present() && !(driver && *driver))
+        throw ConfigError{"-display sdl: cannot open a window: no display server ($DISPLAY and $WAYLAND_DISPLAY are not set)"};
     auto w = std::make_unique<SdlWindow>(display_, WindowOptions{opts_.board, opts_.full_screen, opts_.window_close},
                                          std::move(on_close));
     std::string why;
