@@ -2,6 +2,7 @@
 // with a known pattern shown in the real SDL window (display/sdl_window.h), and every event
 // the window sends into the InputHub printed on stdout. Commands on stdin:
 //   mode W H        a new mode, drawn as four quadrants: red, green / blue, white
+//   fill X Y W H RGB  an update of that rectangle only, in colour RGB (hex)
 //   tablet on|off   an absolute pointer listens (or no longer does)
 //   status TEXT     the title's state
 //   cursor X Y      a 16x16 magenta guest cursor, visible at X Y
@@ -100,6 +101,13 @@ int main() {
             unsigned mw = 0, mh = 0;
             sscanf(line.c_str(), "mode %u %u", &mw, &mh);
             draw_pattern(d, mw, mh);
+        } else if (w == "fill") {
+            unsigned x = 0, y = 0, fw = 0, fh = 0, rgb = 0;
+            sscanf(line.c_str(), "fill %u %u %u %u %x", &x, &y, &fw, &fh, &rgb);
+            // A source as large as the frame, only rectangle (x, y, fw, fh) of it sent.
+            Frame f = d.snapshot();
+            std::vector<uint32_t> src(size_t(f.width) * f.height, rgb);
+            d.update({x, y, fw, fh}, reinterpret_cast<const uint8_t*>(src.data()), size_t(f.width) * 4, PixelFormat::Bgrx);
         } else if (w == "tablet") {
             if (line.find("on") != std::string::npos && !tablet) tablet = d.input().subscribe([](const InputEvent&) {}, true);
             else if (line.find("off") != std::string::npos && tablet) d.input().unsubscribe(tablet), tablet = 0;

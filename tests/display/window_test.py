@@ -85,6 +85,16 @@ class Probe:
         return got
 
 
+def until(fn, pred, timeout=5):
+    """fn() until pred(its value) holds or timeout; the last value (a loaded machine is slow)."""
+    deadline = time.time() + timeout
+    while True:
+        v = fn()
+        if pred(v) or time.time() > deadline:
+            return v
+        time.sleep(0.1)
+
+
 def keys_of(events):
     return [(c, v) for k, c, v in events if k == "KEY"]
 
@@ -106,24 +116,29 @@ def main():
         check(x.title(wid) == "Tessera - testboard - running", f"title: {x.title(wid)!r}")
         check(x.geometry(wid) == (320, 240), f"opens at the guest's resolution 320x240: {x.geometry(wid)}")
 
-        time.sleep(0.3)
-        w, h, px = x.screenshot(wid)
+        w, h, px = until(lambda: x.screenshot(wid), lambda r: near(r[2](80, 60), RED))
         check((w, h) == (320, 240), f"screenshot is 320x240: {w}x{h}")
         for (sx, sy), want in [((80, 60), RED), ((240, 60), GREEN), ((80, 180), BLUE), ((240, 180), WHITE),
                                ((0, 0), RED), ((319, 239), WHITE)]:
             check(near(px(sx, sy), want), f"pixel ({sx},{sy}) is {want:06x}: {px(sx, sy):06x}")
 
+        # An update of a small rectangle: just that part changes on the screen.
+        probe.send("fill 10 10 20 20 00ffff")
+        w, h, px = until(lambda: x.screenshot(wid), lambda r: near(r[2](20, 20), 0x00FFFF))
+        check(near(px(20, 20), 0x00FFFF) and near(px(10, 10), 0x00FFFF) and near(px(29, 29), 0x00FFFF),
+              f"the updated rectangle shows: {px(20, 20):06x}")
+        check(near(px(9, 9), RED) and near(px(30, 30), RED) and near(px(240, 60), GREEN), "and nothing else changed")
+
         # A mode change: the window follows it.
         probe.send("mode 200 100")
-        time.sleep(0.5)
+        until(lambda: x.geometry(wid), lambda g: g == (200, 100))
         check(x.geometry(wid) == (200, 100), f"follows the mode change to 200x100: {x.geometry(wid)}")
-        w, h, px = x.screenshot(wid)
+        w, h, px = until(lambda: x.screenshot(wid), lambda r: near(r[2](50, 25), RED) and near(r[2](150, 75), WHITE))
         check(near(px(50, 25), RED) and near(px(150, 75), WHITE), "the new mode's pattern is shown")
 
         # The user resizes: the 2:1 frame is letterboxed in 400x400 (bars above and below).
         x.xdotool("windowsize", wid, 400, 400)
-        time.sleep(0.5)
-        w, h, px = x.screenshot(wid)
+        w, h, px = until(lambda: x.screenshot(wid), lambda r: r[:2] == (400, 400) and near(r[2](100, 150), RED))
         check((w, h) == (400, 400), f"resized to 400x400: {w}x{h}")
         check(near(px(200, 50), BLACK) and near(px(200, 350), BLACK), "black bars above and below the frame")
         check(near(px(100, 150), RED) and near(px(300, 150), GREEN) and near(px(100, 250), BLUE)
@@ -148,7 +163,7 @@ def main():
         # Hotkeys: the grab toggles (title hint), F/G never reach the guest.
         x.xdotool("key", "ctrl+alt+g")
         ev = keys_of(probe.drain())
-        time.sleep(0.2)
+        until(lambda: x.title(wid), lambda t: "grab" in t)
         check("Press Ctrl+Alt+G to release grab" in x.title(wid), f"grabbed: title {x.title(wid)!r}")
         check(all(c != KEY_G for c, _ in ev), f"Ctrl+Alt+G does not reach the guest: {ev}")
         check((KEY_LEFTCTRL, 1) in ev and (KEY_LEFTALT, 1) in ev, "the modifiers themselves do")
@@ -156,34 +171,34 @@ def main():
         check(keys_of(probe.drain()) == [(KEY_A, 1), (KEY_A, 0)], "keys still reach the guest while grabbed")
         x.xdotool("key", "ctrl+alt+g")
         ev = keys_of(probe.drain())
-        time.sleep(0.2)
+        until(lambda: x.title(wid), lambda t: "grab" not in t)
         check("grab" not in x.title(wid), f"released: title {x.title(wid)!r}")
         check(all(c != KEY_G for c, _ in ev), "the release hotkey does not reach the guest either")
 
         x.xdotool("key", "ctrl+alt+f")
         ev = keys_of(probe.drain())
-        time.sleep(0.5)
         check(all(c != KEY_F for c, _ in ev), f"Ctrl+Alt+F does not reach the guest: {ev}")
         # Xvfb has no window manager to carry out a full-screen request: ask the window what it
         # asked SDL for.
-        state = probe.ask("state", "STATE")
+        state = until(lambda: probe.ask("state", "STATE"), lambda v: v == "STATE fullscreen=1 grabbed=0")
         check(state == "STATE fullscreen=1 grabbed=0", f"Ctrl+Alt+F went full screen: {state}")
         x.xdotool("key", "ctrl+alt+f")
-        time.sleep(0.5)
         probe.drain()
-        state = probe.ask("state", "STATE")
+        state = until(lambda: probe.ask("state", "STATE"), lambda v: v == "STATE fullscreen=0 grabbed=0")
         check(state == "STATE fullscreen=0 grabbed=0", f"and back: {state}")
+        until(lambda: x.geometry(wid), lambda g: g == (200, 100))
         check(x.geometry(wid) == (200, 100), f"back from full screen at the guest's size: {x.geometry(wid)}")
 
         # Status in the title (the Machine sets it when a debugger holds the guest).
         probe.send("status paused (debugger)")
-        time.sleep(0.3)
+        until(lambda: x.title(wid), lambda t: "paused" in t)
         check(x.title(wid) == "Tessera - testboard - paused (debugger)", f"status in the title: {x.title(wid)!r}")
         probe.send("status running")
 
         # A tablet listens: absolute coordinates through the letterbox, no grab needed.
         x.xdotool("windowsize", wid, 400, 400)
-        time.sleep(0.4)
+        until(lambda: x.geometry(wid), lambda g: g == (400, 400))
+        time.sleep(0.2)  # SDL hears of the new size
         probe.send("tablet on")
         probe.drain(0.2)
         x.xdotool("mousemove", "--window", wid, 300, 250)
@@ -201,14 +216,17 @@ def main():
         ev = probe.drain()
         absy = [v for k, c, v in ev if k == "ABS" and c == ABS_Y]
         check(absy and absy[-1] == 0, f"a pointer on the bar is clamped to the frame's edge: {absy}")
+        # The guest's cursor: an overlay scaled with the frame (x2 here, the frame at y=100).
         probe.send("cursor 10 10")
+        w, h, px = until(lambda: x.screenshot(wid), lambda r: near(r[2](30, 130), 0xFF00FF))
+        check(near(px(30, 130), 0xFF00FF) and near(px(21, 121), 0xFF00FF) and near(px(55, 155), RED), f"the guest cursor is drawn at (10,10), scaled: {px(30, 130):06x}")
 
         # No tablet: a click grabs (and is not passed on), then motion is relative.
         probe.send("tablet off")
         probe.drain(0.2)
         x.xdotool("click", 1)
         ev = probe.drain()
-        time.sleep(0.2)
+        until(lambda: x.title(wid), lambda t: "grab" in t)
         check("Press Ctrl+Alt+G to release grab" in x.title(wid), f"a click grabs the pointer: {x.title(wid)!r}")
         check(not [e for e in ev if e[0] == "BTN"], f"the grabbing click is not the guest's: {ev}")
         x.xdotool("mousemove_relative", "--", 15, 7)

@@ -10,8 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <random>
+#include <thread>
 
+#include "display/display_session.h"
 #include "display/png_writer.h"
 #include "display/screendump.h"
 #include "util/error.h"
@@ -126,5 +129,51 @@ TEST_CASE("screendump: paths that cannot be written are refused at start") {
         chmod((dir + "/ro").c_str(), 0755);
     }
     CHECK(error_of([&] { check_screendump_path("shot.png"); }) == "");  // the current directory
+    fs::remove_all(dir);
+}
+
+TEST_CASE("display session: headless, -screendump at the end, -keys typed from start()") {
+    std::string dir = temp_dir();
+    std::string shot = dir + "/end.png", keys = dir + "/k.keys";
+    {
+        std::ofstream(keys) << "delay 0\ntype x\n";
+    }
+    Display d;
+    DisplaySessionOptions o;
+    o.mode = "none";
+    o.screendump = shot;
+    // No display device: refused at start, nothing written.
+    CHECK(error_of([&] { DisplaySession s(d, o, [] {}); }) == "-screendump needs a display device, e.g. -device virtio-gpu-device");
+    d.attach_source("test-gpu");
+    o.keys = keys;
+    CHECK(error_of([&] { DisplaySession s(d, o, [] {}); }) == "-keys needs an input device, e.g. -device virtio-keyboard-device");
+    std::mutex mu;
+    std::vector<uint16_t> typed;
+    d.input().subscribe([&](const InputEvent& e) {
+        std::lock_guard lock(mu);
+        if (e.kind == InputKind::Key) typed.push_back(e.code);
+    });
+    DisplaySession s(d, o, [] {});
+    CHECK_FALSE(s.has_window());
+    d.set_mode(2, 2);
+    uint8_t px[16] = {0xff, 0, 0, 0, 0, 0xff, 0, 0, 0, 0, 0xff, 0, 1, 2, 3, 0};
+    d.update({0, 0, 2, 2}, px, 8, PixelFormat::Bgrx);
+    s.start();
+    for (int i = 0; i < 500; i++) {
+        {
+            std::lock_guard lock(mu);
+            if (typed.size() == 2) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    CHECK_FALSE(fs::exists(shot));
+    s.finish();
+    {
+        std::lock_guard lock(mu);
+        CHECK(typed == std::vector<uint16_t>{45, 45});  // KEY_X down, up
+    }
+    Frame got = read_png(slurp(shot));
+    CHECK(got.width == 2);
+    CHECK(got.pixels == std::vector<uint32_t>{0x0000ff, 0x00ff00, 0xff0000, 0x030201});
     fs::remove_all(dir);
 }
