@@ -95,6 +95,23 @@ try:
         rc, err = finish(p)
         check(rc == 0 and f"terminating on signal {int(sig)}" in err, f"{sig.name} ends the run cleanly: {rc} {err!r}")
 
+    # A debugger holds the guest (-S): the title says so.
+    import socket
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    p = start("-display", "sdl", "-gdb", f"tcp:127.0.0.1:{port}", "-S")
+    wid = x.find_window(TITLE)
+    title = x.title(wid) if wid is not None else None
+    deadline = time.time() + 5
+    while wid is not None and "paused" not in title and time.time() < deadline:
+        time.sleep(0.1)
+        title = x.title(wid)
+    check(title == "Tessera - riscv64-virt - paused (debugger) - no output", f"held by the debugger: {title!r}")
+    p.kill()
+    p.communicate()
+
     # window-close=off: the close is ignored.
     p = start("-display", "sdl,window-close=off")
     wid = x.find_window(TITLE)
