@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "app/accelerators.h"
+#include "display/display_options.h"
 #include "machines/board.h"
 #include "machines/chardev/chardev_options.h"
 #include "machines/device_options.h"
@@ -40,6 +41,12 @@ const char* usage_text() {
            "                      a host end for a device's chardev=ID: null, stdio, file,path=F,\n"
            "                      socket,host=H,port=P,server=on,wait=off (or path=UNIX)\n"
            "  -nographic          no display; serial console on stdin/stdout (Ctrl-A x quits)\n"
+           "  -display sdl[,full-screen=on|off][,window-close=on|off][,gl=off] | none\n"
+           "                      the SDL window (default when the board has a display device\n"
+           "                      and $DISPLAY or $WAYLAND_DISPLAY is set) or none;\n"
+           "                      Ctrl+Alt+F full screen, Ctrl+Alt+G grabs/releases input\n"
+           "  -screendump FILE.png the last frame as a PNG, written when Tessera exits\n"
+           "  -keys FILE          type a key script (wait MS, type TEXT, key COMBO; README)\n"
            "  -serial stdio|none  where the first UART goes\n"
            "  -accel NAME[,PROP=VALUE...]\n"
            "                      accelerator and its properties (default tcg,exec=tiered;\n"
@@ -136,6 +143,7 @@ void parse_machine(const std::string& v, Options& o) {
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
     bool serial_given = false;  // -nographic does not undo an explicit -serial (QEMU)
+    bool nographic = false, display_given = false;  // display/: QEMU refuses the two together
     for (size_t i = 0; i < args.size(); i++) {
         std::string a = args[i];
         if (a.size() > 2 && a[0] == '-' && a[1] == '-') a = a.substr(1);  // --opt == -opt, as QEMU
@@ -163,7 +171,10 @@ Options parse_options(const std::vector<std::string>& args) {
         // -drive (virtio-blk)
         else if (a == "-drive") o.machine_cfg.drives.push_back(block::parse_drive_options(value()));
         else if (a == "-chardev") o.machine_cfg.chardevs.push_back(parse_chardev_option(value()));
-        else if (a == "-nographic") o.machine_cfg.serial_stdio = serial_given ? o.machine_cfg.serial_stdio : true;
+        else if (a == "-nographic") {
+            o.machine_cfg.serial_stdio = serial_given ? o.machine_cfg.serial_stdio : true;
+            nographic = true;
+        }
         else if (a == "-serial") {
             std::string v = value();
             serial_given = true;
@@ -182,12 +193,22 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "-smp") {
             std::string v = value();
             if (v != "1" && v != "cpus=1") throw ConfigError{"-smp: only 1 CPU is supported so far"};
-        } else if (a == "-display") {
-            std::string v = value();
-            if (v != "none") throw ConfigError{"-display: only 'none' is supported so far"};
-        } else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
+        }
+        // display/: -display sdl|none, -screendump FILE.png, -keys FILE (-nographic: none)
+        else if (a == "-display") {
+            DisplayChoice c = parse_display_option(value());
+            o.machine_cfg.display.mode = c.mode;
+            o.machine_cfg.display.full_screen = c.full_screen;
+            o.machine_cfg.display.window_close = c.window_close;
+            display_given = true;
+        } else if (a == "-screendump") o.machine_cfg.display.screendump = value();
+        else if (a == "-keys") o.machine_cfg.display.keys = value();
+        else throw ConfigError{"unknown option '" + args[i] + "' (see -h)"};
     }
     if (o.machine_help || o.accel_help || !o.device_help.empty()) return o;
+    // display/
+    if (nographic && display_given) throw ConfigError{"-nographic cannot be used with -display"};
+    if (nographic) o.machine_cfg.display.mode = "none";
     check_net_config(o.machine_cfg);  // virtio-net: NICs and netdevs name each other
     attach_drives(o.machine_cfg);  // -drive: ids, if=virtio devices, drive= checked
     check_chardevs(o.machine_cfg);
@@ -198,6 +219,7 @@ Options parse_options(const std::vector<std::string>& args) {
     // for all guests, so the CPU model picks the board behind an alias.
     const BoardInfo& board = find_board(o.machine, o.machine_cfg.cpu == "help" ? "" : o.machine_cfg.cpu);
     o.machine = board.name;
+    o.machine_cfg.display.board = board.name;  // display/: the window's title
     if (o.machine_cfg.cpu == "help") o.cpu_help = true;
     else o.machine_cfg.cpu = board_cpu(board, o.machine_cfg.cpu);
     return o;

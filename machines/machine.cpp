@@ -7,6 +7,7 @@
 
 #include "debug/gdbstub.h"
 #include "display/display.h"
+#include "display/display_session.h"
 #include "machines/chardev/chardev_set.h"
 #include "machines/chardev/chardev_stream.h"
 #include "machines/stdio_console.h"
@@ -115,6 +116,12 @@ StopEvent Machine::take_stop_event(Vcpu& cpu) {
 }
 
 bool Machine::serve_debugger(StopEvent ev, bool wait_for_debugger) {
+    // The window's title says the guest is held (display/).
+    struct PausedTitle {
+        Display& d;
+        explicit PausedTitle(Display& dd) : d(dd) { d.set_status("paused (debugger)"); }
+        ~PausedTitle() { d.set_status("running"); }
+    } paused_title(*display_);
     Vcpu& cpu = *cpus_.at(0);
     // One instruction for the debugger; false if it powered the guest off (GDB hears of it).
     auto step = [&] {
@@ -194,10 +201,29 @@ void Machine::service() {
     if (next != UINT64_MAX) events_->arm(next);
 }
 
+void Machine::open_display() {
+    DisplaySessionOptions o;
+    o.mode = cfg_.display.mode;
+    o.full_screen = cfg_.display.full_screen;
+    o.window_close = cfg_.display.window_close;
+    o.screendump = cfg_.display.screendump;
+    o.keys = cfg_.display.keys;
+    o.board = cfg_.display.board;
+    display_->set_status("running");
+    // Closing the window ends the run as Ctrl-A x does (status 0, as QEMU).
+    display_session_ = std::make_unique<DisplaySession>(*display_, o, [this] {
+        if (events_) events_->request_quit();
+    });
+}
+
 int Machine::run() {
+    open_display();
     int status = loop();
     console_->flush();  // before anything else (stats, a reset message) reaches the terminal
     chardevs_->stop();
+    // display/: the window closes; -screendump gets the last frame, however the run ended.
+    display_->set_status("powered off");
+    display_session_->finish();
     return status;
 }
 
@@ -208,6 +234,7 @@ int Machine::loop() {
     chardevs_->start([this] { return events_->quit_requested(); });
     if (events_->quit_requested()) return 0;
     if (gdb_ && cfg_.gdb_wait && !serve_debugger(StopEvent{}, true)) return exit_status_;
+    display_session_->start();  // -keys: the virtual keyboard types from here on
     for (;;) {
         accel_->run(0);
         console_->flush();  // bounds output latency: every interrupt, WFI, or request lands here

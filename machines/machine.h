@@ -26,6 +26,7 @@ namespace tessera {
 class GdbStub;
 class ChardevSet;
 class Display;
+class DisplaySession;
 
 class Machine : public DebugTarget {
 public:
@@ -90,6 +91,8 @@ private:
     // The guest stopped for the debugger: serve it until it resumes the guest. False when
     // the run must end (the debugger killed it, or the guest powered off while stepping).
     bool serve_debugger(StopEvent ev, bool wait_for_debugger);
+    // display/: opens the window (or none) and checks -keys/-screendump (ConfigError).
+    void open_display();
     StopEvent take_stop_event(Vcpu& cpu);
 
     // Destroyed in reverse: the accelerator's vCPUs, then host events, then the CPUs.
@@ -102,6 +105,9 @@ private:
     std::unique_ptr<Accelerator> accel_;
     std::vector<Cpu*> contracts_;  // the CPUs' contract (core/cpu.h), in cpus_ order
     std::unique_ptr<GdbStub> gdb_;  // after the CPUs: destroyed (its threads joined) first
+    // display/: the window (or none), -keys and -screendump for this run; destroyed before
+    // the display and host events its threads use.
+    std::unique_ptr<DisplaySession> display_session_;
     std::atomic<bool> debug_stop_requested_{false};
     SerialInput* serial_ = nullptr;
     std::vector<Clocked*> clocks_;

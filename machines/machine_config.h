@@ -42,6 +42,9 @@ struct DisplayConfig {
     std::string mode;        // "sdl", "none"; empty: the window when one can open, else none
     std::string screendump;  // -screendump FILE.png: the last frame, written when Tessera exits
     std::string keys;        // -keys FILE: key presses replayed into the input path
+    bool full_screen = false;   // -display sdl,full-screen=on
+    bool window_close = true;   // -display sdl,window-close=off: closing the window does not quit
+    std::string board;          // the board's name, for the window's title
 };
 
 struct MachineConfig {

@@ -299,5 +299,35 @@ for args, expect in ((["-M", "help"], "riscv64-virt"), (["-cpu", "help"], "rv64"
                      (["-device", "virtio-net-device,help"], "netdev")):
     r = run(args)
     check(" ".join(args), r.returncode == 0 and expect in r.stdout.decode(), f"exit {r.returncode} {r.stdout[:100]!r}")
+# display/: -display, -screendump, -keys. Run without -nographic (it excludes -display) and
+# without a display server (-display sdl must then fail with one line).
+nodisplay = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+good_keys = write("good.keys", b"# fine\nwait 10\ntype ok\n")
+bad_keys = write("bad.keys", b"wait 10\nfrobnicate now\n")
+bad_key_name = write("badname.keys", b"\n\nkey ctrl-alt-nosuch\n")
+shot = os.path.join(tmp, "shot.png")
+display_cases = [
+    (["-display", "gtk"], ["-display", "'gtk'", "sdl, none"]),
+    (["-display", "sdl,frob=1"], ["-display sdl", "'frob'"]),
+    (["-display", "sdl,gl=on"], ["gl=on"]),
+    (["-nographic", "-display", "sdl"], ["-nographic", "-display"]),
+    (["-display", "sdl", "-serial", "none"], ["-display sdl: cannot open a window"]),
+    (["-display", "none", "-screendump", shot], ["-screendump needs a display device", "virtio-gpu-device"]),
+    (["-display", "none", "-screendump", tmp + "/no/such/dir/x.png"], ["-screendump", "no/such/dir"]),
+    (["-display", "none", "-screendump", tmp], ["-screendump", "is a directory"]),
+    (["-display", "none", "-keys", tmp + "/missing.keys"], ["-keys: cannot read", "missing.keys"]),
+    (["-display", "none", "-keys", bad_keys], ["bad.keys:2:", "unknown command 'frobnicate'"]),
+    (["-display", "none", "-keys", bad_key_name], ["badname.keys:3:", "unknown key name 'nosuch'"]),
+]
+for args, culprits in display_cases:
+    r = subprocess.run([tessera, "-bios", "none", "-kernel", exit_elf] + args, capture_output=True, text=True, timeout=30,
+                       stdin=subprocess.DEVNULL, env=nodisplay)
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    ok = r.returncode != 0 and len(lines) == 1 and all(c in lines[0] for c in culprits)
+    check(" ".join(args), ok, f"exit {r.returncode} {r.stderr!r}")
+r = subprocess.run([tessera, "-bios", "none", "-kernel", exit_elf, "-display", "none", "-keys", good_keys], capture_output=True,
+                   text=True, timeout=30, stdin=subprocess.DEVNULL, env=nodisplay)
+check("a good -keys file runs (exit 0, quiet)", r.returncode == 0 and r.stderr == "", f"exit {r.returncode} {r.stderr!r}")
+check("no -screendump file was made", not os.path.exists(shot) and not [f for f in os.listdir(tmp) if ".tmp-" in f])
 print(f"{total - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
