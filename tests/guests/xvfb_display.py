@@ -48,9 +48,13 @@ class Xvfb:
         return int(kv["X"]), int(kv["Y"]), int(kv["WIDTH"]), int(kv["HEIGHT"])
 
     def find_window(self, pid, deadline, min_size=(320, 200)):
-        """The largest visible window of process pid (an emulator may keep hidden helper windows)."""
+        """The largest visible window of process pid (an emulator may keep hidden helper windows);
+        failing that (a window without _NET_WM_PID), the largest visible window with a name: the
+        emulator is the only client of this server."""
         while time.monotonic() < deadline:
             out = self.run("xdotool", "search", "--onlyvisible", "--pid", str(pid), check=False)
+            if not out.split():
+                out = self.run("xdotool", "search", "--onlyvisible", "--name", ".", check=False)
             best = None
             for wid in out.split():
                 try:
