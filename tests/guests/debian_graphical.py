@@ -133,8 +133,13 @@ def main():
         stamp(f"the guest's screen is {frame[0]}x{frame[1]}, the window {ww}x{wh}")
         before = x.screenshot(wid, os.path.join(out, "session.xwd"))
         write_png(os.path.join(out, "session.png"), before)
-        print(f"  the session in the window: {foreground_count(before)} pixels not background, "
+        shown = foreground_count(before)
+        print(f"  the session in the window: {shown} pixels not background, "
               f"{len(text_rows(before))} rows with something")
+        # The xterm (white, about 600x390 of the guest's screen) stands out from the black root.
+        if shown < before.width * before.height // 10:
+            raise Failure(f"the window does not show the session: {shown} pixels not background "
+                          f"of {before.width}x{before.height}")
         # Every input device's raw events from now on, to see the click arrive.
         check("rm -f /root/typed-marker /tmp/ev-*; for e in /dev/input/event*; do "
               "cat $e > /tmp/ev-${e##*/} & done; sleep 1")
