@@ -99,6 +99,32 @@ class Console:
                 self.p.kill()
 
 
+def poweroff(c, deadline, timeout=60):
+    """`poweroff -f` in the guest's shell: None once the emulator ended with status 0, else why not."""
+    c.send("poweroff -f")
+    status = c.wait_exit(min(deadline, time.monotonic() + timeout))
+    if status is None:
+        return "the emulator did not end after poweroff -f"
+    if status != 0:
+        return f"the emulator ended with status {status} after poweroff -f"
+    return None
+
+
+def report(c, name, failure, start, success, tail_chars=3000):
+    """Prints the end of the console and of the emulator's stderr, then FAILED and why, or
+    success(elapsed seconds); returns the exit status. Call after c.stop()."""
+    elapsed = time.monotonic() - start
+    sys.stdout.write(c.seen.decode("utf-8", "replace")[-tail_chars:])
+    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
+    if tail:
+        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+    if failure:
+        print(f"\n{name}: FAILED after {elapsed:.2f} s: {failure}")
+        return 1
+    print(f"\n{name}: {success(elapsed)}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--emulator", required=True)

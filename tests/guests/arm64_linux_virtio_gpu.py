@@ -15,7 +15,7 @@ import shlex
 import sys
 import time
 
-from arm64_linux_boot import PROMPT, Console, images
+from arm64_linux_boot import PROMPT, Console, images, poweroff, report
 
 
 def run(c, cmd, deadline):
@@ -63,25 +63,11 @@ def main():
             if out is None or want not in out:
                 failure = f"{why}: `{cmd}` gave {out!r}"
         if not failure:
-            c.send("poweroff -f")
-            status = c.wait_exit(min(deadline, time.monotonic() + 60))
-            if status is None:
-                failure = "the emulator did not end after poweroff -f"
-            elif status != 0:
-                failure = f"the emulator ended with status {status} after poweroff -f"
+            failure = poweroff(c, deadline)
     finally:
         c.stop()
-    elapsed = time.monotonic() - start
-    sys.stdout.write(c.seen.decode("utf-8", "replace")[-4000:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-    if tail:
-        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
-    if failure:
-        print(f"\narm64_linux_virtio_gpu: FAILED after {elapsed:.2f} s: {failure}")
-        return 1
-    print(f"\narm64_linux_virtio_gpu: virtio_gpu bound the device, card0 and fb0 at 1024x768, /dev/fb0 took "
-          f"3 MiB, poweroff -f ended the emulator with status 0 after {elapsed:.2f} s")
-    return 0
+    return report(c, "arm64_linux_virtio_gpu", failure, start, lambda t: f"virtio_gpu bound the device, card0 and fb0 at 1024x768, /dev/fb0 took "
+          f"3 MiB, poweroff -f ended the emulator with status 0 after {t:.2f} s", 4000)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import shlex
 import sys
 import time
 
-from arm64_linux_boot import PROMPT, Console, images
+from arm64_linux_boot import PROMPT, Console, images, poweroff, report
 from arm64_linux_virtio_rng import run
 
 # name -> (product, version, EV bits, KEY bits, handler patterns); the bits as under QEMU 7.2
@@ -109,26 +109,13 @@ def main():
             if not wanted <= nodes:
                 failure = f"/dev/input has {sorted(nodes)}, the handlers name {sorted(wanted)}"
         if not failure:
-            c.send("poweroff -f")
-            status = c.wait_exit(min(deadline, time.monotonic() + 60))
-            if status is None:
-                failure = "the emulator did not end after poweroff -f"
-            elif status != 0:
-                failure = f"the emulator ended with status {status} after poweroff -f"
+            failure = poweroff(c, deadline)
     finally:
         c.stop()
-    elapsed = time.monotonic() - start
-    sys.stdout.write(c.seen.decode("utf-8", "replace")[-4000:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-    if tail:
-        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
-    if failure:
-        print(f"\narm64_linux_virtio_input: FAILED after {elapsed:.2f} s: {failure}")
-        return 1
-    summary = "; ".join(f"{n}: {devices[n]['H']}" for n in EXPECTED)
-    print(f"\narm64_linux_virtio_input: the three devices under QEMU's names and ids ({summary}), "
-          f"poweroff -f ended the emulator with status 0 after {elapsed:.2f} s")
-    return 0
+    return report(c, "arm64_linux_virtio_input", failure, start,
+                  lambda t: "the three devices under QEMU's names and ids ("
+                  + "; ".join(f"{n}: {devices[n]['H']}" for n in EXPECTED)
+                  + f"), poweroff -f ended the emulator with status 0 after {t:.2f} s", 4000)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import shlex
 import sys
 import time
 
-from arm64_linux_boot import PROMPT, Console, images
+from arm64_linux_boot import PROMPT, Console, images, poweroff, report
 
 RNG_CURRENT = ("/sys/class/misc/hw_random/rng_current", "/sys/devices/virtual/misc/hw_random/rng_current")
 
@@ -70,25 +70,11 @@ def main():
         if not failure and reads[0] == reads[1]:
             failure = f"/dev/hwrng gave the same 16 bytes twice: {reads[0]}"
         if not failure:
-            c.send("poweroff -f")
-            status = c.wait_exit(min(deadline, time.monotonic() + 60))
-            if status is None:
-                failure = "the emulator did not end after poweroff -f"
-            elif status != 0:
-                failure = f"the emulator ended with status {status} after poweroff -f"
+            failure = poweroff(c, deadline)
     finally:
         c.stop()
-    elapsed = time.monotonic() - start
-    sys.stdout.write(c.seen.decode("utf-8", "replace")[-3000:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-    if tail:
-        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
-    if failure:
-        print(f"\narm64_linux_virtio_rng: FAILED after {elapsed:.2f} s: {failure}")
-        return 1
-    print(f"\narm64_linux_virtio_rng: virtio_rng is the current hw_random, /dev/hwrng gave {reads[0]} then "
-          f"{reads[1]}, poweroff -f ended the emulator with status 0 after {elapsed:.2f} s")
-    return 0
+    return report(c, "arm64_linux_virtio_rng", failure, start, lambda t: f"virtio_rng is the current hw_random, /dev/hwrng gave {reads[0]} then "
+          f"{reads[1]}, poweroff -f ended the emulator with status 0 after {t:.2f} s", 3000)
 
 
 if __name__ == "__main__":
