@@ -103,9 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         case 5: {  // raw bytes into guest RAM
-            uint64_t off = in.uN(2) % kRamSize;
-            unsigned n = in.u8() % 17;
-            for (unsigned i = 0; i < n && off + i < kRamSize; i++) ram.host[off + i] = in.u8();
+            poke_ram(ram, in);
             break;
         }
         case 6: {  // a descriptor

@@ -143,20 +143,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         case 4: {  // a whole queue set-up
-            t.write(mmio::QUEUE_SEL, 4, in.u8() % 3);
-            t.write(mmio::QUEUE_NUM, 4, 1u << (in.u8() % 8));
-            for (uint32_t reg : {mmio::QUEUE_DESC_LOW, mmio::QUEUE_DRIVER_LOW, mmio::QUEUE_DEVICE_LOW}) {
-                uint64_t a = pick_addr(in) & ~uint64_t(in.u8() & 1 ? 0 : 15);
-                t.write(reg, 4, uint32_t(a));
-                t.write(reg + 4, 4, uint32_t(a >> 32));
-            }
-            t.write(mmio::QUEUE_READY, 4, 1);
+            set_up_queue(t, in, 3, 8);
             break;
         }
         case 5: {  // raw bytes into guest RAM
-            uint64_t off = in.uN(2) % kRamSize;
-            unsigned n = in.u8() % 17;
-            for (unsigned i = 0; i < n && off + i < kRamSize; i++) ram.host[off + i] = in.u8();
+            poke_ram(ram, in);
             break;
         }
         case 6: {  // a descriptor
