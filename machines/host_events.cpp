@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 
 namespace tessera {
@@ -42,17 +43,17 @@ void restore_tty_on_crash() {
     sa.sa_flags = SA_RESETHAND;
     for (int s : kCrashSignals) sigaction(s, &sa, &g_previous[s]);
 }
-sigset_t exit_signals() {
+sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
-    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&set, s);
     return set;
 }
 }  // namespace
 
 HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) {
     signal(SIGPIPE, SIG_IGN);
-    sigset_t set = exit_signals();
+    sigset_t set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signals_ = std::thread([this] { signal_loop(); });
     timer_ = std::thread([this] { timer_loop(); });
@@ -64,6 +65,7 @@ HostEvents::~HostEvents() {
         stopping_ = true;
     }
     cv_.notify_all();
+    report_cv_.notify_all();
     timer_.join();
     pthread_kill(signals_.native_handle(), SIGTERM);  // it sees stopping_ and returns
     signals_.join();
@@ -72,13 +74,17 @@ HostEvents::~HostEvents() {
 }
 
 void HostEvents::signal_loop() {
-    sigset_t set = exit_signals();
+    sigset_t set = handled_signals();
     for (bool asked = false;;) {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) continue;
         {
             std::lock_guard<std::mutex> g(mu_);
             if (stopping_) return;
+        }
+        if (sig == SIGUSR1) {
+            ask_report();
+            continue;
         }
         restore_tty();
         if (!asked) {
@@ -91,6 +97,37 @@ void HostEvents::signal_loop() {
         pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
         raise(sig);
     }
+}
+
+void HostEvents::ask_report() {
+    std::unique_lock<std::mutex> lk(mu_);
+    uint64_t before = reports_done_;
+    report_asked_.store(true);
+    kick_now();
+    if (report_cv_.wait_for(lk, std::chrono::seconds(2), [&] { return reports_done_ != before || stopping_; })) return;
+    lk.unlock();
+    fprintf(stderr, "tessera: state report: the vCPU thread did not answer within 2 s (busy in a block, or blocked); %s\n",
+            describe().c_str());
+}
+
+void HostEvents::report_done() {
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        reports_done_++;
+    }
+    report_cv_.notify_all();
+}
+
+std::string HostEvents::describe() {
+    std::lock_guard<std::mutex> g(mu_);
+    char out[160];
+    uint64_t now = host_now_ns();
+    if (deadline_ == UINT64_MAX)
+        snprintf(out, sizeof out, "host timer not armed, kick %u, %zu input bytes queued", kick_.load(), input_.size());
+    else
+        snprintf(out, sizeof out, "host timer armed %+.3f ms from now, kick %u, %zu input bytes queued",
+                 (double(deadline_) - double(now)) / 1e6, kick_.load(), input_.size());
+    return out;
 }
 
 void HostEvents::request_quit(int sig) {

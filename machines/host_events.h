@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace tessera {
@@ -16,7 +17,8 @@ uint64_t host_now_ns();
 class HostEvents {
 public:
     // Takes over SIGINT, SIGTERM and SIGHUP (a thread of its own waits for them: each asks
-    // the vCPU to stop, so the run ends as Ctrl-A x does; a second one kills) and ignores
+    // the vCPU to stop, so the run ends as Ctrl-A x does; a second one kills), SIGUSR1 (a
+    // state report, below) and ignores
     // SIGPIPE (a closed stdout is an error on write, not a death). Construct it before any
     // other thread starts, so every thread inherits the blocked signals.
     explicit HostEvents(std::atomic<uint32_t>& kick);
@@ -42,11 +44,19 @@ public:
     }
     // Ends the run as Ctrl-A x does (any thread).
     void request_quit(int signal = 0);
+    // SIGUSR1 asks for a state report (a hung guest in a test, a user wondering): the vCPU
+    // thread takes the request between blocks or out of WFI, prints, and calls report_done().
+    // A vCPU that does not answer within 2 s gets a line saying so from the signal thread.
+    bool take_report_request() { return report_asked_.exchange(false); }
+    void report_done();
+    // The host side of a state report: the armed deadline, the kick, queued input.
+    std::string describe();
 
 private:
     void timer_loop();
     void stdin_loop();
     void signal_loop();
+    void ask_report();
     void push_input(uint8_t b);
     void kick_now();
 
@@ -59,6 +69,9 @@ private:
     bool stopping_ = false;
     std::atomic<bool> quit_{false};
     std::atomic<int> quit_signal_{0};
+    std::atomic<bool> report_asked_{false};
+    uint64_t reports_done_ = 0;          // under mu_
+    std::condition_variable report_cv_;  // wakes the signal thread when a report is done
     std::thread timer_, stdin_, signals_;
 };
 

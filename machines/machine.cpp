@@ -201,6 +201,24 @@ void Machine::service() {
     if (next != UINT64_MAX) events_->arm(next);
 }
 
+// Printed on the vCPU thread, between blocks: nothing it reads is changing.
+void Machine::report_state() {
+    console_->flush();
+    fprintf(stderr, "\ntessera: state report\n");
+    for (size_t i = 0; i < cpus_.size(); i++) {
+        Vcpu& c = *cpus_[i];
+        fprintf(stderr, "cpu%zu: pc 0x%llx, %llu instructions; %s\n", i, (unsigned long long)c.pc,
+                (unsigned long long)c.insn_count, c.describe_state().c_str());
+    }
+    fprintf(stderr, "host: %s; device work %s\n", events_->describe().c_str(), work_.empty() ? "none" : "queued");
+    std::string board = describe_board();
+    fputs(board.c_str(), stderr);
+    if (!board.empty() && board.back() != '\n') fputc('\n', stderr);
+    fprintf(stderr, "tessera: state report end\n");
+    fflush(stderr);
+    events_->report_done();
+}
+
 void Machine::open_display() {
     DisplaySessionOptions o;
     o.mode = cfg_.display.mode;
@@ -239,6 +257,7 @@ int Machine::loop() {
         accel_->run(0);
         console_->flush();  // bounds output latency: every interrupt, WFI, or request lands here
         if (cpu.kick.exchange(0)) service();
+        if (events_->take_report_request()) report_state();
         if (gdb_ && (cpu.debug_exit != DebugExit::None || debug_stop_requested_.load()) && !exit_requested_) {
             if (!serve_debugger(take_stop_event(cpu), false)) return exit_status_;
             continue;

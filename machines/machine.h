@@ -57,6 +57,9 @@ public:
 protected:
     // Board hooks. reset_board: CPUs and devices to their power-on state, images loaded again.
     virtual void reset_board() = 0;
+    // For a state report (SIGUSR1, machines/host_events.h): the interrupt controller and the
+    // devices with requests in flight, as lines.
+    virtual std::string describe_board() const { return {}; }
 
     // Wiring, from the board's constructor. The Machine owns the CPUs (they outlive the
     // accelerator's vCPUs); start_cpus() hands them and the memory map, now complete, to the
@@ -87,6 +90,7 @@ protected:
 private:
     int loop();
     void service();
+    void report_state();
     void reset();
     // The guest stopped for the debugger: serve it until it resumes the guest. False when
     // the run must end (the debugger killed it, or the guest powered off while stepping).

@@ -256,6 +256,9 @@ public:
     // a block can change them, so lockstep replays them with the access.
     virtual uint64_t device_lines() const { return 0; }
     virtual void set_device_lines(uint64_t) {}
+    // For a state report (SIGUSR1): what decides whether the CPU runs, sleeps or takes an
+    // interrupt (privilege, masks, interrupt lines, WFI, timers), on one line.
+    virtual std::string describe_state() const { return {}; }
 
     // --- debugging (softmmu/debug_points.h) ---
     DebugPoints debug;                   // the debugger's breakpoints and watchpoints

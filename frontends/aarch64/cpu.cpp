@@ -121,6 +121,19 @@ bool Aarch64Cpu::halted() {
     return false;
 }
 
+std::string Aarch64Cpu::describe_state() const {
+    char out[320];
+    uint64_t now = read_counter ? read_counter() : 0;
+    snprintf(out, sizeof out,
+             "EL%llu daif 0x%llx irq lines 0x%llx wfi %d wfe %d (event %d, wake %llx) cntkctl 0x%llx; counter %llu, "
+             "cntv ctl %llu cval %+lld, cntp ctl %llu cval %+lld (relative to the counter)",
+             (unsigned long long)el, (unsigned long long)daif, (unsigned long long)irq_lines, int(wfi), int(wfe),
+             int(event_reg), (unsigned long long)wfe_wake, (unsigned long long)cntkctl_el1, (unsigned long long)now,
+             (unsigned long long)cntv_ctl, (long long)(cntv_cval - now), (unsigned long long)cntp_ctl,
+             (long long)(cntp_cval - now));
+    return out;
+}
+
 void Aarch64Cpu::set_irq(unsigned line, bool level) {
     uint64_t bit = 1ull << line;
     uint64_t old = irq_lines;

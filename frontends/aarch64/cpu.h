@@ -167,6 +167,7 @@ public:
     void save_arch(std::vector<uint8_t>& out) const override;
     void load_arch(const std::vector<uint8_t>& in) override;
     std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const override;
+    std::string describe_state() const override;
     uint64_t device_lines() const override { return irq_lines; }
     void set_device_lines(uint64_t v) override { irq_lines = v; }
 

@@ -134,6 +134,14 @@ bool RiscvCpu::do_interrupt() {
     return false;
 }
 
+std::string RiscvCpu::describe_state() const {
+    char out[200];
+    snprintf(out, sizeof out, "priv %u mstatus 0x%llx mie 0x%llx mip sw 0x%llx hw 0x%llx mideleg 0x%llx wfi %d",
+             unsigned(priv), (unsigned long long)mstatus_, (unsigned long long)mie, (unsigned long long)mip_sw,
+             (unsigned long long)mip_hw, (unsigned long long)mideleg, int(wfi));
+    return out;
+}
+
 bool RiscvCpu::halted() {
     if (!wfi) return false;
     if (mip() & mie) {  // WFI resumes on any locally enabled pending interrupt

@@ -124,6 +124,7 @@ public:
     void set_device_lines(uint64_t v) override { mip_hw = v; }
     void load_arch(const std::vector<uint8_t>& in) override;
     std::string diff_arch(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) const override;
+    std::string describe_state() const override;
 
     // Trap entry shared by exceptions and interrupts.
     void take_trap(uint64_t cause, bool interrupt, uint64_t tval);

@@ -119,6 +119,10 @@ const BoardInfo& aarch64_virt_board() {
     return info;
 }
 
+std::string Aarch64Virt::describe_board() const {
+    return gic_->describe(0) + "\n" + virtio_->describe();
+}
+
 // One host deadline serves every clock of the board: the earliest.
 void Aarch64Virt::rearm_timers() {
     uint64_t next = std::min(timer_ ? timer_->next_deadline_ns() : UINT64_MAX, rtc_ ? rtc_->next_deadline_ns() : UINT64_MAX);

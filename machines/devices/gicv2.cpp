@@ -108,6 +108,23 @@ uint32_t GicV2::pending_word(unsigned cpu, unsigned w) const {
     return p;
 }
 
+std::string GicV2::describe(unsigned cpu) const {
+    cpu = cpu < num_cpus_ ? cpu : 0;
+    auto ids = [&](auto word_of) {
+        std::string out;
+        for (unsigned w = 0; w * 32 < num_irqs_; w++)
+            for (uint32_t bits = word_of(w); bits; bits &= bits - 1) out += " " + std::to_string(w * 32 + ctz(bits));
+        return out.empty() ? std::string(" -") : out;
+    };
+    char head[128];
+    snprintf(head, sizeof head, "gic: dist ctlr %u, cpu ctlr %u pmr 0x%x running 0x%x, irq out %d;", dist_ctlr_,
+             cpus_[cpu].ctlr, cpus_[cpu].pmr, running_prio(cpu), int(out_irq_[cpu]));
+    return std::string(head) + " high" + ids([&](unsigned w) { return level_.word(cpu, w); }) +
+           "; pending" + ids([&](unsigned w) { return pending_word(cpu, w); }) +
+           "; active" + ids([&](unsigned w) { return active_.word(cpu, w); }) +
+           "; enabled" + ids([&](unsigned w) { return enabled_.word(cpu, w); });
+}
+
 // A uniprocessor GIC sends everything to its one CPU (ITARGETSR is RAZ/WI there).
 bool GicV2::targets(unsigned cpu, unsigned id) const {
     return id < 32 || num_cpus_ == 1 || ((targets_[id] >> cpu) & 1);

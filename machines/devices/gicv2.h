@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/irq.h"
@@ -52,6 +53,9 @@ public:
     unsigned num_irqs() const { return num_irqs_; }
     bool irq_level(unsigned cpu) const { return cpu < num_cpus_ && out_irq_[cpu]; }
     bool fiq_level(unsigned cpu) const { return cpu < num_cpus_ && out_fiq_[cpu]; }
+    // One line for a state report (SIGUSR1): the controls, and the IDs input high, pending,
+    // active and enabled as this CPU sees them.
+    std::string describe(unsigned cpu) const;
 
 private:
     static constexpr unsigned kPpiLineBase = 0x10000;

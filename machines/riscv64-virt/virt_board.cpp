@@ -146,6 +146,10 @@ void RiscvVirt::load_images() {
     as_.write_phys(mrom + sizeof reset_vec, words, sizeof words);
 }
 
+std::string RiscvVirt::describe_board() const {
+    return virtio_->describe();
+}
+
 void RiscvVirt::reset_board() {
     cpu_->reset(virt::entry(Dev::Mrom).base);
     clint_->reset();

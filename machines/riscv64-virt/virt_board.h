@@ -26,6 +26,7 @@ public:
 
 private:
     void reset_board() override;
+    std::string describe_board() const override;
     void load_images();
     std::vector<uint8_t> build_fdt(uint64_t initrd_start, uint64_t initrd_end);
 

@@ -1,5 +1,6 @@
 #include "machines/virtio/virtio_mmio.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "machines/virtio/virtio_spec.h"
@@ -90,6 +91,17 @@ void VirtioMmio::reset() {
     driver_features_ = 0;
     pending_notify_ = 0;
     update_irq();
+}
+
+std::string VirtioMmio::describe() const {
+    if (!dev_) return {};
+    char head[200];
+    snprintf(head, sizeof head, "%s (%s): status 0x%x, isr %u, line %d, notes waiting 0x%llx%s", name_.c_str(), dev_->name(),
+             status_, isr_, int(line_), (unsigned long long)pending_notify_, notify_posted_ ? " (posted)" : "");
+    std::string out = head;
+    for (size_t q = 0; q < queues_.size(); q++)
+        if (queues_[q].ready()) out += "\n  queue " + std::to_string(q) + ": " + queues_[q].describe();
+    return out;
 }
 
 // ---- notifications: served between blocks ----

@@ -50,6 +50,8 @@ public:
 
     uint32_t status() const { return status_; }
     uint32_t interrupt_status() const { return isr_; }
+    // For a state report: the device, status, interrupt and each queue; empty when no device.
+    std::string describe() const;
     uint64_t offered_features() const;
 
 private:

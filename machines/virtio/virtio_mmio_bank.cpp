@@ -60,4 +60,11 @@ void VirtioMmioBank::reset() {
     for (auto& t : transports_) t->reset();
 }
 
+std::string VirtioMmioBank::describe() const {
+    std::string out;
+    for (const auto& t : transports_)
+        if (std::string d = t->describe(); !d.empty()) out += d + "\n";
+    return out;
+}
+
 }  // namespace tessera

@@ -47,6 +47,8 @@ public:
     uint64_t base(unsigned i) const { return base_ + stride_ * i; }
     uint64_t stride() const { return stride_; }
     VirtioMmio& transport(unsigned i) { return *transports_.at(i); }
+    // Each transport with a device, for a state report.
+    std::string describe() const;
 
 private:
     void plug_serial_port(const DeviceConfig& d, std::vector<std::pair<std::string, VirtioSerial*>>& buses,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 
 #include "machines/virtio/virtio_spec.h"
@@ -237,6 +238,14 @@ bool Virtqueue::should_notify() {
     if (!valid) return true;
     uint16_t used_event = load_le<uint16_t>(avail_ + 4 + 2 * num);
     return need_event(used_event, used_idx_, old_idx);
+}
+
+std::string Virtqueue::describe() const {
+    if (!ready_) return "not ready";
+    char out[160];
+    snprintf(out, sizeof out, "num %u, avail %u (flags 0x%x), taken %u, used %u%s%s", num, avail_idx(),
+             load_le<uint16_t>(avail_), last_avail_, used_idx_, event_idx_ ? ", event idx" : "", broken_ ? ", BROKEN" : "");
+    return out;
 }
 
 }  // namespace tessera

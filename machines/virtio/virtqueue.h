@@ -86,6 +86,9 @@ public:
     bool should_notify();
 
     uint16_t last_avail() const { return last_avail_; }
+    // For a state report: size, the driver's available index and flags, what the device
+    // took and gave back.
+    std::string describe() const;
     uint16_t used_idx() const { return used_idx_; }
 
 private:

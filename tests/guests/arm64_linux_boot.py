@@ -90,8 +90,25 @@ class Console:
                 self.seen += rest
         return self.p.returncode
 
+    def state_report(self, timeout=3.0):
+        """Tessera still running when the test gives up: SIGUSR1 asks it for a state report
+        (CPU, interrupt controller, virtqueues) on stderr, so a hang says where it is."""
+        if self.p.poll() is not None or "tessera" not in os.path.basename(self.p.args[0]):
+            return
+        self.p.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and b"state report end" not in self.err and b"did not answer" not in self.err:
+            r, _, _ = select.select([self.p.stdout, self.p.stderr], [], [], 0.2)
+            for f in r:
+                chunk = os.read(f.fileno(), 65536)
+                if f is self.p.stderr:
+                    self.err += chunk
+                else:
+                    self.seen += chunk
+
     def stop(self):
         if self.p.poll() is None:
+            self.state_report()
             self.p.send_signal(signal.SIGTERM)
             try:
                 self.p.wait(10)
@@ -110,14 +127,20 @@ def poweroff(c, deadline, timeout=60):
     return None
 
 
+def show_output(c, tail_chars=3000, err_lines=30):
+    """Prints the end of the console and of the emulator's stderr (a state report among it,
+    when the test gave up on a running Tessera: Console.stop)."""
+    sys.stdout.write(c.seen.decode("utf-8", "replace")[-tail_chars:])
+    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-err_lines:]
+    if tail:
+        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+
+
 def report(c, name, failure, start, success, tail_chars=3000):
     """Prints the end of the console and of the emulator's stderr, then FAILED and why, or
     success(elapsed seconds); returns the exit status. Call after c.stop()."""
     elapsed = time.monotonic() - start
-    sys.stdout.write(c.seen.decode("utf-8", "replace")[-tail_chars:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-    if tail:
-        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+    show_output(c, tail_chars)
     if failure:
         print(f"\n{name}: FAILED after {elapsed:.2f} s: {failure}")
         return 1
@@ -165,7 +188,7 @@ def main():
         c.stop()
     elapsed = time.monotonic() - start
     sys.stdout.write(c.seen.decode("utf-8", "replace")[-3000:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
+    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-30:]
     if tail:
         print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
     if failure:

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from arm64_linux_boot import PROMPT, Console, images
+from arm64_linux_boot import PROMPT, Console, images, show_output
 
 HOST_TEXT = "written by the host before the boot\n"
 SERIAL = "TESSERA-BLK-0001"
@@ -170,10 +170,7 @@ def case_disk(a, kernel, initrd, work):
     finally:
         c.stop()
     elapsed = time.monotonic() - start
-    sys.stdout.write(c.seen.decode("utf-8", "replace")[-2500:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-    if tail:
-        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+    show_output(c, 2500)
     check = ""
     if not failure:
         ok, check, code = qemu_img_check(img)

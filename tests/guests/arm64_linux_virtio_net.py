@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 
-from arm64_linux_boot import PROMPT, Console, images
+from arm64_linux_boot import PROMPT, Console, images, poweroff, report
 
 SIZE = 64 << 20
 GUEST_PORT = 5555
@@ -118,16 +118,6 @@ def download(c, blob, deadline, dest="/tmp/blob"):
     return t, None
 
 
-def finish(c, deadline):
-    c.send("poweroff -f")
-    status = c.wait_exit(min(deadline, time.monotonic() + 60))
-    if status is None:
-        return "the emulator did not end after poweroff -f"
-    if status != 0:
-        return f"the emulator ended with status {status} after poweroff -f"
-    return None
-
-
 def case_wget(c, deadline, blob):
     t, failure = download(c, blob, deadline)
     if failure:
@@ -171,20 +161,6 @@ def case_hostfwd(c, deadline, port):
     return None, f"127.0.0.1:{port} -> guest :{GUEST_PORT}: the host read 'from-guest', the guest read 'from-host'"
 
 
-def report(c, name, failure, summary, start):
-    elapsed = time.monotonic() - start
-    sys.stdout.write(c.seen.decode("utf-8", "replace")[-2500:])
-    tail = c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-    if tail:
-        print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
-    if failure:
-        print(f"\narm64_linux_virtio_net {name}: FAILED after {elapsed:.2f} s: {failure}")
-        return 1
-    print(f"\narm64_linux_virtio_net {name}: udhcpc leased 10.0.2.15; {summary}; poweroff -f ended the emulator "
-          f"with status 0 after {elapsed:.2f} s")
-    return 0
-
-
 def bench(a):
     """Boots every emulator, then takes turns: one download in each, N rounds, so load from
     elsewhere on the host falls on all of them alike (an idle guest sleeps in WFI)."""
@@ -211,7 +187,7 @@ def bench(a):
                 break
         for emu, c in zip(a.emulator, consoles):
             if not failure:
-                f = finish(c, deadline)
+                f = poweroff(c, deadline)
                 failure = f and f"{emu}: {f}"
     finally:
         for c in consoles:
@@ -248,12 +224,14 @@ def main():
         if not failure:
             failure, summary = case_wget(c, deadline, blob) if blob else case_hostfwd(c, deadline, port)
         if not failure:
-            failure = finish(c, deadline)
+            failure = poweroff(c, deadline)
     finally:
         c.stop()
         if blob:
             blob.close()
-    return report(c, a.case, failure, summary, start)
+    return report(c, f"arm64_linux_virtio_net {a.case}", failure, start, lambda elapsed:
+                  f"udhcpc leased 10.0.2.15; {summary}; poweroff -f ended the emulator with status 0 after {elapsed:.2f} s",
+                  tail_chars=2500)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ import tempfile
 import threading
 import time
 
-from arm64_linux_boot import Console
+from arm64_linux_boot import Console, show_output
 from serial_shell import Shell, ShellError
 
 LOGIN = b"login: "
@@ -369,10 +369,7 @@ def main():
     if failure:
         g = h.guests[-1] if h.guests else None
         if g:
-            sys.stdout.write(g.c.seen.decode("utf-8", "replace")[-4000:])
-            tail = g.c.err.decode("utf-8", "replace").strip().splitlines()[-12:]
-            if tail:
-                print("\n--- emulator stderr (last lines) ---\n" + "\n".join(tail))
+            show_output(g.c, 4000)
         print(f"\ndebian_system: FAILED after {elapsed:.2f} s: {failure}")
         return 1
     print(f"\ndebian_system: {', '.join(cases)} passed in {elapsed:.2f} s")
