@@ -40,6 +40,8 @@ public:
     // The board is being reset: drop everything derived from guest memory and CPU state.
     virtual void reset() = 0;
     virtual void print_stats(FILE* out) = 0;
+    // For a state report: counts that tell a spinning guest from a sleeping one (one line).
+    virtual std::string describe_state() const { return {}; }
 };
 
 struct AccelProperty {

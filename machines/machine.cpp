@@ -1,5 +1,6 @@
 #include "machines/machine.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -164,7 +165,10 @@ bool Machine::serve_debugger(StopEvent ev, bool wait_for_debugger) {
 }
 
 void Machine::arm_timer(uint64_t deadline_ns) {
-    if (events_) events_->arm(deadline_ns);
+    if (!events_) return;
+    // The deadline replaces the armed one: keep service()'s retry of input left over.
+    if (events_->input_pending()) deadline_ns = std::min(deadline_ns, host_now_ns() + kInputRetryNs);
+    events_->arm(deadline_ns);
 }
 
 void Machine::request_poweroff(int status) {
@@ -196,9 +200,8 @@ void Machine::service() {
         c->update();
         next = std::min(next, c->next_deadline_ns());
     }
-    // Input left over (the FIFO was full): look again soon.
-    if (events_->input_pending()) next = std::min(next, host_now_ns() + 1'000'000);
-    if (next != UINT64_MAX) events_->arm(next);
+    // Input left over (the FIFO was full): arm_timer looks again soon.
+    if (next != UINT64_MAX || events_->input_pending()) arm_timer(next);
 }
 
 // Printed on the vCPU thread, between blocks: nothing it reads is changing.
@@ -210,7 +213,12 @@ void Machine::report_state() {
         fprintf(stderr, "cpu%zu: pc 0x%llx, %llu instructions; %s\n", i, (unsigned long long)c.pc,
                 (unsigned long long)c.insn_count, c.describe_state().c_str());
     }
-    fprintf(stderr, "host: %s; device work %s\n", events_->describe().c_str(), work_.empty() ? "none" : "queued");
+    rusage self{};
+    getrusage(RUSAGE_THREAD, &self);  // this is the vCPU thread
+    fprintf(stderr, "host: %s; device work %s; vCPU thread %.3f s of CPU\n", events_->describe().c_str(),
+            work_.empty() ? "none" : "queued", double(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+                                                   double(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6);
+    if (std::string a = accel_->describe_state(); !a.empty()) fprintf(stderr, "%s\n", a.c_str());
     std::string board = describe_board();
     fputs(board.c_str(), stderr);
     if (!board.empty() && board.back() != '\n') fputc('\n', stderr);

@@ -75,8 +75,10 @@ protected:
     void set_serial(SerialInput* port) { serial_ = port; }
     void add_clock(Clocked* device) { clocks_.push_back(device); }
     CharBackend& console() { return *console_; }
-    // Arms the host timer (devices whose deadline changed between services call this).
+    // Arms the host timer (devices whose deadline changed between services call this); no
+    // later than kInputRetryNs from now while console input waits for room in the UART.
     void arm_timer(uint64_t deadline_ns);
+    static constexpr uint64_t kInputRetryNs = 1'000'000;
     // Work devices defer to the vCPU thread (machines/device_work.h), run in the service step.
     DeviceWork& device_work() { return work_; }
     // The -chardev backends, for the devices that claim them (opened in the constructor).

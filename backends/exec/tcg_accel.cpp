@@ -49,6 +49,19 @@ void TcgAccel::print_stats(FILE* out) {
     for (auto& e : executors_) e->print_stats(out);
 }
 
+std::string TcgAccel::describe_state() const {
+    std::string out;
+    for (const auto& e : executors_) {
+        const ExecStats& s = e->stats;
+        char line[200];
+        snprintf(line, sizeof line, "%sexecutor: %llu blocks run, %llu lookups, %llu interrupts taken, %llu exceptions",
+                 out.empty() ? "" : "; ", (unsigned long long)s.blocks_executed, (unsigned long long)s.lookups,
+                 (unsigned long long)s.interrupts, (unsigned long long)s.exceptions);
+        out += line;
+    }
+    return out;
+}
+
 namespace {
 
 uint32_t number(const std::string& prop, const std::string& v, unsigned long lo, unsigned long hi, const char* unit = "") {

@@ -22,6 +22,7 @@ public:
     bool failed() const override;
     void reset() override;
     void print_stats(FILE* out) override;
+    std::string describe_state() const override;
 
     // -accel tcg,PROP=VALUE...: throws ConfigError naming a bad property.
     static ExecOptions parse(const AccelConfig& cfg);

@@ -1,8 +1,10 @@
 // The CPU's generic timers as the board sees them: each timer's output (ENABLE, not IMASK,
-// count >= CVAL) drives its PPI on the GIC, and the earliest future compare value is a host
+// count >= CVAL) drives its PPI on the GIC, and the earliest compare value not yet signalled is a host
 // deadline. The CPU keeps the registers (frontends/aarch64/sysregs.cpp); this follows them.
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <tuple>
 
 #include "frontends/aarch64/cpu.h"
 #include "machines/devices/gicv2.h"
@@ -18,13 +20,19 @@ public:
 
     void update() override {
         uint64_t now = counter();
-        gic_.set_ppi(0, ppi_virt_, fires(cpu_.cntv_ctl, cpu_.cntv_cval, now));
-        gic_.set_ppi(0, ppi_phys_, fires(cpu_.cntp_ctl, cpu_.cntp_cval, now));
+        virt_high_ = fires(cpu_.cntv_ctl, cpu_.cntv_cval, now);
+        phys_high_ = fires(cpu_.cntp_ctl, cpu_.cntp_cval, now);
+        gic_.set_ppi(0, ppi_virt_, virt_high_);
+        gic_.set_ppi(0, ppi_phys_, phys_high_);
     }
+    // Every armed timer whose output the last update() left low, even when its compare value
+    // has passed since (the deadline is then now): the count moves on between update() and
+    // this call, and a timer reaching it in between must still wake the loop.
     uint64_t next_deadline_ns() const override {
-        uint64_t now = counter(), next = UINT64_MAX;
-        for (auto [ctl, cval] : {std::pair{cpu_.cntv_ctl, cpu_.cntv_cval}, std::pair{cpu_.cntp_ctl, cpu_.cntp_cval}})
-            if ((ctl & 3) == 1 && cval > now) next = std::min(next, ticks_to_ns(cval));
+        uint64_t next = UINT64_MAX;
+        for (auto [ctl, cval, high] : {std::tuple{cpu_.cntv_ctl, cpu_.cntv_cval, virt_high_},
+                                       std::tuple{cpu_.cntp_ctl, cpu_.cntp_cval, phys_high_}})
+            if ((ctl & 3) == 1 && !high) next = std::min(next, ticks_to_ns(cval));
         if (cpu_.wfe && cpu_.wfe_wake != ~0ull) next = std::min(next, ticks_to_ns(cpu_.wfe_wake));  // WFE's event stream
         return next;
     }
@@ -41,6 +49,7 @@ private:
     GicV2& gic_;
     uint64_t hz_;
     unsigned ppi_virt_, ppi_phys_;
+    bool virt_high_ = false, phys_high_ = false;  // the outputs as the last update() set them
 };
 
 }  // namespace tessera

@@ -77,11 +77,15 @@ uint64_t Clint::deadline_ns(uint64_t cmp, uint64_t now_mtime) const {
     return ns >= UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(ns);
 }
 
+// Every hart whose MTIP the last update() left low: mtime moves on between update() and
+// this call, and a compare value reached in between must still wake the loop (now, then).
 uint64_t Clint::next_deadline_ns() const {
     uint64_t now_mtime = mtime();
     uint64_t best = UINT64_MAX;
-    for (uint64_t cmp : mtimecmp_) {
-        uint64_t d = deadline_ns(cmp, now_mtime);
+    for (unsigned h = 0; h < harts_; h++) {
+        if (mtip_level_[h])
+            continue;
+        uint64_t d = mtimecmp_[h] <= now_mtime ? now_ns_() : deadline_ns(mtimecmp_[h], now_mtime);
         if (d < best)
             best = d;
     }

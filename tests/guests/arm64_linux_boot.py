@@ -95,16 +95,20 @@ class Console:
         (CPU, interrupt controller, virtqueues) on stderr, so a hang says where it is."""
         if self.p.poll() is not None or "tessera" not in os.path.basename(self.p.args[0]):
             return
-        self.p.send_signal(signal.SIGUSR1)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and b"state report end" not in self.err and b"did not answer" not in self.err:
-            r, _, _ = select.select([self.p.stdout, self.p.stderr], [], [], 0.2)
-            for f in r:
-                chunk = os.read(f.fileno(), 65536)
-                if f is self.p.stderr:
-                    self.err += chunk
-                else:
-                    self.seen += chunk
+        for n in (1, 2):  # two, a second apart: does the guest spin or sleep?
+            if n == 2:
+                time.sleep(1.0)
+            self.p.send_signal(signal.SIGUSR1)
+            deadline = time.monotonic() + timeout
+            while (time.monotonic() < deadline and self.err.count(b"state report end") < n and
+                   self.err.count(b"did not answer") < n):
+                r, _, _ = select.select([self.p.stdout, self.p.stderr], [], [], 0.2)
+                for f in r:
+                    chunk = os.read(f.fileno(), 65536)
+                    if f is self.p.stderr:
+                        self.err += chunk
+                    else:
+                        self.seen += chunk
 
     def stop(self):
         if self.p.poll() is None:
@@ -127,7 +131,7 @@ def poweroff(c, deadline, timeout=60):
     return None
 
 
-def show_output(c, tail_chars=3000, err_lines=30):
+def show_output(c, tail_chars=3000, err_lines=40):
     """Prints the end of the console and of the emulator's stderr (a state report among it,
     when the test gave up on a running Tessera: Console.stop)."""
     sys.stdout.write(c.seen.decode("utf-8", "replace")[-tail_chars:])

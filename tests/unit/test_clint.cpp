@@ -96,6 +96,21 @@ TEST_CASE_FIXTURE(Fixture, "clint: mtimecmp already passed raises MTIP immediate
     CHECK(!cpu.at(101));
 }
 
+// The loop serves clocks as update() then next_deadline_ns(); host time moves on between the
+// two. A compare value reached in that gap left MTIP low, so it must still give a deadline
+// (now): else the loop sleeps past it and the guest's timer interrupt is lost.
+TEST_CASE_FIXTURE(Fixture, "clint: a compare value reached after update() still gives a deadline") {
+    set_cmp(0, 1000);  // due at 105'000 ns
+    t = 104'999;
+    clint.update();
+    CHECK(!cpu.at(100));
+    t = 105'500;  // passed, but not yet seen by update()
+    CHECK(clint.next_deadline_ns() <= t);
+    clint.update();
+    CHECK(cpu.at(100));
+    CHECK(clint.next_deadline_ns() == UINT64_MAX);  // raised: nothing to wake for
+}
+
 TEST_CASE_FIXTURE(Fixture, "clint: earliest deadline across harts") {
     set_cmp(0, 5000);
     set_cmp(1, 2000);
