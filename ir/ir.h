@@ -210,6 +210,13 @@ struct Block {
     std::vector<Type> temps;
     uint32_t labels = 0;
     std::vector<Insn> insns;
+    // Empty again, keeping the vectors' capacity (a block reused for translation after translation).
+    void clear() {
+        guest_pc = return_pc = 0;
+        guest_insns = guest_bytes = labels = 0;
+        temps.clear();
+        insns.clear();
+    }
 };
 
 // Checks the block against the op table: operand counts, temp types, labels defined

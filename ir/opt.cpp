@@ -1,7 +1,6 @@
 #include "ir/opt.h"
 
 #include <algorithm>
-#include <map>
 #include <vector>
 
 namespace tessera::ir {
@@ -11,6 +10,47 @@ uint64_t mask_of(Type t) {
     unsigned bits = type_bits(t);
     return bits >= 64 ? ~0ull : (1ull << bits) - 1;
 }
+
+// What the passes know about CPU-state fields, by env offset. A block touches a few dozen
+// fields, so a flat vector searched in order beats a tree (and allocates nothing once warm).
+template <typename V>
+struct FieldMap {
+    struct Entry {
+        int64_t off;
+        V v;
+    };
+    std::vector<Entry> e;
+    V* find(int64_t off) {
+        for (Entry& x : e)
+            if (x.off == off) return &x.v;
+        return nullptr;
+    }
+    void set(int64_t off, V v) {
+        if (V* p = find(off)) *p = v;
+        else e.push_back({off, v});
+    }
+    template <typename Pred>
+    void erase_if(Pred pred) {
+        e.erase(std::remove_if(e.begin(), e.end(), pred), e.end());
+    }
+    void clear() { e.clear(); }
+};
+
+struct EnvValue {
+    uint32_t temp;  // holds the field's current value
+    Type type;
+};
+
+// Per-thread working arrays of optimize(): their capacity stays from block to block.
+struct Scratch {
+    std::vector<uint32_t> alias, ext_src;
+    std::vector<uint8_t> is_const, dead, used;
+    std::vector<uint64_t> value;
+    std::vector<unsigned> ext_from;
+    FieldMap<EnvValue> env;
+    FieldMap<bool> is_reg;
+    FieldMap<unsigned> overwritten;
+};
 }  // namespace
 
 bool fold_binary(Op op, Type t, uint64_t a, uint64_t b, uint64_t* out) {
@@ -50,26 +90,33 @@ bool fold_unary(Op op, Type t, int64_t imm, uint64_t a, uint64_t* out) {
 
 void optimize(Block& b) {
     const size_t nt = b.temps.size();
-    std::vector<uint32_t> alias(nt);
+    thread_local Scratch sc;
+    auto& alias = sc.alias;
+    alias.resize(nt);
     for (uint32_t t = 0; t < nt; t++) alias[t] = t;
-    std::vector<bool> is_const(nt, false);
-    std::vector<uint64_t> value(nt, 0);
+    auto& is_const = sc.is_const;
+    is_const.assign(nt, 0);
+    auto& value = sc.value;
+    value.assign(nt, 0);
     // env offset -> (temp holding the current value, its type), valid until a helper
     // that writes CPU state or a join point.
-    std::map<int64_t, std::pair<uint32_t, Type>> env;
-    std::map<int64_t, bool> is_reg;  // offsets accessed as ENV_REG: helpers never touch them
+    auto& env = sc.env;
+    env.clear();
+    auto& is_reg = sc.is_reg;  // offsets accessed as ENV_REG: helpers never touch them
+    is_reg.clear();
     auto forget_overlap = [&](int64_t off, unsigned size) {
-        for (auto it = env.begin(); it != env.end();) {
-            int64_t o = it->first;
-            unsigned s = type_bits(it->second.second) / 8;
-            if (o < off + int64_t(size) && off < o + int64_t(s)) it = env.erase(it);
-            else ++it;
-        }
+        env.erase_if([&](const auto& x) {
+            unsigned s = type_bits(x.v.type) / 8;
+            return x.off < off + int64_t(size) && off < x.off + int64_t(s);
+        });
     };
     // Temps made by sext/zext: the source and the width extended from.
-    std::vector<uint32_t> ext_src(nt, NO_TEMP);
-    std::vector<unsigned> ext_from(nt, 0);
-    std::vector<bool> dead(b.insns.size(), false);
+    auto& ext_src = sc.ext_src;
+    ext_src.assign(nt, NO_TEMP);
+    auto& ext_from = sc.ext_from;
+    ext_from.assign(nt, 0);
+    auto& dead = sc.dead;
+    dead.assign(b.insns.size(), 0);
     for (size_t n = 0; n < b.insns.size(); n++) {
         Insn& i = b.insns[n];
         for (uint32_t& s : i.src)
@@ -97,26 +144,26 @@ void optimize(Block& b) {
             value[i.dst] = uint64_t(i.imm) & mask_of(i.type);
             break;
         case Op::ld_env: {
-            if (i.aux & ENV_REG) is_reg[i.imm] = true;
-            auto it = env.find(i.imm);
-            if (it != env.end() && it->second.second == i.type) {
-                alias[i.dst] = it->second.first;
+            if (i.aux & ENV_REG) is_reg.set(i.imm, true);
+            const EnvValue* known = env.find(i.imm);
+            if (known && known->type == i.type) {
+                alias[i.dst] = known->temp;
                 dead[n] = true;
             } else {
                 forget_overlap(i.imm, type_bits(i.type) / 8);
-                env[i.imm] = {i.dst, i.type};
+                env.set(i.imm, {i.dst, i.type});
             }
             break;
         }
         case Op::st_env:
-            if (i.aux & ENV_REG) is_reg[i.imm] = true;
+            if (i.aux & ENV_REG) is_reg.set(i.imm, true);
             forget_overlap(i.imm, type_bits(i.type) / 8);
-            env[i.imm] = {i.src[0], i.type};
+            env.set(i.imm, {i.src[0], i.type});
             break;
         case Op::call:
             // A helper may write CPU state, but never a guest register (ENV_REG).
             if (reinterpret_cast<const Helper*>(i.imm)->flags & HF_WRITES_ENV)
-                for (auto it = env.begin(); it != env.end();) it = is_reg.count(it->first) ? std::next(it) : env.erase(it);
+                env.erase_if([&](const auto& x) { return !is_reg.find(x.off); });
             break;
         case Op::label: env.clear(); break;
         default:
@@ -154,8 +201,10 @@ void optimize(Block& b) {
     // field, a helper, an access that may fault (its exception must see the state the earlier
     // instructions left), a branch, a label or an exit. Flags that the next flag-setting
     // instruction overwrites thus cost nothing, nor what computed them.
-    std::vector<bool> used(nt, false);
-    std::map<int64_t, unsigned> overwritten;  // env offset -> bytes a later store writes there
+    auto& used = sc.used;
+    used.assign(nt, 0);
+    auto& overwritten = sc.overwritten;  // env offset -> bytes a later store writes there
+    overwritten.clear();
     for (size_t n = b.insns.size(); n-- > 0;) {
         Insn& i = b.insns[n];
         if (dead[n]) continue;
@@ -167,16 +216,14 @@ void optimize(Block& b) {
         }
         unsigned bytes = type_bits(i.type) / 8;
         if (i.op == Op::st_env) {
-            auto it = overwritten.find(i.imm);
-            if (it != overwritten.end() && it->second >= bytes) {
+            unsigned* later = overwritten.find(i.imm);
+            if (later && *later >= bytes) {
                 dead[n] = true;
                 continue;
             }
-            overwritten[i.imm] = std::max(bytes, it == overwritten.end() ? 0u : it->second);
+            overwritten.set(i.imm, std::max(bytes, later ? *later : 0u));
         } else if (i.op == Op::ld_env) {
-            for (auto it = overwritten.begin(); it != overwritten.end();)
-                if (it->first < i.imm + int64_t(bytes) && i.imm < it->first + int64_t(it->second)) it = overwritten.erase(it);
-                else ++it;
+            overwritten.erase_if([&](const auto& x) { return x.off < i.imm + int64_t(bytes) && i.imm < x.off + int64_t(x.v); });
         } else if (info.flags & (OPF_TERM | OPF_BRANCH | OPF_LABEL | OPF_FAULT | OPF_CALL)) {
             overwritten.clear();
         }

@@ -2,6 +2,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +25,22 @@ std::string named(const char* what, const std::string& path) { return std::strin
 
 }  // namespace
 
-std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64_t max_bytes) {
+FileBytes& FileBytes::operator=(FileBytes&& o) noexcept {
+    if (this == &o) return *this;
+    if (map_) munmap(map_, map_len_);
+    map_ = o.map_;
+    map_len_ = o.map_len_;
+    owned_ = std::move(o.owned_);
+    o.map_ = nullptr;
+    o.map_len_ = 0;
+    return *this;
+}
+
+FileBytes::~FileBytes() {
+    if (map_) munmap(map_, map_len_);
+}
+
+FileBytes map_file(const std::string& path, const char* what, uint64_t max_bytes) {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw ConfigError{"cannot open " + named(what, path) + ": " + strerror(errno)};
     struct Closer {
@@ -38,7 +54,17 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64
     if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) throw ConfigError{named(what, path) + " is not a regular file"};
     if (S_ISREG(st.st_mode) && uint64_t(st.st_size) > max_bytes)
         throw ConfigError{named(what, path) + " (" + std::to_string(st.st_size) + " bytes) is larger than guest memory"};
-    std::vector<uint8_t> data;
+    FileBytes out;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void* p = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p != MAP_FAILED) {
+            out.map_ = p;
+            out.map_len_ = size_t(st.st_size);
+            return out;
+        }
+        // A file system that cannot map: read it as a pipe would be.
+    }
+    std::vector<uint8_t>& data = out.owned_;
     size_t chunk = S_ISREG(st.st_mode) ? size_t(st.st_size) + 1 : size_t(1) << 20;
     for (;;) {
         size_t have = data.size();
@@ -52,7 +78,11 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64
         chunk = size_t(1) << 20;
     }
     if (data.empty()) throw ConfigError{named(what, path) + " is empty"};
-    return data;
+    return out;
+}
+
+std::vector<uint8_t> read_file(const std::string& path, const char* what, uint64_t max_bytes) {
+    return map_file(path, what, max_bytes).to_vector();
 }
 
 void write_file_atomically(const std::string& path, const std::vector<uint8_t>& data, const char* what) {
@@ -75,7 +105,7 @@ void write_file_atomically(const std::string& path, const std::vector<uint8_t>& 
     }
 }
 
-bool is_elf(const std::vector<uint8_t>& d) { return d.size() >= 4 && memcmp(d.data(), ELFMAG, SELFMAG) == 0; }
+bool is_elf(std::span<const uint8_t> d) { return d.size() >= 4 && memcmp(d.data(), ELFMAG, SELFMAG) == 0; }
 
 void ImageLoader::claim(const char* what, const std::string& path, uint64_t low, uint64_t high) {
     for (const Placed& p : placed_)
@@ -105,7 +135,7 @@ const char* machine_name(uint16_t m) {
 }  // namespace
 
 template <typename Ehdr, typename Phdr>
-static LoadedImage load_elf_class(AddressSpace& as, ImageLoader& loader, const std::vector<uint8_t>& d,
+static LoadedImage load_elf_class(AddressSpace& as, ImageLoader& loader, std::span<const uint8_t> d,
                                   const char* what, const std::string& path, uint16_t machine) {
     if (d.size() < sizeof(Ehdr)) corrupt(path, "truncated header");
     Ehdr eh;
@@ -155,14 +185,14 @@ static LoadedImage load_elf_class(AddressSpace& as, ImageLoader& loader, const s
     return img;
 }
 
-LoadedImage ImageLoader::load_elf(const std::vector<uint8_t>& d, const char* what, const std::string& path, uint16_t machine) {
+LoadedImage ImageLoader::load_elf(std::span<const uint8_t> d, const char* what, const std::string& path, uint16_t machine) {
     if (d.size() < EI_NIDENT) corrupt(path, "truncated header");
     if (d[EI_CLASS] == ELFCLASS64) return load_elf_class<Elf64_Ehdr, Elf64_Phdr>(as_, *this, d, what, path, machine);
     if (d[EI_CLASS] == ELFCLASS32) return load_elf_class<Elf32_Ehdr, Elf32_Phdr>(as_, *this, d, what, path, machine);
     corrupt(path, "unknown ELF class");
 }
 
-LoadedImage ImageLoader::load_raw(const std::vector<uint8_t>& d, const char* what, const std::string& path, uint64_t addr) {
+LoadedImage ImageLoader::load_raw(std::span<const uint8_t> d, const char* what, const std::string& path, uint64_t addr) {
     if (!as_.host_ptr(addr, d.size()))
         throw ConfigError{named(what, path) + " (" + std::to_string(d.size()) + " bytes) does not fit in guest memory at " + hex(addr)};
     claim(what, path, addr, addr + d.size());
@@ -170,7 +200,7 @@ LoadedImage ImageLoader::load_raw(const std::vector<uint8_t>& d, const char* wha
     return LoadedImage{addr, addr, addr + d.size(), false};
 }
 
-LoadedImage ImageLoader::load(const std::vector<uint8_t>& d, const char* what, const std::string& path, uint16_t machine,
+LoadedImage ImageLoader::load(std::span<const uint8_t> d, const char* what, const std::string& path, uint16_t machine,
                               uint64_t raw_addr) {
     return is_elf(d) ? load_elf(d, what, path, machine) : load_raw(d, what, path, raw_addr);
 }

@@ -277,6 +277,7 @@ bool Executor::warm_up(TB* tb) {
     if (e.interp_code == tb->code.get()) e = jit::IbcEntry{~0ull, 0, nullptr, nullptr};
     tb->code->entries = 0;
     tb->code->hot = hot_count(*tb);
+    tb->code->release_ops();  // a kept block costs its IR and code alone (memory is page faults)
     return true;
 }
 
@@ -305,7 +306,9 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, const TbMode& mode, bool 
     tb->pc = pc;
     bool was_pending = cpu_.exception_pending;
     cpu_.fetch_ahead = ahead;
-    bool ok = cpu_.translate_block(pc, mode, tb->ir, &tb->page2);
+    ir::Block& ir = scratch_;
+    ir.clear();
+    bool ok = cpu_.translate_block(pc, mode, ir, &tb->page2);
     cpu_.fetch_ahead = false;
     if (!ok) {
         if (ahead) cpu_.exception_pending = was_pending;  // it may never run: nothing to report
@@ -315,18 +318,19 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, const TbMode& mode, bool 
     // as the frontend made it and as the optimiser left it.
     auto check = [&](const char* stage) {
         if (opts_.mode != ExecMode::Lockstep) return;
-        std::string err = ir::verify(tb->ir);
+        std::string err = ir::verify(ir);
         if (err.empty()) return;
         char where[64];
         snprintf(where, sizeof where, " IR for pc 0x%" PRIx64 ": ", pc);
-        throw std::logic_error(std::string("invalid ") + stage + where + err + "\n" + ir::print(tb->ir));
+        throw std::logic_error(std::string("invalid ") + stage + where + err + "\n" + ir::print(ir));
     };
     check("translated");
-    ir::optimize(tb->ir);
+    ir::optimize(ir);
     check("optimised");
-    if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(tb->ir).c_str());
-    tb->guest_insns = tb->ir.guest_insns;
-    tb->code = interp::compile(tb->ir, interp::frame_offset(cpu_));
+    if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(ir).c_str());
+    tb->ir = ir;  // copied into empty vectors: exactly the size it needs
+    tb->guest_insns = ir.guest_insns;
+    tb->code = interp::compile(ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
     tb->code->flags = mode.flags;
     tb->code->probes_ibc = mode.extra == 0;

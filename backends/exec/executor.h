@@ -109,6 +109,9 @@ private:
     Vcpu& cpu_;
     TbCache& cache_;
     ExecOptions opts_;
+    // translate() builds and optimises each block here, then keeps an exact-size copy: the
+    // vectors' capacity stays, so a translation allocates no growing arrays.
+    ir::Block scratch_;
     std::unique_ptr<jit::Jit> own_jit_;  // jit and lockstep modes
     std::unique_ptr<x64::Baseline> baseline_;  // jit and lockstep with opts_.baseline
     jit::Jit* jit_ = nullptr;            // the engine in use (tiered: the compiler's, once it exists)

@@ -175,7 +175,15 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
         Special special = NSPECIAL;
         int64_t imm2 = 0;
     };
-    ir::Block pb = b;  // operands rewritten by the plan
+    // The block with operands rewritten by the plan, and the compact ops as they are made:
+    // per-thread scratch whose capacity stays (the Code gets exact-size copies at the end).
+    thread_local ir::Block pb;
+    thread_local Code out;
+    pb = b;
+    out.insns.clear();
+    out.guest_index.clear();
+    out.mem_upto.clear();
+    out.insn_pc.clear();
     std::vector<Plan> plan(b.insns.size());
     std::vector<bool> removed(b.insns.size(), false);
     std::vector<uint8_t> w_op(b.insns.size(), W_NONE);
@@ -235,11 +243,11 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
         const ir::Insn& i = pb.insns[n];
         if (i.op == Op::insn_start) {
             guest++;
-            code->insn_pc.push_back(uint64_t(i.imm));
+            out.insn_pc.push_back(uint64_t(i.imm));
             continue;
         }
         if (i.op == Op::label) {
-            label_pos[size_t(i.imm)] = int64_t(code->insns.size());
+            label_pos[size_t(i.imm)] = int64_t(out.insns.size());
             continue;
         }
         if (!emitted[n] || pl.skip[n]) continue;
@@ -288,9 +296,9 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
         case Op::brcond:
             if (c.bits == 64 && unsigned(i.cond) <= unsigned(ir::Cond::GEU))
                 pick(Special(BR_EQ + unsigned(i.cond)));
-            fixups.push_back(code->insns.size());
+            fixups.push_back(out.insns.size());
             break;
-        case Op::br: fixups.push_back(code->insns.size()); break;
+        case Op::br: fixups.push_back(out.insns.size()); break;
         case Op::exit_tb:
         case Op::exit_ind:
             c.imm2 = guest + 1;  // a side exit retires only what ran...
@@ -299,17 +307,21 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
         default: break;
         }
         if (i.op == Op::ld || i.op == Op::st) mem++;
-        code->insns.push_back(c);
-        code->guest_index.push_back(uint16_t(guest < 0 ? 0 : guest));
-        code->mem_upto.push_back(uint16_t(mem));
+        out.insns.push_back(c);
+        out.guest_index.push_back(uint16_t(guest < 0 ? 0 : guest));
+        out.mem_upto.push_back(uint16_t(mem));
     }
     for (size_t f : fixups) {
-        int64_t pos = label_pos[size_t(code->insns[f].imm)];
+        int64_t pos = label_pos[size_t(out.insns[f].imm)];
         if (pos < 0) throw std::logic_error("interp: branch to unplaced label");
-        code->insns[f].imm = pos;
+        out.insns[f].imm = pos;
     }
-    if (code->insn_pc.empty()) code->insn_pc.push_back(b.guest_pc);
+    if (out.insn_pc.empty()) out.insn_pc.push_back(b.guest_pc);
     code->zero_off = zero_off;
+    code->insns = out.insns;
+    code->guest_index = out.guest_index;
+    code->mem_upto = out.mem_upto;
+    code->insn_pc = out.insn_pc;
     return code;
 }
 

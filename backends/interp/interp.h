@@ -40,6 +40,14 @@ struct Code {
     std::vector<uint64_t> insn_pc;      // per guest instruction: its pc
     uint32_t zero_off = 0;              // a frame slot holding 0, read by absent operands
     uint32_t guest_insns = 0;
+    // Frees the ops once compiled code has taken the block's place for good (tiered: it has
+    // baseline code, and only a flush of every block ends that). The counters, links and pcs
+    // stay; run() must not be called again.
+    void release_ops() {
+        std::vector<CInsn>().swap(insns);
+        std::vector<uint16_t>().swap(guest_index);
+        std::vector<uint16_t>().swap(mem_upto);
+    }
 };
 
 // Operands are byte offsets from the CPU state; frame_off is where Vcpu::interp_frame is.

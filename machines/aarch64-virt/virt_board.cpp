@@ -37,7 +37,7 @@ constexpr uint32_t kImageMagic = 0x644d5241;
 struct ImageHeader {
     uint64_t text_offset, image_size;
 };
-bool parse_image(const std::vector<uint8_t>& data, ImageHeader* h) {
+bool parse_image(std::span<const uint8_t> data, ImageHeader* h) {
     if (data.size() < 64) return false;
     uint32_t magic;
     memcpy(&magic, data.data() + 56, 4);
@@ -51,7 +51,7 @@ bool parse_image(const std::vector<uint8_t>& data, ImageHeader* h) {
 // With an EFI stub the Image is also a PE/COFF file, whose section table says how long the
 // file is: a truncated Image is caught here rather than crashing the guest. True when the
 // sections all lie within the file (or there is no PE header to tell).
-bool pe_sections_fit(const std::vector<uint8_t>& data) {
+bool pe_sections_fit(std::span<const uint8_t> data) {
     auto u16 = [&](size_t at) { return uint32_t(data[at]) | uint32_t(data[at + 1]) << 8; };
     auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
     if (data.size() < 0x40 || data[0] != 'M' || data[1] != 'Z') return true;
@@ -157,12 +157,12 @@ void Aarch64Virt::load_images() {
     uint64_t start = 0, image_end = ram;
     bool have_fw = !cfg_.bios.empty() && cfg_.bios != "none";
     if (have_fw) {
-        LoadedImage img = loader.load(read_file(cfg_.bios, "firmware", avirt::entry(Dev::Flash).size), "firmware", cfg_.bios,
+        LoadedImage img = loader.load(map_file(cfg_.bios, "firmware", avirt::entry(Dev::Flash).size), "firmware", cfg_.bios,
                                       EM_AARCH64, avirt::entry(Dev::Flash).base);
         start = img.entry;
     }
     if (!cfg_.kernel.empty()) {
-        std::vector<uint8_t> data = read_file(cfg_.kernel, "kernel", max_image);
+        FileBytes data = map_file(cfg_.kernel, "kernel", max_image);
         LoadedImage img;
         if (is_elf(data)) {
             img = loader.load_elf(data, "kernel", cfg_.kernel, EM_AARCH64);
@@ -186,7 +186,7 @@ void Aarch64Virt::load_images() {
     }
     uint64_t initrd_start = 0, initrd_end = 0;
     if (!cfg_.initrd.empty()) {
-        auto data = read_file(cfg_.initrd, "initrd", max_image);
+        FileBytes data = map_file(cfg_.initrd, "initrd", max_image);
         initrd_start = align_up(std::max(image_end, ram + std::min<uint64_t>(cfg_.ram_size / 2, 128 * kMiB)), PAGE_SIZE);
         loader.load_raw(data, "initrd", cfg_.initrd, initrd_start);
         initrd_end = initrd_start + data.size();

@@ -106,7 +106,7 @@ void RiscvVirt::load_images() {
             throw ConfigError{"default firmware '" + bios + "' not found: build it, or give -bios FILE or -bios none"};
     }
     if (have_fw) {
-        LoadedImage img = loader.load(read_file(bios, "firmware", max_image), "firmware", bios, EM_RISCV, dram);
+        LoadedImage img = loader.load(map_file(bios, "firmware", max_image), "firmware", bios, EM_RISCV, dram);
         start = img.entry;
         fw_end = img.high;
     }
@@ -114,7 +114,7 @@ void RiscvVirt::load_images() {
     if (!cfg_.kernel.empty()) {
         // After firmware, a raw kernel goes to the next 2 MiB boundary, as on QEMU.
         uint64_t raw_addr = have_fw ? align_up(fw_end, 2 * kMiB) : dram;
-        LoadedImage img = loader.load(read_file(cfg_.kernel, "kernel", max_image), "kernel", cfg_.kernel, EM_RISCV, raw_addr);
+        LoadedImage img = loader.load(map_file(cfg_.kernel, "kernel", max_image), "kernel", cfg_.kernel, EM_RISCV, raw_addr);
         kernel_entry = img.entry;
         kernel_end = img.high;
         if (!have_fw) start = kernel_entry;
@@ -123,7 +123,7 @@ void RiscvVirt::load_images() {
     }
     uint64_t initrd_start = 0, initrd_end = 0;
     if (!cfg_.initrd.empty()) {
-        auto data = read_file(cfg_.initrd, "initrd", max_image);
+        FileBytes data = map_file(cfg_.initrd, "initrd", max_image);
         initrd_start = align_up(std::max(kernel_end, dram + std::min<uint64_t>(cfg_.ram_size / 2, 256 * kMiB)), PAGE_SIZE);
         loader.load_raw(data, "initrd", cfg_.initrd, initrd_start);
         initrd_end = initrd_start + data.size();
