@@ -120,10 +120,16 @@ class Console:
                 self.p.kill()
 
 
-def poweroff(c, deadline, timeout=60):
-    """`poweroff -f` in the guest's shell: None once the emulator ended with status 0, else why not."""
-    c.send("poweroff -f")
-    status = c.wait_exit(min(deadline, time.monotonic() + timeout))
+def poweroff(c, deadline, timeout=60, attempts=1):
+    """`poweroff -f` in the guest's shell: None once the emulator ended with status 0, else why not.
+    With attempts > 1 it is typed again after each timeout (busybox's line editor may take a
+    line typed while it waits for its cursor-position reply as that reply)."""
+    status = None
+    for _ in range(attempts):
+        c.send("poweroff -f")
+        status = c.wait_exit(min(deadline, time.monotonic() + timeout))
+        if status is not None:
+            break
     if status is None:
         return "the emulator did not end after poweroff -f"
     if status != 0:

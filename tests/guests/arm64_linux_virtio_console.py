@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from arm64_linux_boot import PROMPT, Console, images
+from arm64_linux_boot import PROMPT, Console, images, poweroff
 from arm64_linux_virtio_rng import run
 
 PORT_NAME = "org.tessera.test.0"
@@ -159,18 +159,7 @@ def main():
                 failure = f"the shell on hvc0 did not answer over the socket: {host.seen[-300:]!r}"
             stage("shell on hvc0")
         if not failure:
-            # busybox's line editor may take a line typed while it waits for its cursor-position
-            # reply (ESC[6n) as that reply: poweroff -f is typed again if nothing happens.
-            status = None
-            for _ in range(3):
-                c.send("poweroff -f")
-                status = c.wait_exit(min(deadline, time.monotonic() + 20))
-                if status is not None:
-                    break
-            if status is None:
-                failure = "the emulator did not end after poweroff -f"
-            elif status != 0:
-                failure = f"the emulator ended with status {status} after poweroff -f"
+            failure = poweroff(c, deadline, timeout=20, attempts=3)
     except OSError as e:
         failure = f"socket: {e}"
     finally:
@@ -212,10 +201,7 @@ def stdio_case(a, kernel, initrd):
         if not failure and (b"Booting Linux" in c.seen or b"busybox shell on" in c.seen):
             failure = "the UART's output reached stdout despite -serial none"
         if not failure:
-            c.send("poweroff -f")
-            status = c.wait_exit(min(deadline, time.monotonic() + 60))
-            if status != 0:
-                failure = f"the emulator ended with status {status} after poweroff -f"
+            failure = poweroff(c, deadline)
     finally:
         c.stop()
     elapsed = time.monotonic() - start
