@@ -206,6 +206,50 @@ bool trans_ext(Ctx& c, uint32_t w) {
     return true;
 }
 
+// ---- integer ADD, SUB, MUL, MLA, MLS on lanes packed in 64-bit halves (no helper call:
+// glibc and compiled loops use them in their inner loops)
+
+// Lanes of 8 << size bits added or subtracted without carries between them: the lanes' top
+// bits are set aside so nothing crosses, then put back with the sum's own top bit.
+Temp lanes_add(Ctx& c, unsigned size, Temp a, Temp b, bool sub) {
+    if (size == 3) return sub ? c.b.sub(a, b) : c.b.add(a, b);
+    static const uint64_t kTop[3] = {0x8080808080808080ull, 0x8000800080008000ull, 0x8000000080000000ull};
+    Temp top = c.imm(int64_t(kTop[size])), rest = c.imm(int64_t(~kTop[size]));
+    if (!sub) return c.b.xor_(c.b.add(c.b.and_(a, rest), c.b.and_(b, rest)), c.b.and_(c.b.xor_(a, b), top));
+    Temp diff = c.b.sub(c.b.or_(a, top), c.b.and_(b, rest));  // no borrow leaves a lane
+    return c.b.xor_(diff, c.b.and_(c.b.xor_(a, c.b.not_(b)), top));
+}
+
+// Lane products, modulo the lane: a lane's low bits depend only on the factors' low bits.
+Temp lanes_mul(Ctx& c, unsigned size, Temp a, Temp b) {
+    const unsigned w = 8u << size;
+    const int64_t mask = int64_t((1ull << w) - 1);
+    Temp r = c.b.and_(c.b.mul(a, b), c.imm(mask));
+    for (unsigned at = w; at < 64; at += w) {
+        Temp p = c.b.mul(c.b.shr(a, c.imm(at)), c.b.shr(b, c.imm(at)));
+        if (at + w < 64) p = c.b.and_(p, c.imm(mask));
+        r = c.b.or_(r, c.b.shl(p, c.imm(at)));
+    }
+    return r;
+}
+
+// op 0x10 ADD/SUB (any size), 0x12 MLA/MLS and 0x13 MUL with 16- or 32-bit lanes (the checks
+// of trans_three_same done). False: the helper does it.
+bool three_same_int_inline(Ctx& c, uint32_t w, unsigned op, unsigned size, bool q, bool u) {
+    if (op != 0x10 && !((op == 0x12 || (op == 0x13 && !u)) && (size == 1 || size == 2))) return false;
+    auto half = [&](unsigned h) {
+        Temp n = c.b.ld_env(Type::I64, c.voff(rn(w), h)), m = c.b.ld_env(Type::I64, c.voff(rm(w), h));
+        if (op == 0x10) return lanes_add(c, size, n, m, u);
+        Temp p = lanes_mul(c, size, n, m);
+        if (op == 0x13) return p;
+        return lanes_add(c, size, c.b.ld_env(Type::I64, c.voff(rd(w), h)), p, u);
+    };
+    Temp lo = half(0);
+    Temp hi = q ? half(1) : c.imm(0);
+    c.set_v(rd(w), lo, hi);
+    return true;
+}
+
 // ---- the helper groups
 
 bool trans_three_same(Ctx& c, uint32_t w) {
@@ -230,6 +274,7 @@ bool trans_three_same(Ctx& c, uint32_t w) {
         break;
     }
     if (!c.fp_access()) return true;
+    if (three_same_int_inline(c, w, op, size, q, u)) return true;
     call(c, h_simd_three_same, Desc{rd(w), rn(w), rm(w), size, q, u, op, 0, 0, 0});
     return true;
 }
