@@ -22,8 +22,11 @@ public:
     void reset_to(size_t keep) { used_ = keep; }
 
 private:
+    void populate(size_t end);
+
     size_t size_;
     size_t used_ = 0;
+    size_t populated_ = 0;  // pages below this are mapped in both views
     uint8_t* rw_ = nullptr;
     const uint8_t* rx_ = nullptr;
 };
