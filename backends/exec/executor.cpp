@@ -194,6 +194,8 @@ void Executor::remember_indirect(uint64_t pc, const TbMode& mode, TB* tb) {
 void Executor::enqueue_region(TB* head) {
     const size_t kMaxMembers = opts_.region_blocks;
     constexpr uint32_t kMaxInsns = 256;
+    std::vector<ir::Block> blocks(1);
+    if (!block_ir(head, blocks[0])) return;  // counts again from 0, and tries again when hot
     std::vector<TB*> members{head};
     head->queued = true;  // and keeps counting: hot again while it waits, it is promoted
     uint32_t insns = head->guest_insns;
@@ -203,14 +205,60 @@ void Executor::enqueue_region(TB* head) {
             if (((next->pc ^ head->pc) & PAGE_MASK) || next->key.mode != head->key.mode) continue;
             if (std::find(members.begin(), members.end(), next) != members.end()) continue;
             if (next->queued || next->compiled.fn) continue;  // each block is compiled by LLVM once
+            ir::Block b;
+            if (!block_ir(next, b)) continue;
             next->queued = true;  // it gets its entry into this region instead
             next->code->hot = 0;  // only the head keeps counting
             members.push_back(next);
+            blocks.push_back(std::move(b));
             insns += next->guest_insns;
         }
     std::vector<jit::ChainInfo> chains;
     for (TB* m : members) chains.push_back(chain_info(m));
-    compiler_->enqueue(members, epoch_, chains);
+    compiler_->enqueue(members, std::move(blocks), epoch_, chains);
+}
+
+// Tiered keeps no IR with its blocks: most never turn hot, and a Linux boot's 47K blocks kept
+// 66 MB of it, fresh memory that costs page faults and zeroing. The other modes compile every
+// block (jit), or print and check it (lockstep, -d op and in_asm, which would log it twice).
+bool Executor::keeps_ir() const {
+    return opts_.mode != ExecMode::Tiered || log_enabled(LOG_OP) || log_enabled(LOG_IN_ASM);
+}
+
+// A block's IR for LLVM: kept, or translated again from its code, which is as it was (a write
+// would have invalidated the block) if the block's pc still maps to the same physical page:
+// members share the running head's virtual page. Translated the way blocks ahead are (no
+// exception, no walk of a second page), it must come out as the block did; false if not.
+bool Executor::block_ir(TB* tb, ir::Block& out) {
+    if (!tb->ir.insns.empty()) {
+        out = tb->ir;
+        return true;
+    }
+    // The block about to run (a region's head) may walk the page tables, as its lookup would:
+    // a block entered through chains can have lost its TLB entry since. Its members then
+    // find the page in the TLB.
+    uint64_t phys;
+    bool was_pending = cpu_.exception_pending;
+    bool mapped = tb->pc == cpu_.pc && tb->key.mode == cpu_.tb_mode() ? cpu_.code_phys(tb->pc, cpu_.fetch_mmu_idx(), &phys)
+                                                                     : cpu_.code_phys_ahead(tb->pc, cpu_.fetch_mmu_idx(), &phys);
+    cpu_.exception_pending = was_pending;
+    if (!mapped || phys != tb->key.phys_pc) {
+        stats.ir_remake_refused++;
+        return false;
+    }
+    uint64_t page2 = ~0ull;
+    out.clear();
+    cpu_.fetch_ahead = true;
+    bool ok = cpu_.translate_block(tb->pc, tb->key.mode, out, &page2);
+    cpu_.fetch_ahead = false;
+    cpu_.exception_pending = was_pending;
+    if (!ok || page2 != tb->page2 || out.guest_bytes != tb->ir.guest_bytes || out.guest_insns != tb->guest_insns) {
+        stats.ir_remake_refused++;
+        return false;
+    }
+    ir::optimize(out);
+    stats.ir_remade++;
+    return true;
 }
 
 jit::ChainInfo Executor::chain_info(TB* tb) {
@@ -241,7 +289,12 @@ void Executor::compile_now(TB* tb) {
     bool keep_ir = log_enabled(LOG_LLVM) || opts_.mode == ExecMode::Lockstep;
     // Lockstep compares block by block: its compiled code always returns to the loop.
     jit::ChainInfo chain = chain_info(tb);
-    tb->compiled = own_jit().compile(tb->ir, keep_ir, log_enabled(LOG_OUT_ASM), opts_.mode == ExecMode::Lockstep ? nullptr : &chain);
+    const ir::Block* ir = &tb->ir;
+    if (ir->insns.empty()) {
+        if (!block_ir(tb, scratch_)) throw std::logic_error("compile_now: the block's IR is gone and cannot be made again");
+        ir = &scratch_;
+    }
+    tb->compiled = own_jit().compile(*ir, keep_ir, log_enabled(LOG_OUT_ASM), opts_.mode == ExecMode::Lockstep ? nullptr : &chain);
     tb->jit_owner = own_jit_.get();
     tb->jit_fn.store(tb->compiled.fn, std::memory_order_release);
     if (log_enabled(LOG_LLVM)) log_printf("LLVM IR for pc=0x%" PRIx64 ":\n%s\n", tb->pc, tb->compiled.llvm_ir.c_str());
@@ -328,7 +381,14 @@ TB* Executor::translate(uint64_t pc, uint64_t phys_pc, const TbMode& mode, bool 
     ir::optimize(ir);
     check("optimised");
     if (log_enabled(LOG_OP)) log_printf("%s\n", ir::print(ir).c_str());
-    tb->ir = ir;  // copied into empty vectors: exactly the size it needs
+    if (keeps_ir() || tb->page2 != ~0ull) {  // a block across pages cannot be translated again ahead
+        tb->ir = ir;                           // copied into empty vectors: exactly the size it needs
+    } else {
+        tb->ir.guest_pc = ir.guest_pc;  // what the block cache and the executors read of it
+        tb->ir.guest_insns = ir.guest_insns;
+        tb->ir.guest_bytes = ir.guest_bytes;
+        tb->ir.return_pc = ir.return_pc;
+    }
     tb->guest_insns = ir.guest_insns;
     tb->code = interp::compile(ir, interp::frame_offset(cpu_));
     tb->code->tb = tb.get();
@@ -361,7 +421,7 @@ void Executor::compile_successors_ahead(TB* tb, unsigned depth) {
         if (!s) {
             s = translate(target, phys, tb->key.mode, true);
             if (!s) continue;
-            compiler_->enqueue({s}, epoch_, {chain_info(s)}, depth + 1);
+            compiler_->enqueue({s}, {s->ir}, epoch_, {chain_info(s)}, depth + 1);
         }
         compile_successors_ahead(s, depth + 1);
     }
@@ -649,6 +709,8 @@ void Executor::print_stats(FILE* out) {
         if (opts_.mode == ExecMode::Jit && !baseline_ && bg)
             fprintf(out, ", ahead of time %" PRIu64 " (run %" PRIu64 ")", bg->stats().blocks_compiled, ahead_used_);
         if (compiler_) fprintf(out, ", dropped stale %" PRIu64, compiler_->dropped());
+        if (stats.ir_remade || stats.ir_remake_refused)
+            fprintf(out, ", IR made again %" PRIu64 " (refused %" PRIu64 ")", stats.ir_remade, stats.ir_remake_refused);
         fputc('\n', out);
     }
     fprintf(out, "stats: host cpu: this vCPU's thread %.3f s", double(thread_cpu_ns()) / 1e9);

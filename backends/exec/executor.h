@@ -59,6 +59,7 @@ struct ExecStats {
     uint64_t blocks_executed = 0, jit_blocks_executed = 0, chained = 0, lookups = 0, exceptions = 0,
              interrupts = 0, flushes = 0, lockstep_blocks = 0;
     uint64_t jump_cache_hits = 0, pc_cache_clears = 0;  // lookups answered by the jump cache; TLB-driven clears
+    uint64_t ir_remade = 0, ir_remake_refused = 0;  // tiered: blocks translated again for LLVM (Executor::block_ir)
 };
 
 class Executor {
@@ -98,6 +99,8 @@ private:
     void hot_from_baseline(TB* tb);
     jit::ChainInfo chain_info(TB* tb);
     void enqueue_region(TB* head);
+    bool keeps_ir() const;
+    bool block_ir(TB* tb, ir::Block& out);
     void clear_ibc();
     void forget_flushed_pages();
     void remember_indirect(uint64_t pc, const TbMode& mode, TB* tb);

@@ -32,10 +32,9 @@ BackgroundCompiler::~BackgroundCompiler() {
     for (Result& r : done_) jit_->release_unused(r.code);  // results exist only if the engine does
 }
 
-void BackgroundCompiler::enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains,
-                                 unsigned rank) {
-    Job job{members, epoch, now_ns(), rank, {}, chains};
-    for (TB* m : members) job.blocks.push_back(m->ir);
+void BackgroundCompiler::enqueue(const std::vector<TB*>& members, std::vector<ir::Block> blocks, uint64_t epoch,
+                                 const std::vector<jit::ChainInfo>& chains, unsigned rank) {
+    Job job{members, epoch, now_ns(), rank, std::move(blocks), chains};
     {
         std::lock_guard<std::mutex> g(mu_);
         jobs_.push_back(std::move(job));

@@ -34,8 +34,9 @@ public:
     // Compiles members[0] together with the other members (a region): one function with an
     // entry per member (CompiledBlock::entries, in members' order).
     // Among queued jobs the lowest rank goes first, the newest among equals.
-    void enqueue(const std::vector<TB*>& members, uint64_t epoch, const std::vector<jit::ChainInfo>& chains,
-                 unsigned rank = 0);
+    // blocks: the members' IR, in the same order.
+    void enqueue(const std::vector<TB*>& members, std::vector<ir::Block> blocks, uint64_t epoch,
+                 const std::vector<jit::ChainInfo>& chains, unsigned rank = 0);
     struct Result {
         std::vector<TB*> members;
         uint64_t epoch;
