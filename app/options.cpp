@@ -15,7 +15,7 @@ namespace tessera {
 
 const char* usage_text() {
     return "usage: tessera [options]\n"
-           "  -M, -machine NAME[,dumpdtb=FILE]\n"
+           "  -M, -machine NAME[,dumpdtb=FILE][,dtb-randomness=on|off]\n"
            "                      board (-M help lists them; virt picks one by -cpu);\n"
            "                      dumpdtb writes the board's device tree to FILE and exits\n"
            "  -cpu NAME           a CPU model of the board (-cpu help lists them)\n"
@@ -123,7 +123,7 @@ void parse_accel(const std::string& v, Options& o) {
     }
 }
 
-// -M NAME[,dumpdtb=FILE]
+// -M NAME[,dumpdtb=FILE][,dtb-randomness=on|off]
 void parse_machine(const std::string& v, Options& o) {
     size_t comma = v.find(',');
     o.machine = v.substr(0, comma);
@@ -133,8 +133,9 @@ void parse_machine(const std::string& v, Options& o) {
         std::string prop = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
         comma = next;
         if (prop.rfind("dumpdtb=", 0) == 0 && prop.size() > 8) o.machine_cfg.dumpdtb = prop.substr(8);
+        else if (prop.rfind("dtb-randomness=", 0) == 0) o.machine_cfg.dtb_randomness = parse_on_off(prop.substr(15), "-M dtb-randomness");
         else if (prop == "help") o.machine_help = true;
-        else throw ConfigError{"-M: unknown machine property '" + prop + "' (available: dumpdtb=FILE)"};
+        else throw ConfigError{"-M: unknown machine property '" + prop + "' (available: dumpdtb=FILE, dtb-randomness=on|off)"};
     }
 }
 

@@ -4,6 +4,9 @@ extern "C" {
 #include <libfdt.h>
 }
 
+#include <sys/random.h>
+
+#include <cerrno>
 #include <climits>
 #include <cstring>
 
@@ -61,6 +64,15 @@ void FdtWriter::end() {
 void FdtWriter::prop_bytes(const char* name, const void* data, size_t len) {
     if (len > kMaxSize) throw ConfigError{std::string("device tree property ") + name + " is too large"};
     call([&](void* p) { return fdt_property(p, name, data, int(len)); });
+}
+void FdtWriter::prop_random(const char* name, size_t len) {
+    std::vector<uint8_t> bytes(len);
+    for (size_t got = 0; got < len;) {
+        ssize_t n = getrandom(bytes.data() + got, len - got, 0);
+        if (n < 0 && errno != EINTR) throw ConfigError{std::string("device tree property ") + name + ": getrandom: " + strerror(errno)};
+        if (n > 0) got += size_t(n);
+    }
+    prop_bytes(name, bytes.data(), len);
 }
 void FdtWriter::prop(const char* name, const std::string& s) { prop_bytes(name, s.c_str(), s.size() + 1); }
 void FdtWriter::prop_strings(const char* name, std::initializer_list<const char*> list) {

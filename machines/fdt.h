@@ -20,6 +20,8 @@ public:
     void prop_cells(const char* name, std::initializer_list<uint32_t> cells);
     void prop_empty(const char* name);
     void prop_bytes(const char* name, const void* data, size_t len);
+    // len bytes from the host's random source (/chosen's rng-seed and kaslr-seed).
+    void prop_random(const char* name, size_t len);
     // reg = <base size> with #address-cells = #size-cells = 2.
     void reg(uint64_t base, uint64_t size);
     // The finished blob, packed to its size.

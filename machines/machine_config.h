@@ -55,6 +55,9 @@ struct MachineConfig {
     bool serial_stdio = true;
     std::string firmware_dir;  // where the project's own firmware was built
     std::string dumpdtb;       // -M ...,dumpdtb=FILE: write the device tree there and exit
+    // -M ...,dtb-randomness=on|off: /chosen gets rng-seed (and on ARM kaslr-seed) from the
+    // host's random source, as on QEMU (the guest's entropy is ready at once, KASLR is on).
+    bool dtb_randomness = true;
     std::string gdb;           // -gdb tcp::PORT (-s: tcp::1234): serve a debugger there; empty: none
     bool gdb_wait = false;     // -S: wait for the debugger before the first instruction
     std::vector<DeviceConfig> devices;  // -device, in command-line order

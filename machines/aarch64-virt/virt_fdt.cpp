@@ -27,6 +27,10 @@ std::vector<uint8_t> Aarch64Virt::build_fdt(uint64_t initrd_start, uint64_t init
     w.begin("chosen");
     w.prop("stdout-path", "/" + fdt_node_name(uart.name, uart.base));
     if (!cfg_.append.empty()) w.prop("bootargs", cfg_.append);
+    if (cfg_.dtb_randomness) {
+        w.prop_random("rng-seed", 32);
+        w.prop_random("kaslr-seed", 8);
+    }
     if (initrd_end > initrd_start) {
         w.prop_cells("linux,initrd-start", {uint32_t(initrd_start >> 32), uint32_t(initrd_start)});
         w.prop_cells("linux,initrd-end", {uint32_t(initrd_end >> 32), uint32_t(initrd_end)});

@@ -28,6 +28,7 @@ std::vector<uint8_t> RiscvVirt::build_fdt(uint64_t initrd_start, uint64_t initrd
     w.begin("chosen");
     w.prop("stdout-path", "/soc/" + fdt_node_name(uart.name, uart.base));
     if (!cfg_.append.empty()) w.prop("bootargs", cfg_.append);
+    if (cfg_.dtb_randomness) w.prop_random("rng-seed", 32);
     if (initrd_end > initrd_start) {
         w.prop_cells("linux,initrd-start", {uint32_t(initrd_start >> 32), uint32_t(initrd_start)});
         w.prop_cells("linux,initrd-end", {uint32_t(initrd_end >> 32), uint32_t(initrd_end)});

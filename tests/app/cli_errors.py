@@ -261,6 +261,33 @@ r = run(["-M", "riscv64-virt,dumpdtb=" + edited, "-bios", "none", "-kernel", exi
          "-append", long_append])
 check("-dtb keeps a 100 KB -append", r.returncode == 0 and bootargs(edited) == long_append,
       f"exit {r.returncode} {r.stderr[:200]!r}")
+# dtb-randomness (on by default, as on QEMU): /chosen's rng-seed (32 bytes) and, on ARM,
+# kaslr-seed (8 bytes), new for each run; off: neither. A value not on or off is refused.
+def chosen_bytes(dtb, prop):
+    r = subprocess.run(["fdtget", "-t", "bx", dtb, "/chosen", prop], capture_output=True)
+    return r.stdout.split() if r.returncode == 0 else None
+
+
+seeds = []
+good_image = arm64_image("good.Image", body=bytes(4096))
+for board, props in (("aarch64-virt", ("rng-seed", "kaslr-seed")), ("riscv64-virt", ("rng-seed",))):
+    kernel = ["-kernel", good_image] if board == "aarch64-virt" else []
+    for n in range(2):
+        dtb = os.path.join(tmp, f"seed-{board}-{n}.dtb")
+        r = run(["-M", board + ",dumpdtb=" + dtb] + kernel)
+        got = [chosen_bytes(dtb, p) for p in props]
+        check(f"{board}: {', '.join(props)} in /chosen", r.returncode == 0 and [len(g or []) for g in got] ==
+              [32 if p == "rng-seed" else 8 for p in props], f"exit {r.returncode} {got} {r.stderr[:200]!r}")
+        seeds.append(got)
+    dtb = os.path.join(tmp, f"noseed-{board}.dtb")
+    r = run(["-M", board + ",dtb-randomness=off,dumpdtb=" + dtb] + kernel)
+    check(f"{board},dtb-randomness=off: no seeds", r.returncode == 0 and all(chosen_bytes(dtb, p) is None for p in props),
+          f"exit {r.returncode} {r.stderr[:200]!r}")
+check("each run's seeds are new", seeds[0] != seeds[1] and seeds[2] != seeds[3], str(seeds))
+r = run(["-M", "aarch64-virt,dtb-randomness=maybe"])
+check("dtb-randomness=maybe refused", r.returncode != 0 and b"maybe" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+      f"exit {r.returncode} {r.stderr!r}")
+
 # virtio-net: a NIC with two hostfwds boots and exits 0 (the backend's thread stops), and its
 # ports are free again afterwards.
 fwd = []
