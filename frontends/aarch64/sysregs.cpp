@@ -172,7 +172,11 @@ bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     case ELR_EL1: elr_el1 = v; return true;
     case SP_EL0: if (!spsel) return false; sp_el[0] = v; return true;
     case SPSEL: spsel = v & 1; return true;
-    case DAIF: daif = v & pstate::DAIF; irq_check = true; return true;
+    case DAIF:  // the loop looks for an interrupt only if one is now unmasked and pending
+        daif = v & pstate::DAIF;
+        if (((irq_lines >> IRQ_LINE) & 1 && !(daif & pstate::I)) || ((irq_lines >> FIQ_LINE) & 1 && !(daif & pstate::F)))
+            irq_check = true;
+        return true;
     case NZCV: set_nzcv(v); return true;
     // FPCR: AHP, DN, FZ, RMode, Stride, Len; Cortex-A57 traps no FP exception (IOE-IDE RAZ/WI)
     // and has no FZ16.

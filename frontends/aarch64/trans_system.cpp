@@ -10,10 +10,19 @@ constexpr uint32_t kDaifEnc = 3u << 14 | 3u << 11 | 4u << 7 | 2u << 3 | 1;  // D
 constexpr uint32_t kSpselEnc = 3u << 14 | 0u << 11 | 4u << 7 | 2u << 3 | 0;
 constexpr uint32_t kNzcvEnc = 3u << 14 | 3u << 11 | 4u << 7 | 2u << 3 | 0;
 
-// After a write that may change the mode, the interrupt masks or the translation: end the
-// block, unchained.
+// After a write that may change the mode or the translation: end the block, unchained.
 bool end_unchained(Ctx& c) {
     c.exit_to(c.pc + 4, kNoChain);
+    return true;
+}
+
+// ISB and interrupt mask writes leave the mode as it was: the block ends chained to the next
+// instruction, whose chain point tests the exit word, so code changed by stores before an ISB
+// and an interrupt a DAIF write unmasked (the helper sets irq_check) are still seen at once.
+// Linux runs them by the hundred thousand while it boots (set_pte's dsb+isb, irq save and
+// restore); each was a trip through the executor's loop and lookup.
+bool end_chained(Ctx& c) {
+    c.exit_to(c.pc + 4, 0);
     return true;
 }
 
@@ -35,7 +44,7 @@ bool trans_barrier(Ctx& c, uint32_t w) {
     case 2: c.b.st_env(c.imm(-1), env_off(c.cpu, c.cpu.excl_addr)); return true;  // CLREX
     case 4:                                                                          // DSB
     case 5: c.b.fence(ir::FENCE_ALL); return true;                                   // DMB
-    case 6: return end_unchained(c);  // ISB: later instructions see earlier context changes
+    case 6: return end_chained(c);  // ISB: later instructions see earlier context changes
     default: return false;
     }
 }
@@ -51,7 +60,7 @@ bool trans_msr_imm(Ctx& c, uint32_t w) {
         Temp d = c.b.ld_env(Type::I64, env_off(c.cpu, c.cpu.daif));
         Temp v = op2 == 6 ? c.b.or_(d, c.imm(crm << 6)) : c.b.and_(d, c.imm(~int64_t(crm << 6)));
         c.b.call(&h_msr, c.imm(kDaifEnc), v);
-        return end_unchained(c);
+        return end_chained(c);
     }
     return false;
 }
@@ -85,7 +94,7 @@ bool trans_msr(Ctx& c, uint32_t w) {
         return true;
     }
     c.b.call(&h_msr, c.imm(sysreg_enc(w)), v);
-    return end_unchained(c);
+    return sysreg_enc(w) == kDaifEnc ? end_chained(c) : end_unchained(c);
 }
 
 // SYS: cache maintenance (no caches are modelled: IC and DC are no-ops but DC ZVA, which

@@ -71,5 +71,21 @@ int main(void)
     CHECK(6, last_id == 30 && t1 - t0 >= freq / 500);
     __asm__ volatile("msr daifset, #2\n\tisb" ::: "memory");
     CHECK(7, irqs == 2);
+
+    /* A write that unmasks a pending interrupt has it taken before the next instruction
+     * (the load sees the handler's count), by MSR DAIFClr and by MSR DAIF alike. */
+    for (int form = 0; form < 2; form++) {
+        write_sysreg(cntv_tval_el0, freq / 10000);
+        write_sysreg(cntv_ctl_el0, 1);
+        while (!(read_sysreg(cntv_ctl_el0) & 4))
+            ;
+        unsigned before = irqs, seen;
+        if (form == 0)
+            __asm__ volatile("msr daifclr, #2\n\tldr %w0, [%1]" : "=&r"(seen) : "r"(&irqs) : "memory");
+        else
+            __asm__ volatile("msr daif, %2\n\tldr %w0, [%1]" : "=&r"(seen) : "r"(&irqs), "r"(0ul) : "memory");
+        __asm__ volatile("msr daifset, #2" ::: "memory");
+        CHECK(8 + form, seen == before + 1 && last_id == 27);
+    }
     return 0;
 }
