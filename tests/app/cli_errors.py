@@ -271,7 +271,7 @@ def chosen_bytes(dtb, prop):
 seeds = []
 good_image = arm64_image("good.Image", body=bytes(4096))
 for board, props in (("aarch64-virt", ("rng-seed", "kaslr-seed")), ("riscv64-virt", ("rng-seed",))):
-    kernel = ["-kernel", good_image] if board == "aarch64-virt" else []
+    kernel = ["-kernel", good_image] if board == "aarch64-virt" else ["-bios", "none", "-kernel", exit_elf]
     for n in range(2):
         dtb = os.path.join(tmp, f"seed-{board}-{n}.dtb")
         r = run(["-M", board + ",dumpdtb=" + dtb] + kernel)
