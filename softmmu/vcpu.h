@@ -75,7 +75,7 @@ inline unsigned slow_idx(unsigned mmu_idx, uint8_t memop) { return mmu_idx | (me
 // for the code generators (backends/llvm, backends/x64).
 struct CodeLayout {
     uint32_t tlb = 0, pc = 0, insn_count = 0, mem_accesses = 0, exception_pending = 0;
-    uint32_t exit_word = 0, last_block = 0, region_entry = 0;
+    uint32_t exit_word = 0, last_block = 0, region_entry = 0, pc_context = 0;
 };
 
 // What a block is translated for besides its pc: the mode part of the block key. Two blocks
@@ -90,13 +90,17 @@ struct TbMode {
 // block's code. Compiled code follows jit_fn; the interpreter follows interp_code (a block
 // that has no compiled code). The executor fills it and clears it when code changes.
 // It holds only blocks whose TbMode::extra is 0, and only such blocks probe it: the probe
-// in compiled code stays one pc and one flags comparison, and a block found there has the
-// prober's whole mode. (x86's CS base is 0 outside real mode and 16-bit segments.)
+// in compiled code stays a pc, a flags and a context comparison, and a block found there has
+// the prober's whole mode. (x86's CS base is 0 outside real mode and 16-bit segments.)
+// Entries carry the address space (Vcpu::pc_context) they were made in, so a switch of
+// address space empties nothing: with KPTI every Linux syscall switches TTBR1 twice.
 struct IbcEntry {
     uint64_t pc;
     uint64_t flags;
     int64_t (*jit_fn)(Vcpu*);
     const void* interp_code;
+    uint64_t context = 0;
+    uint64_t pad_[3] = {};  // 64 bytes: probes scale the index by a shift
 };
 
 class Vcpu {
@@ -315,7 +319,7 @@ public:
         if (!exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
         auto off = [this](const void* p) { return uint32_t(static_cast<const char*>(p) - reinterpret_cast<const char*>(this)); };
         return CodeLayout{off(&tlb[0][0]),    off(&pc),   off(&insn_count), off(&mem_accesses), off(&exception_pending),
-                          off(&kick),         off(&last_block), off(&region_entry)};
+                          off(&kick),         off(&last_block), off(&region_entry), off(&pc_context)};
     }
 };
 

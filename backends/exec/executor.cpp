@@ -173,15 +173,11 @@ void Executor::remember_indirect(uint64_t pc, const TbMode& mode, TB* tb) {
     jit::IbcEntry& e = ibc_[(pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
     if (opts_.mode == ExecMode::Lockstep) return;  // every block returns to the loop there
     if (mode.extra) return;  // the cache compares pc and flags only (IbcEntry)
-    uint64_t flags = mode.flags;
+    uint64_t flags = mode.flags, context = cpu_.pc_context;
     jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
-    if (fn) {
-        if (e.jit_fn != fn) {
-            e = jit::IbcEntry{pc, flags, fn, nullptr};
-            note_filled(ibc_filled_, uint32_t(&e - ibc_.get()));
-        }
-    } else if (e.interp_code != tb->code.get()) {
-        e = jit::IbcEntry{pc, flags, nullptr, tb->code.get()};
+    const void* code = fn ? nullptr : tb->code.get();
+    if (e.pc != pc || e.flags != flags || e.context != context || e.jit_fn != fn || e.interp_code != code) {
+        e = jit::IbcEntry{pc, flags, fn, code, context};
         note_filled(ibc_filled_, uint32_t(&e - ibc_.get()));
     }
 }
@@ -607,10 +603,6 @@ void Executor::run() {
             cpu_.page_flushes = 0;
         } else if (cpu_.page_flushes) {
             forget_flushed_pages();
-        }
-        if (cpu_.pc_context != ibc_context_) {  // compiled code reads the IBC untagged
-            forget_ibc();
-            ibc_context_ = cpu_.pc_context;
         }
         TB* tb = lookup();
         if (!tb) {  // the fetch itself faulted

@@ -133,7 +133,6 @@ private:
     static constexpr unsigned JC_SIZE = 32768;
     std::array<JumpEntry, JC_SIZE> jc_{};
     uint64_t jc_tlb_gen_ = 0;
-    uint64_t ibc_context_ = 0;  // the indirect branch cache's entries (untagged) are for this context
     // The slots of both caches filled since they were last cleared, so that a TLB flush (every
     // context switch: the TLB has no ASID tags) clears what was used, not 1.5 MiB of caches.
     // Past kFilledLog entries the next clear is a whole one.

@@ -636,15 +636,19 @@ public:
         new_block("dead");
     }
 
-    // Indirect branch cache: the code for target in this block's mode (pc and flags; IbcEntry),
+    // Indirect branch cache: the code for target in this block's mode and the current address
+    // space (pc, flags and context; IbcEntry),
     // or null.
     Value* ibc_probe(Value* target) {
         Value* idx = B.CreateAnd(B.CreateLShr(target, chain_->ibc_shift), cst(i64, chain_->ibc_mask));
         Value* e = B.CreateInBoundsGEP(i8, host_ptr_const(chain_->ibc), B.CreateMul(idx, cst(i64, sizeof(IbcEntry))));
         Value* epc = B.CreateLoad(i64, e);
         Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));
+        Value* ectx = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, context)));
         Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, jit_fn)));
-        Value* hit = B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags)));
+        Value* ctx = B.CreateLoad(i64, env_at(lay_.pc_context));
+        Value* hit = B.CreateAnd(B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags))),
+                                 B.CreateICmpEQ(ectx, ctx));
         return B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));
     }
 

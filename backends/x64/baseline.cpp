@@ -33,7 +33,7 @@ using namespace interp::detail;
 
 static_assert(sizeof(TlbEntry) == 32 && offsetof(TlbEntry, tag_read) == 0 && offsetof(TlbEntry, tag_write) == 8 &&
               offsetof(TlbEntry, addend) == 24);
-static_assert(sizeof(IbcEntry) == 32 && offsetof(IbcEntry, flags) == 8 && offsetof(IbcEntry, jit_fn) == 16);
+static_assert(sizeof(IbcEntry) == 64 && offsetof(IbcEntry, flags) == 8 && offsetof(IbcEntry, jit_fn) == 16);
 
 namespace {
 
@@ -720,7 +720,7 @@ public:
             a.mov(true, RAX, RSI);
             if (chain_->ibc_shift) a.shift(SHR, true, RAX, chain_->ibc_shift);
             a.alu(AND, false, RAX, int32_t(chain_->ibc_mask));
-            a.shift(SHL, true, RAX, 5);
+            a.shift(SHL, true, RAX, 6);  // sizeof(IbcEntry)
             a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(chain_->ibc)));
             a.alu(ADD, true, RCX, RAX);
             ibc_probe(back);
@@ -734,6 +734,9 @@ public:
         a.jcc(NE, back);
         a.mov_imm(RAX, chain_->flags);
         a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, flags))});
+        a.jcc(NE, back);
+        a.mov(true, RAX, env(lay_.pc_context));
+        a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, context))});
         a.jcc(NE, back);
         a.mov(true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, jit_fn))});
         tail_jump_unless_requested(back);

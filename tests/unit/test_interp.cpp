@@ -325,6 +325,16 @@ TEST_CASE("an indirect exit continues through the branch cache only in the same 
         CHECK(cpu.regs[2] == 0);
         CHECK(cpu.regs[0] == 3);
     }
+    SUBCASE("an entry made in another address space: back to the executor") {
+        slot = IbcEntry{0x2000, 5, nullptr, cb.get(), 2};  // made under pc_context 2
+        cpu.pc_context = 1;
+        CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
+        CHECK(cpu.regs[2] == 0);
+        cpu.pc_context = 2;  // back in that address space: followed
+        CHECK(interp::run(*ca, cpu, true) == 0);
+        CHECK(cpu.regs[2] == 7);
+        cpu.pc_context = 0;
+    }
     SUBCASE("the slot is the pc over the ISA's instruction alignment") {
         cpu.regs[1] = 0x2004;
         cpu.insn_align_bits = 1;  // 0x2004 hashes to slot 2
