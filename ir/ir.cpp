@@ -17,29 +17,12 @@ constexpr uint8_t sig_srcs(const char* sig) {
 }
 }  // namespace
 
-static const OpInfo kOps[] = {
+const OpInfo kOpTable[] = {
 #define X(name, sig, fl) {#name, sig, sig_dsts(sig), sig_srcs(sig), fl},
 #include "ir/ops.def"
 #undef X
 };
-static_assert(sizeof(kOps) / sizeof(kOps[0]) == size_t(Op::COUNT));
-
-const OpInfo& op_info(Op op) { return kOps[size_t(op)]; }
-
-unsigned type_bits(Type t) {
-    switch (t) {
-    case Type::I1: return 1;
-    case Type::I8: return 8;
-    case Type::I16: return 16;
-    case Type::I32: return 32;
-    case Type::I64: return 64;
-    case Type::I128: return 128;
-    case Type::F32: return 32;
-    case Type::F64: return 64;
-    case Type::V128: return 128;
-    }
-    return 0;
-}
+static_assert(sizeof(kOpTable) / sizeof(kOpTable[0]) == size_t(Op::COUNT));
 
 const char* type_name(Type t) {
     static const char* n[] = {"i1", "i8", "i16", "i32", "i64", "i128", "f32", "f64", "v128"};

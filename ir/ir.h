@@ -8,7 +8,10 @@
 namespace tessera::ir {
 
 enum class Type : uint8_t { I1, I8, I16, I32, I64, I128, F32, F64, V128 };
-unsigned type_bits(Type t);
+inline unsigned type_bits(Type t) {  // inline: every pass asks, for every instruction
+    constexpr uint8_t bits[] = {1, 8, 16, 32, 64, 128, 32, 64, 128};
+    return size_t(t) < sizeof bits ? bits[size_t(t)] : 0;
+}
 const char* type_name(Type t);
 
 enum OpFlags : uint32_t {
@@ -35,7 +38,8 @@ struct OpInfo {
     uint8_t ndst, nsrc;
     uint32_t flags;
 };
-const OpInfo& op_info(Op op);
+extern const OpInfo kOpTable[];
+inline const OpInfo& op_info(Op op) { return kOpTable[size_t(op)]; }
 // The types every executor (interpreter, baseline, LLVM) implements; the verifier rejects
 // the others, and the executors refuse them rather than guess.
 inline bool type_implemented(Type t) { return t == Type::I8 || t == Type::I16 || t == Type::I32 || t == Type::I64; }

@@ -1,6 +1,6 @@
 // The interpreter's compiler: IR block -> compact ops. Operand placement (guest registers
 // read and written in place), immediate and displacement forms, and fused W instructions.
-#include <map>
+#include <algorithm>
 #include <stdexcept>
 
 #include "backends/interp/handlers.h"
@@ -27,13 +27,18 @@ struct Placement {
     std::vector<bool> skip;          // per insn: nothing to emit
 };
 
-Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t frame_off) {
+// Every block of a boot passes through here (tens of thousands): the working vectors are
+// per thread and keep their capacity, so a block costs no allocation but its Code's.
+const Placement& place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t frame_off) {
     const size_t n_ins = b.insns.size(), nt = b.temps.size();
-    Placement pl;
+    thread_local Placement pl;
     pl.off.resize(nt);
     for (uint32_t t = 0; t < nt; t++) pl.off[t] = frame_off + 8 * t;
     pl.skip.assign(n_ins, false);
-    std::vector<int> def(nt, -1), uses(nt, 0), last_use(nt, -1);
+    thread_local std::vector<int> def, uses, last_use;
+    def.assign(nt, -1);
+    uses.assign(nt, 0);
+    last_use.assign(nt, -1);
     for (size_t n = 0; n < n_ins; n++) {
         const ir::Insn& i = b.insns[n];
         if (i.dst != ir::NO_TEMP) def[i.dst] = int(n);
@@ -51,7 +56,8 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         return false;
     };
     // 1. Guest-register reads in place.
-    std::vector<int64_t> alias_of(nt, -1);
+    thread_local std::vector<int64_t> alias_of;
+    alias_of.assign(nt, -1);
     for (size_t n = 0; n < n_ins; n++) {
         const ir::Insn& i = b.insns[n];
         if (i.op != Op::ld_env || i.type != ir::Type::I64 || last_use[i.dst] < 0) continue;
@@ -66,8 +72,10 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
     // 2. Results written straight into the guest register they are stored to. Other uses
     // of the temp then read the register, so it must not be rewritten before the last of
     // them: `claimed` remembers, per register, up to where a placed temp still lives there.
-    std::map<int64_t, int> claimed;
-    std::vector<bool> placed(nt, false);  // a temp lives in one register at most
+    thread_local std::vector<std::pair<int64_t, int>> claimed;  // few: a block's registers
+    claimed.clear();
+    thread_local std::vector<bool> placed;  // a temp lives in one register at most
+    placed.assign(nt, false);
     for (size_t s = 0; s < n_ins; s++) {
         const ir::Insn& st = b.insns[s];
         if (st.op != Op::st_env || st.type != ir::Type::I64) continue;
@@ -79,7 +87,7 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         // Helpers write their result even when they raise: the register must keep its value.
         // (A flag op of a narrower type writes its 0/1 into the whole slot all the same.)
         if (b.temps[d.dst] != ir::Type::I64 || (ir::op_info(d.op).flags & ir::OPF_CALL)) continue;
-        auto c = claimed.find(st.imm);
+        auto c = std::find_if(claimed.begin(), claimed.end(), [&](const auto& e) { return e.first == st.imm; });
         if (c != claimed.end() && c->second > p) continue;  // an earlier placed temp still reads it
         bool ok = true;
         for (size_t k = size_t(p) + 1; k < s && ok; k++) {
@@ -101,7 +109,9 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
         pl.off[t] = uint32_t(st.imm);
         pl.skip[s] = true;
         placed[t] = true;
-        claimed[st.imm] = std::max(last_use[t], int(s));
+        int until = std::max(last_use[t], int(s));
+        if (c != claimed.end()) c->second = until;
+        else claimed.push_back({st.imm, until});
     }
     return pl;
 }
@@ -113,7 +123,8 @@ Placement place(const ir::Block& b, const std::vector<bool>& emitted, uint32_t f
 // extension and truncations are removed. "sext/zext.i64 (trunc x) from 32" likewise reads x.
 enum : uint8_t { W_NONE, W_SEXT, W_ZEXT };
 void fuse_w_ops(ir::Block& pb, const std::vector<int>& def, std::vector<bool>& removed, std::vector<uint8_t>& w_op) {
-    std::vector<uint32_t> uses(pb.temps.size(), 0);
+    thread_local std::vector<uint32_t> uses;
+    uses.assign(pb.temps.size(), 0);
     for (const ir::Insn& i : pb.insns)
         for (uint32_t s : i.src)
             if (s != ir::NO_TEMP) uses[s]++;
@@ -166,7 +177,8 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     code->guest_insns = b.guest_insns;
 
     // Plan: which operands become immediates, which additions fold into addresses.
-    std::vector<int> def(nt, -1);
+    thread_local std::vector<int> def;
+    def.assign(nt, -1);
     for (size_t n = 0; n < b.insns.size(); n++)
         if (b.insns[n].dst != ir::NO_TEMP) def[b.insns[n].dst] = int(n);
     auto is_const = [&](uint32_t tmp) { return tmp != ir::NO_TEMP && def[tmp] >= 0 && b.insns[size_t(def[tmp])].op == Op::movi; };
@@ -184,11 +196,15 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
     out.guest_index.clear();
     out.mem_upto.clear();
     out.insn_pc.clear();
-    std::vector<Plan> plan(b.insns.size());
-    std::vector<bool> removed(b.insns.size(), false);
-    std::vector<uint8_t> w_op(b.insns.size(), W_NONE);
+    thread_local std::vector<Plan> plan;
+    thread_local std::vector<bool> removed;
+    thread_local std::vector<uint8_t> w_op;
+    thread_local std::vector<uint32_t> reg_uses;
+    plan.assign(b.insns.size(), Plan{});
+    removed.assign(b.insns.size(), false);
+    w_op.assign(b.insns.size(), W_NONE);
     fuse_w_ops(pb, def, removed, w_op);
-    std::vector<uint32_t> reg_uses(nt, 0);
+    reg_uses.assign(nt, 0);
     for (size_t n = 0; n < pb.insns.size(); n++) {
         Plan& p = plan[n];
         ir::Insn& i = pb.insns[n];
@@ -227,16 +243,19 @@ std::unique_ptr<Code> compile(const ir::Block& b, uint32_t frame_off) {
             if (s != ir::NO_TEMP) reg_uses[s]++;
     }
     // Constants and additions that every user took as an immediate need no op.
-    std::vector<bool> emitted(pb.insns.size(), true);
+    thread_local std::vector<bool> emitted;
+    emitted.assign(pb.insns.size(), true);
     for (size_t n = 0; n < pb.insns.size(); n++) {
         const ir::Insn& i = pb.insns[n];
         if (i.op == Op::insn_start || i.op == Op::label || removed[n]) emitted[n] = false;
         else if ((ir::op_info(i.op).flags & ir::OPF_PURE) && i.dst != ir::NO_TEMP && reg_uses[i.dst] == 0) emitted[n] = false;
     }
-    Placement pl = place(pb, emitted, frame_off);
+    const Placement& pl = place(pb, emitted, frame_off);
 
-    std::vector<int64_t> label_pos(b.labels, -1);
-    std::vector<size_t> fixups;
+    thread_local std::vector<int64_t> label_pos;
+    thread_local std::vector<size_t> fixups;
+    label_pos.assign(b.labels, -1);
+    fixups.clear();
     int guest = -1;
     uint32_t mem = 0;
     for (size_t n = 0; n < pb.insns.size(); n++) {

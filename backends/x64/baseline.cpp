@@ -9,9 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
-#include <deque>
-#include <functional>
-#include <map>
 #include <stdexcept>
 
 #include "backends/interp/handlers.h"
@@ -80,10 +77,26 @@ std::string hex(uint64_t v) {
 }  // namespace
 
 class Gen {
+    // Out of line, after the body: the fault paths (one per guest instruction and access
+    // count), the TLB-miss paths, the hot-count exit.
+    struct Fault {
+        unsigned guest, mem;
+        Label label;
+    };
+    struct Miss {
+        Label miss, join;
+        size_t fault;  // index in faults_
+        uint64_t mmu;
+        uint8_t size;
+        bool is_store;
+    };
+
 public:
     Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain, bool count_accesses)
         : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), count_accesses_(count_accesses),
-          labels_(code.insns.size() + 1) {}
+          labels_(code.insns.size() + 1) {
+        a.code.reserve(64 * code.insns.size() + 256);  // about what a block takes: no regrowth
+    }
 
     void run(bool count_hot) {
         allocate();
@@ -96,8 +109,13 @@ public:
             k_ = k;
             emit(c);
         }
-        for (auto& emit_cold : cold_) emit_cold();
-        for (auto& [key, label] : faults_) fault_path(key.first, key.second, label);
+        if (hot_used_) {  // out of line: taken once per block at most
+            a.bind(hot_);
+            a.mov_imm(RDX, code_.insn_pc[0]);
+            leave(RDX, interp::EXIT_NOCHAIN);
+        }
+        for (Miss& m : misses_) miss_path(m);
+        for (Fault& f : faults_) fault_path(f.guest, f.mem, f.label);
         for (const Label& l : labels_)
             if (!Assembler::bound(l)) throw std::logic_error("baseline: branch to an unplaced label");
     }
@@ -255,27 +273,29 @@ private:
     }
     void hot_check() {
         Label body;
-        Label& hot = kept_.emplace_back();  // out of line: taken once per block at most
+        hot_used_ = true;
         a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&code_.entries)));
         a.alu(ADD, false, Mem{RAX}, 1);
         a.mov(false, RCX, Mem{RAX, int32_t(reinterpret_cast<const char*>(&code_.hot) - reinterpret_cast<const char*>(&code_.entries))});
         a.test(false, RCX, RCX);
         a.jcc(E, body);
         a.alu(CMP, false, Mem{RAX}, RCX);
-        a.jcc(AE, hot);
+        a.jcc(AE, hot_);
         a.bind(body);
-        cold_.push_back([this, &hot] {
-            a.bind(hot);
-            a.mov_imm(RDX, code_.insn_pc[0]);
-            leave(RDX, interp::EXIT_NOCHAIN);
-        });
     }
     // The fault path of the current op: the state the interpreter leaves (shared per
     // guest instruction and access count).
-    Label& fault() { return faults_[{code_.guest_index[k_], code_.mem_upto[k_]}]; }
+    // Its index in faults_ (a reference would not survive the vector's growth).
+    size_t fault() {
+        unsigned g = code_.guest_index[k_], mem = code_.mem_upto[k_];
+        for (size_t i = faults_.size(); i-- > 0;)
+            if (faults_[i].guest == g && faults_[i].mem == mem) return i;
+        faults_.push_back(Fault{g, mem, {}});
+        return faults_.size() - 1;
+    }
     void check_exception() {
         a.cmp8(env(lay_.exception_pending), 0);
-        a.jcc(NE, fault());
+        a.jcc(NE, faults_[fault()].label);
     }
     void fault_path(unsigned g, unsigned mem, Label& l) {
         a.bind(l);
@@ -300,48 +320,47 @@ private:
         a.jcc(NE, miss);
         a.mov(true, RCX, Mem{R12, base + int32_t(offsetof(TlbEntry, addend)), RAX});
     }
-    // A guest access: the TLB hit check, fast(host address) inline; on a miss, out of line,
-    // the slow path fn(env, va in rsi, what set_args() puts in place), then back to the
-    // join (bound on return), or to the fault path if it raised.
-    void access(const CInsn& c, unsigned size, unsigned tag_field, const std::function<void(Mem)>& fast,
-                const void* fn, std::function<void()> set_args) {
-        Label& miss = kept_.emplace_back();  // referenced by the deferred miss path
-        Label& join = kept_.emplace_back();
-        Label& flt = fault();
-        tlb_check(c, size, tag_field, miss);
-        fast(Mem{RSI, 0, RCX});
-        a.bind(join);
-        cold_.push_back([this, &miss, &join, &flt, fn, set_args] {
-            a.bind(miss);
-            a.mov(true, RDI, R12);
-            set_args();
-            a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(fn)));
-            a.call(RAX);
-            a.cmp8(env(lay_.exception_pending), 0);
-            a.jcc(NE, flt);
-            a.jmp(join);
-        });
+    // A guest access: the TLB hit check and the access itself inline (the host address is
+    // [rsi + rcx]); on a miss, out of line (miss_path), the slow path, then back to the join,
+    // or to the fault path if it raised. The value stored is in rdx; a load's is left in rax.
+    void access(const CInsn& c, unsigned size, bool is_store) {
+        uint64_t mmu = slow_idx(unsigned(c.imm), c.aux);  // the slow path checks alignment
+        size_t flt = fault();
+        Miss& m = misses_.emplace_back(Miss{{}, {}, flt, mmu, uint8_t(size), is_store});
+        tlb_check(c, size, is_store ? offsetof(TlbEntry, tag_write) : offsetof(TlbEntry, tag_read), m.miss);
+        if (is_store) a.store_sized(size, Mem{RSI, 0, RCX}, RDX);
+        else a.load_zx(size, RAX, Mem{RSI, 0, RCX});
+        a.bind(m.join);
+    }
+    // fn(env, va in rsi, size, mmu index) for a load; fn(env, va, size, value, mmu index) for a store.
+    void miss_path(Miss& m) {
+        a.bind(m.miss);
+        a.mov(true, RDI, R12);
+        if (m.is_store) {
+            a.mov(true, RCX, RDX);  // the value
+            a.mov_imm(RDX, m.size);
+            a.mov_imm(R8, m.mmu);
+        } else {
+            a.mov_imm(RDX, m.size);
+            a.mov_imm(RCX, m.mmu);
+        }
+        const void* fn = m.is_store ? reinterpret_cast<const void*>(&tessera_jit_store_slow)
+                                    : reinterpret_cast<const void*>(&tessera_jit_load_slow);
+        a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(fn)));
+        a.call(RAX);
+        a.cmp8(env(lay_.exception_pending), 0);
+        a.jcc(NE, faults_[m.fault].label);
+        a.jmp(m.join);
     }
     void load_op(const CInsn& c, unsigned size, bool sign) {
-        uint64_t mmu = slow_idx(unsigned(c.imm), c.aux);  // the slow path checks alignment
-        access(c, size, offsetof(TlbEntry, tag_read), [&](Mem host) { a.load_zx(size, RAX, host); },
-               reinterpret_cast<const void*>(&tessera_jit_load_slow), [this, size, mmu] {
-                   a.mov_imm(RDX, size);
-                   a.mov_imm(RCX, mmu);
-               });
+        access(c, size, false);
         if (sign) sext(RAX, size * 8);  // the slow path returns the value zero-extended too
         zext(RAX, c.bits);
         store(c.d, RAX);
     }
     void store_op(const CInsn& c, unsigned size) {
-        uint64_t mmu = slow_idx(unsigned(c.imm), c.aux);  // the slow path checks alignment
         load(RDX, c.b);
-        access(c, size, offsetof(TlbEntry, tag_write), [&](Mem host) { a.store_sized(size, host, RDX); },
-               reinterpret_cast<const void*>(&tessera_jit_store_slow), [this, size, mmu] {
-                   a.mov(true, RCX, RDX);  // the value
-                   a.mov_imm(RDX, size);
-                   a.mov_imm(R8, mmu);
-               });
+        access(c, size, true);
     }
 
     // ---- integer ops ----
@@ -461,7 +480,8 @@ private:
     }
     // Fused W ops: op() works on eax, which holds the low word of a. The result is
     // sign-extended (RV64), or zero-extended, which a 32-bit x86 op has done already.
-    void w_form(const CInsn& c, const std::function<void()>& op) {
+    template <class F>
+    void w_form(const CInsn& c, F&& op) {
         load32(RAX, c.a);
         op();
         if (!w_zero_extends(Special(c.kind - interp::kKindSpecial))) a.movsxd(RAX, RAX);
@@ -820,9 +840,10 @@ private:
     uint32_t frame_off_ = 0;
     std::vector<int8_t> home_;              // per frame slot: a kSlotRegs index, kInMemory or kDead
     std::vector<Label> labels_;             // per planned op: branch targets
-    std::map<std::pair<unsigned, unsigned>, Label> faults_;  // by (guest insn, accesses)
-    std::vector<std::function<void()>> cold_;  // TLB-miss paths, emitted after the body
-    std::deque<Label> kept_;                // their labels (stable addresses)
+    std::vector<Fault> faults_;
+    std::vector<Miss> misses_;
+    Label hot_;
+    bool hot_used_ = false;
     size_t k_ = 0;                          // the op being emitted
 };
 
