@@ -139,8 +139,14 @@ private:
         i.type = t;
         i.dst = dst;
         i.imm = imm;
-        unsigned n = 0;
-        for (Temp s : srcs) i.src[n++] = s.id;
+        const Temp* s = srcs.begin();  // element by element: a loop became a memcpy call
+        switch (srcs.size()) {
+        case 4: i.src[3] = s[3].id; [[fallthrough]];
+        case 3: i.src[2] = s[2].id; [[fallthrough]];
+        case 2: i.src[1] = s[1].id; [[fallthrough]];
+        case 1: i.src[0] = s[0].id; [[fallthrough]];
+        default: break;
+        }
         b_.insns.push_back(i);
         return b_.insns.back();
     }

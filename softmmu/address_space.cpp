@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "softmmu/host_bytes.h"
 #include "util/log.h"
 
 namespace tessera {
@@ -91,9 +92,7 @@ bool AddressSpace::load(uint64_t pa, unsigned size, uint64_t* val) {
         *val = r->dev->read(pa - r->base, size);
         return true;
     }
-    uint64_t v = 0;
-    memcpy(&v, r->host + (pa - r->base), size);
-    *val = v;
+    *val = host_load(r->host + (pa - r->base), size);
     return true;
 }
 
@@ -109,7 +108,7 @@ bool AddressSpace::store(uint64_t pa, unsigned size, uint64_t val) {
         return true;
     }
     notify_write(*r, pa, size);
-    memcpy(r->host + (pa - r->base), &val, size);
+    host_store(r->host + (pa - r->base), size, val);
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "softmmu/host_bytes.h"
 #include "softmmu/vcpu.h"
 #include "util/log.h"
 
@@ -177,15 +178,12 @@ static bool access_one(Vcpu& c, uint64_t va, unsigned size, unsigned idx, Access
             if (!c.as.notify_write(*r, pa, size)) e->tag_write &= ~TLB_NOTDIRTY;
         }
         if (c.effects) {
-            uint64_t old = 0;
-            memcpy(&old, host, size);
+            uint64_t old = host_load(host, size);
             c.effects->entries.push_back({EffectLog::RamStore, uint8_t(size), pa, old, *val});
         }
-        memcpy(host, val, size);
+        host_store(host, size, *val);
     } else {
-        uint64_t v = 0;
-        memcpy(&v, host, size);
-        *val = v;
+        *val = host_load(host, size);
     }
     return true;
 }

@@ -6,16 +6,13 @@ namespace tessera::x64 {
 
 static bool fits8(int64_t v) { return v >= -128 && v <= 127; }
 
+// Byte by byte: an insert of a few bytes is a call into libc's memmove (millions per boot).
 void Assembler::put32(uint32_t v) {
-    uint8_t b[4];
-    memcpy(b, &v, 4);
-    code.insert(code.end(), b, b + 4);
+    for (int i = 0; i < 4; i++) code.push_back(uint8_t(v >> (8 * i)));
 }
 
 void Assembler::put64(uint64_t v) {
-    uint8_t b[8];
-    memcpy(b, &v, 8);
-    code.insert(code.end(), b, b + 8);
+    for (int i = 0; i < 8; i++) code.push_back(uint8_t(v >> (8 * i)));
 }
 
 // REX is needed for 64-bit operands, registers r8-r15, and to reach sil/dil/spl/bpl as bytes.
@@ -45,13 +42,13 @@ void Assembler::op_mem(std::initializer_list<uint8_t> opc, bool w, Reg reg, cons
     uint8_t r = uint8_t(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((m.index != NOREG && (m.index & 8)) ? 2 : 0) |
                         ((m.base & 8) ? 1 : 0));
     if (r != 0x40 || (byte_reg && reg >= 4 && reg < 8)) code.push_back(r);
-    code.insert(code.end(), opc.begin(), opc.end());
+    for (uint8_t b : opc) code.push_back(b);
     modrm_mem(reg, m);
 }
 
 void Assembler::op_rr(std::initializer_list<uint8_t> opc, bool w, Reg reg, Reg rm, bool byte_regs) {
     rex(w, reg, -1, rm, byte_regs);
-    code.insert(code.end(), opc.begin(), opc.end());
+    for (uint8_t b : opc) code.push_back(b);
     code.push_back(uint8_t(0xc0 | (reg & 7) << 3 | (rm & 7)));
 }
 

@@ -26,7 +26,7 @@ private:
 
     size_t size_;
     size_t used_ = 0;
-    size_t populated_ = 0;  // pages below this are mapped in both views
+    size_t populated_ = 0;  // pages below this are asked for in both views
     uint8_t* rw_ = nullptr;
     const uint8_t* rx_ = nullptr;
 };
