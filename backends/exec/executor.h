@@ -5,8 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <unordered_set>
 
+#include "backends/exec/page_set.h"
 #include "backends/exec/tb_cache.h"
 #include "backends/llvm/jit.h"
 #include "softmmu/vcpu.h"
@@ -148,7 +148,7 @@ private:
     void forget_block(TB* t);
     // Virtual pages the two caches may hold entries for: a TLBI of any other page (most are
     // data pages) costs no scan of them.
-    std::unordered_set<uint64_t> cached_pages_;
+    PageSet cached_pages_;
     // Indirect branch cache read by compiled code (jalr-style exits).
     static constexpr unsigned IBC_SIZE = 16384;
     std::unique_ptr<jit::IbcEntry[]> ibc_;

@@ -120,8 +120,9 @@ void Assembler::rel32_to(Label& l) {
     if (l.pos >= 0) {
         put32(uint32_t(int32_t(l.pos - int64_t(here() + 4))));
     } else {
-        l.fixups.push_back(here());
-        put32(0);
+        int64_t prev = l.last;
+        l.last = int64_t(here());
+        put32(uint32_t(int32_t(prev)));
     }
 }
 
@@ -138,11 +139,14 @@ void Assembler::jmp(Label& l) {
 
 void Assembler::bind(Label& l) {
     l.pos = int64_t(here());
-    for (size_t f : l.fixups) {
-        int32_t rel = int32_t(l.pos - int64_t(f + 4));
-        memcpy(&code[f], &rel, 4);
+    for (int64_t f = l.last; f >= 0;) {
+        int32_t prev;
+        memcpy(&prev, &code[size_t(f)], 4);
+        int32_t rel = int32_t(l.pos - (f + 4));
+        memcpy(&code[size_t(f)], &rel, 4);
+        f = prev;
     }
-    l.fixups.clear();
+    l.last = -1;
 }
 
 }  // namespace tessera::x64

@@ -25,9 +25,11 @@ struct Mem {
 enum Alu : uint8_t { ADD = 0, OR = 1, AND = 4, SUB = 5, XOR = 6, CMP = 7 };
 enum Shift : uint8_t { SHL = 4, SHR = 5, SAR = 7 };
 
+// The rel32 fields waiting for an unbound label form a chain through the fields themselves
+// (each holds the position of the previous one, -1 ending it): no allocation per jump.
 struct Label {
-    int64_t pos = -1;            // bound position, or -1
-    std::vector<size_t> fixups;  // rel32 fields waiting for it
+    int64_t pos = -1;    // bound position, or -1
+    int64_t last = -1;   // the last rel32 field waiting for it, or -1
 };
 
 class Assembler {
@@ -116,7 +118,7 @@ public:
     void mfence() { code.insert(code.end(), {0x0f, 0xae, 0xf0}); }
     void bind(Label& l);
     // True when every label used was bound (an unbound one would jump to garbage).
-    static bool bound(const Label& l) { return l.pos >= 0 || l.fixups.empty(); }
+    static bool bound(const Label& l) { return l.pos >= 0 || l.last < 0; }
 
 private:
     void prefix16() { code.push_back(0x66); }

@@ -92,11 +92,20 @@ class Gen {
     };
 
 public:
+    // The working vectors are swapped in from per-thread spares and back out after, so that
+    // a block's compilation allocates nothing once the spares have grown (19K blocks a boot).
     Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain, bool count_accesses)
-        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), count_accesses_(count_accesses),
-          labels_(code.insns.size() + 1) {
+        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), count_accesses_(count_accesses) {
+        swap_spares();
+        a.code.clear();
         a.code.reserve(64 * code.insns.size() + 256);  // about what a block takes: no regrowth
+        labels_.assign(code.insns.size() + 1, Label{});
+        faults_.clear();
+        misses_.clear();
     }
+    ~Gen() { swap_spares(); }
+    Gen(const Gen&) = delete;
+    Gen& operator=(const Gen&) = delete;
 
     void run(bool count_hot) {
         allocate();
@@ -150,15 +159,18 @@ private:
         struct Range {
             int def = -1, defs = 0, first_use = INT32_MAX, last_use = -1;
         };
-        std::vector<Range> r;
+        thread_local std::vector<Range> r;
+        r.clear();
         auto slot = [&](uint32_t off) -> Range* {
             if (off < frame_off_ || off >= zero_ || (off - frame_off_) % 8) return nullptr;
             size_t i = (off - frame_off_) / 8;
             if (i >= r.size()) r.resize(i + 1);
             return &r[i];
         };
-        std::vector<int> targets_upto(n + 2, 0);  // branch targets at indices < k
-        std::vector<uint8_t> target(n + 1, 0);
+        thread_local std::vector<int> targets_upto;  // branch targets at indices < k
+        targets_upto.assign(n + 2, 0);
+        thread_local std::vector<uint8_t> target;
+        target.assign(n + 1, 0);
         for (size_t k = 0; k < n; k++) {
             const CInsn& c = code_.insns[k];
             if (is_branch(c) && size_t(c.imm) <= n) target[size_t(c.imm)] = 1;
@@ -174,7 +186,8 @@ private:
         }
         for (size_t k = 0; k <= n; k++) targets_upto[k + 1] = targets_upto[k] + target[k];
         home_.assign(r.size(), kInMemory);
-        std::vector<int> busy_until(std::size(kSlotRegs), -1);  // last read of the slot it holds
+        int busy_until[std::size(kSlotRegs)];  // last read of the slot it holds
+        std::fill(std::begin(busy_until), std::end(busy_until), -1);
         for (size_t k = 0; k < n; k++) {
             Range* s = slot(code_.insns[k].d);
             if (!s || s->defs != 1) continue;
@@ -185,7 +198,7 @@ private:
             }
             // Read before it is written (a loop), or across a label: the frame.
             if (s->first_use <= s->def || targets_upto[size_t(s->last_use) + 1] != targets_upto[size_t(s->def) + 1]) continue;
-            for (size_t h = 0; h < busy_until.size(); h++)
+            for (size_t h = 0; h < std::size(busy_until); h++)
                 if (busy_until[h] < int(k)) {  // free (its slot's last read came before this op)
                     busy_until[h] = s->last_use;
                     home_[i] = int8_t(h);
@@ -842,6 +855,18 @@ private:
     std::vector<Label> labels_;             // per planned op: branch targets
     std::vector<Fault> faults_;
     std::vector<Miss> misses_;
+    void swap_spares() {
+        thread_local std::vector<uint8_t> code;
+        thread_local std::vector<Label> labels;
+        thread_local std::vector<int8_t> home;
+        thread_local std::vector<Fault> faults;
+        thread_local std::vector<Miss> misses;
+        a.code.swap(code);
+        labels_.swap(labels);
+        home_.swap(home);
+        faults_.swap(faults);
+        misses_.swap(misses);
+    }
     Label hot_;
     bool hot_used_ = false;
     size_t k_ = 0;                          // the op being emitted
