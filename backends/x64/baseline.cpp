@@ -2,8 +2,10 @@
 // whole block (callee-saved in C, so helper calls keep it); rax, rcx, rdx, rsi, rdi and r8
 // are scratch within one op. Temps that live between one definition and its uses with no
 // label in between stay in rbx, r13, r14 or r15 (callee-saved: helpers and slow paths
-// keep them) instead of the interpreter's frame; guest state is always in memory. rbp is
-// never touched: preserve_none callers (LLVM's code) expect it back.
+// keep them) instead of the interpreter's frame. Guest state is always in memory; the
+// block's most used guest registers are also copied in r9, r10 and r11 (write-through), so
+// a value written by one instruction and read by the next is not reloaded. rbp is never
+// touched: preserve_none callers (LLVM's code) expect it back.
 #include "backends/x64/baseline.h"
 
 #include <algorithm>
@@ -109,10 +111,12 @@ public:
 
     void run(bool count_hot) {
         allocate();
+        choose_cached();
         a.alu(SUB, true, RSP, 8);  // entered like a call: align the stack for helper calls
         if (count_hot) hot_check();
         for (size_t k = 0; k < code_.insns.size(); k++) {
             a.bind(labels_[k]);
+            if ((*target_)[k]) forget_cached();  // reached from elsewhere too
             const CInsn& c = code_.insns[k];
             if (c.bits > 64) throw Unsupported{};
             k_ = k;
@@ -185,6 +189,7 @@ private:
             }
         }
         for (size_t k = 0; k <= n; k++) targets_upto[k + 1] = targets_upto[k] + target[k];
+        target_ = &target;
         home_.assign(r.size(), kInMemory);
         int busy_until[std::size(kSlotRegs)];  // last read of the slot it holds
         std::fill(std::begin(busy_until), std::end(busy_until), -1);
@@ -207,23 +212,96 @@ private:
         }
     }
 
+    // ---- guest registers copied in r9-r11 ----
+    // Write-through: memory always holds the value, so exits, fault paths and helpers need
+    // nothing written back; a copy is dropped where the register may have changed behind the
+    // block's back (a helper, which may also clobber r9-r11) or where control joins (a
+    // branch target). The TLB-miss paths keep r9-r11 across their call.
+    static constexpr Reg kCacheRegs[] = {R9, R10, R11};
+    bool in_env(uint32_t off) const { return off < frame_off_ || off > zero_; }
+    // The guest registers (8-byte fields read in place) the block uses most, read at least once
+    // and used twice: a single read gains nothing over the memory operand.
+    void choose_cached() {
+        struct Use {
+            uint32_t off;
+            unsigned reads, writes;
+        };
+        thread_local std::vector<Use> use;  // a block names a few registers: a flat list
+        use.clear();
+        auto note = [&](uint32_t off, bool write) {
+            auto it = std::find_if(use.begin(), use.end(), [&](const Use& u) { return u.off == off; });
+            if (it == use.end()) it = use.insert(use.end(), Use{off, 0, 0});
+            (write ? it->writes : it->reads)++;
+        };
+        for (const CInsn& c : code_.insns) {
+            for (uint32_t off : {c.a, c.b, c.c, c.e})
+                if (off != zero_ && in_env(off)) note(off, false);
+            if (is_env64(c, Op::ld_env, LD_ENV64)) note(uint32_t(c.imm), false);
+            if (c.d != zero_ && in_env(c.d)) note(c.d, true);
+            if (is_env64(c, Op::st_env, ST_ENV64)) note(uint32_t(c.imm), true);
+        }
+        std::erase_if(use, [](const Use& u) { return u.reads < 1 || u.reads + u.writes < 2 || u.off % 8; });
+        std::sort(use.begin(), use.end(), [](const Use& x, const Use& y) {
+            unsigned nx = x.reads + x.writes, ny = y.reads + y.writes;
+            return nx > ny || (nx == ny && x.off < y.off);
+        });
+        for (size_t i = 0; i < std::size(kCacheRegs) && i < use.size(); i++) cache_off_[i] = use[i].off;
+        caching_ = !use.empty();
+    }
+    static bool is_env64(const CInsn& c, Op op, Special sp) {
+        return (c.kind == uint8_t(Op(op)) && c.bits == 64) || c.kind == uint8_t(interp::kKindSpecial + sp);
+    }
+    int cached(uint32_t off) const {
+        for (size_t i = 0; i < std::size(kCacheRegs); i++)
+            if (cache_off_[i] == off) return int(i);
+        return -1;
+    }
+    void forget_cached() {
+        for (bool& v : cache_valid_) v = false;
+    }
+    // The register holding the guest register at off, loaded from memory if it is not yet.
+    Reg cache_read(int i) {
+        if (!cache_valid_[i]) {
+            a.mov(true, kCacheRegs[i], env(cache_off_[i]));
+            cache_valid_[i] = true;
+        }
+        return kCacheRegs[i];
+    }
+    // A store of `bytes` bytes at env offset off has happened: r (if 8 bytes) is the value.
+    void env_written(uint32_t off, unsigned bytes, Reg r) {
+        for (size_t i = 0; i < std::size(kCacheRegs); i++) {
+            if (cache_off_[i] == UINT32_MAX || off >= cache_off_[i] + 8 || cache_off_[i] >= off + bytes) continue;
+            if (off == cache_off_[i] && bytes == 8) {
+                a.mov(true, kCacheRegs[i], r);
+                cache_valid_[i] = true;
+            } else {
+                cache_valid_[i] = false;
+            }
+        }
+    }
+
     // Absent operands read 0 (the interpreter's zero slot; a helper without a result
     // writes there, so it is not read here).
     void load(Reg r, uint32_t off) {
         if (off == zero_) a.alu(XOR, false, r, r);
         else if (int8_t h = slot_home(off); h >= 0) a.mov(true, r, kSlotRegs[h]);
+        else if (int i = cached(off); i >= 0) a.mov(true, r, cache_read(i));
         else a.mov(true, r, env(off));
     }
     void load32(Reg r, uint32_t off) {
         if (off == zero_) a.alu(XOR, false, r, r);
         else if (int8_t h = slot_home(off); h >= 0) a.mov(false, r, kSlotRegs[h]);
+        else if (int i = cached(off); i >= 0) a.mov(false, r, cache_read(i));
         else a.mov(false, r, env(off));
     }
     void store(uint32_t off, Reg r) {
         if (off == zero_) return;
         int8_t h = slot_home(off);
         if (h >= 0) a.mov(true, kSlotRegs[h], r);
-        else if (h != kDead) a.mov(true, env(off), r);
+        else if (h != kDead) {
+            a.mov(true, env(off), r);
+            if (in_env(off)) env_written(off, 8, r);
+        }
     }
     void zext(Reg r, unsigned from) {
         if (from >= 64) return;
@@ -250,6 +328,7 @@ private:
     void alu_src(Alu op, bool w, Reg dst, uint32_t off) {
         if (off == zero_) a.alu(op, w, dst, 0);
         else if (int8_t h = slot_home(off); h >= 0) a.alu(op, w, dst, kSlotRegs[h]);
+        else if (int i = cached(off); i >= 0) a.alu(op, w, dst, cache_read(i));
         else a.alu(op, w, dst, env(off));
     }
     void alu_imm(Alu op, Reg dst, int64_t imm) {
@@ -348,6 +427,10 @@ private:
     // fn(env, va in rsi, size, mmu index) for a load; fn(env, va, size, value, mmu index) for a store.
     void miss_path(Miss& m) {
         a.bind(m.miss);
+        if (caching_) {  // the guest register copies (three pushes and a pad: aligned)
+            for (Reg r : kCacheRegs) a.push(r);
+            a.alu(SUB, true, RSP, 8);
+        }
         a.mov(true, RDI, R12);
         if (m.is_store) {
             a.mov(true, RCX, RDX);  // the value
@@ -361,6 +444,10 @@ private:
                                     : reinterpret_cast<const void*>(&tessera_jit_load_slow);
         a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(fn)));
         a.call(RAX);
+        if (caching_) {
+            a.alu(ADD, true, RSP, 8);
+            for (int i = int(std::size(kCacheRegs)) - 1; i >= 0; i--) a.pop(kCacheRegs[i]);
+        }
         a.cmp8(env(lay_.exception_pending), 0);
         a.jcc(NE, faults_[m.fault].label);
         a.jmp(m.join);
@@ -437,6 +524,7 @@ private:
         a.mov_imm(RCX, c.bits);
         a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&arith)));
         a.call(RAX);
+        forget_cached();  // r9-r11 are the callee's
         store(c.d, RAX);
     }
     // Flags for "a cond b" at the op's width: both shifted to the top, where signed and
@@ -516,7 +604,8 @@ private:
     // ld_env/st_env move bits/8 bytes (none for I1, as the interpreter's memcpy).
     void env_load(const CInsn& c) {
         unsigned bytes = c.bits / 8;
-        if (bytes) a.load_zx(bytes, RAX, env(uint32_t(c.imm)));
+        if (int i = bytes == 8 ? cached(uint32_t(c.imm)) : -1; i >= 0) a.mov(true, RAX, cache_read(i));
+        else if (bytes) a.load_zx(bytes, RAX, env(uint32_t(c.imm)));
         else a.alu(XOR, false, RAX, RAX);
         store(c.d, RAX);
     }
@@ -525,6 +614,7 @@ private:
         if (!bytes) return;
         load(RAX, c.a);
         a.store_sized(bytes, env(uint32_t(c.imm)), RAX);
+        env_written(uint32_t(c.imm), bytes, RAX);
     }
     void helper_call(const CInsn& c, bool may_raise) {
         load(RSI, c.a);
@@ -534,6 +624,7 @@ private:
         a.mov(true, RDI, R12);
         a.mov_imm(RAX, uint64_t(c.imm));
         a.call(RAX);
+        forget_cached();  // r9-r11 are the callee's, and it may write guest registers
         store(c.d, RAX);
         if (may_raise) check_exception();
     }
@@ -553,6 +644,7 @@ private:
             a.mov_imm(RDI, kind | uint64_t(c.aux) << 8);
             a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(&fastfp_call)));
             a.call(RAX);
+            forget_cached();
             store(c.d, RAX);
             return;
         }
@@ -619,7 +711,10 @@ private:
 public:
     // ---- one member per op in ops.def ----
     void op_movi(const CInsn& c) {
-        if (int8_t h = slot_home(c.d); h >= 0) {
+        if (cached(c.d) >= 0) {
+            a.mov_imm(RAX, uint64_t(c.imm));
+            store(c.d, RAX);
+        } else if (int8_t h = slot_home(c.d); h >= 0) {
             a.mov_imm(kSlotRegs[h], uint64_t(c.imm));
         } else if (fits32(c.imm) && c.d != zero_ && h == kInMemory) {
             a.mov_imm(env(c.d), int32_t(c.imm));
@@ -852,6 +947,10 @@ private:
     bool count_accesses_;
     uint32_t frame_off_ = 0;
     std::vector<int8_t> home_;              // per frame slot: a kSlotRegs index, kInMemory or kDead
+    const std::vector<uint8_t>* target_ = nullptr;  // per planned op: a branch target (allocate()'s)
+    uint32_t cache_off_[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};  // guest register copied in r9-r11
+    bool cache_valid_[3] = {false, false, false};
+    bool caching_ = false;
     std::vector<Label> labels_;             // per planned op: branch targets
     std::vector<Fault> faults_;
     std::vector<Miss> misses_;

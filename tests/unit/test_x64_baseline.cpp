@@ -299,6 +299,46 @@ TEST_CASE("baseline: helper calls get the CPU and four operands; a raising helpe
     }
 }
 
+// The block's most used guest registers are copied in host registers (write-through): the copies
+// must follow a TLB miss's slow path (every access misses here: the fake CPU's TLB is empty), a
+// helper that writes a register behind the block's back, a narrower write into a register,
+// and a join of two paths with different writes.
+TEST_CASE("baseline: guest registers copied in host registers stay right") {
+    for (uint64_t x : {uint64_t(5), uint64_t(0x80000000)}) {
+        Diff d;
+        d.init[0] = 0x80000000;
+        d.init[1] = x;
+        d.init[3] = 11;
+        d.build = [&](Builder& b, test::FakeCpu& cpu) {
+            const int64_t r0 = cpu.reg_off(0), r1 = cpu.reg_off(1), r2 = cpu.reg_off(2), r3 = cpu.reg_off(3);
+            b.insn_start(0x1000);
+            b.st(b.ld_env(Type::I64, r0), b.movi(Type::I64, 0x40), MO_32, 0);
+            b.st_env(b.add(b.ld_env(Type::I64, r1), b.ld_env(Type::I64, r0)), r1);
+            b.insn_start(0x1004);
+            Temp v = b.ld(Type::I64, b.ld_env(Type::I64, r0), MO_32, 0);
+            b.st_env(b.add(v, b.ld_env(Type::I64, r1)), r2);
+            b.insn_start(0x1008);
+            Temp before = b.ld_env(Type::I64, r3);
+            b.st_env(b.add(before, before), r3);
+            b.st_env(b.call(&kMix, b.ld_env(Type::I64, r1), b.ld_env(Type::I64, r3), b.movi(Type::I64, 1),
+                            b.movi(Type::I64, 77)),
+                     r2);  // mix writes r3 = 77
+            b.st_env(b.add(b.ld_env(Type::I64, r3), b.ld_env(Type::I64, r2)), r2);
+            b.insn_start(0x100c);
+            b.st_env(b.add(b.ld_env(Type::I64, r1), b.ld_env(Type::I64, r2)), r2);  // r1 copied again
+            b.st_env(b.movi(Type::I32, 0x1234), r1);
+            b.st_env(b.ld_env(Type::I64, r1), r0);
+            Label join = b.new_label();
+            b.brcond(Cond::EQ, b.ld_env(Type::I64, r2), b.movi(Type::I64, 5), join);
+            b.st_env(b.movi(Type::I64, 9), r1);
+            b.label(join);
+            b.st_env(b.add(b.ld_env(Type::I64, r1), b.ld_env(Type::I64, r0)), r3);
+            b.exit_tb(0x2000, 0);
+        };
+        d.check("register copies");
+    }
+}
+
 TEST_CASE("baseline: with hot counting, the entry that reaches the threshold returns before running") {
     AddressSpace as;
     test::FakeCpu cpu{as};
