@@ -1,5 +1,7 @@
 #include "util/prefault.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #include <condition_variable>
@@ -24,7 +26,13 @@ public:
         std::lock_guard<std::mutex> g(mu_);
         if (!started_) {  // first use: programs that never ask start no thread
             started_ = true;
+            // Created with every signal blocked, so none is ever delivered to it: the process's
+            // signals go to the threads that wait for them (the host event thread).
+            sigset_t all, old;
+            sigfillset(&all);
+            pthread_sigmask(SIG_BLOCK, &all, &old);
             std::thread([this] { run(); }).detach();  // lives as long as the process
+            pthread_sigmask(SIG_SETMASK, &old, nullptr);
         }
         queue_.push_back(r);
         cv_.notify_one();
