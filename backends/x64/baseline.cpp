@@ -15,6 +15,7 @@
 
 #include "backends/interp/handlers.h"
 #include "backends/x64/assembler.h"
+#include "backends/x64/reg_copies.h"
 #include "ir/fastfp.h"
 
 // Every op of the table and every special handler needs a template: a missing case is an error.
@@ -111,7 +112,7 @@ public:
 
     void run(bool count_hot) {
         allocate();
-        choose_cached();
+        copies_.choose(code_, frame_off_, zero_);
         a.alu(SUB, true, RSP, 8);  // entered like a call: align the stack for helper calls
         if (count_hot) hot_check();
         for (size_t k = 0; k < code_.insns.size(); k++) {
@@ -212,73 +213,12 @@ private:
         }
     }
 
-    // ---- guest registers copied in r9-r11 ----
-    // Write-through: memory always holds the value, so exits, fault paths and helpers need
-    // nothing written back; a copy is dropped where the register may have changed behind the
-    // block's back (a helper, which may also clobber r9-r11) or where control joins (a
-    // branch target). The TLB-miss paths keep r9-r11 across their call.
-    static constexpr Reg kCacheRegs[] = {R9, R10, R11};
+    // ---- guest registers copied in r9-r11 (backends/x64/reg_copies.h) ----
     bool in_env(uint32_t off) const { return off < frame_off_ || off > zero_; }
-    // The guest registers (8-byte fields read in place) the block uses most, read at least once
-    // and used twice: a single read gains nothing over the memory operand.
-    void choose_cached() {
-        struct Use {
-            uint32_t off;
-            unsigned reads, writes;
-        };
-        thread_local std::vector<Use> use;  // a block names a few registers: a flat list
-        use.clear();
-        auto note = [&](uint32_t off, bool write) {
-            auto it = std::find_if(use.begin(), use.end(), [&](const Use& u) { return u.off == off; });
-            if (it == use.end()) it = use.insert(use.end(), Use{off, 0, 0});
-            (write ? it->writes : it->reads)++;
-        };
-        for (const CInsn& c : code_.insns) {
-            for (uint32_t off : {c.a, c.b, c.c, c.e})
-                if (off != zero_ && in_env(off)) note(off, false);
-            if (is_env64(c, Op::ld_env, LD_ENV64)) note(uint32_t(c.imm), false);
-            if (c.d != zero_ && in_env(c.d)) note(c.d, true);
-            if (is_env64(c, Op::st_env, ST_ENV64)) note(uint32_t(c.imm), true);
-        }
-        std::erase_if(use, [](const Use& u) { return u.reads < 1 || u.reads + u.writes < 2 || u.off % 8; });
-        std::sort(use.begin(), use.end(), [](const Use& x, const Use& y) {
-            unsigned nx = x.reads + x.writes, ny = y.reads + y.writes;
-            return nx > ny || (nx == ny && x.off < y.off);
-        });
-        for (size_t i = 0; i < std::size(kCacheRegs) && i < use.size(); i++) cache_off_[i] = use[i].off;
-        caching_ = !use.empty();
-    }
-    static bool is_env64(const CInsn& c, Op op, Special sp) {
-        return (c.kind == uint8_t(Op(op)) && c.bits == 64) || c.kind == uint8_t(interp::kKindSpecial + sp);
-    }
-    int cached(uint32_t off) const {
-        for (size_t i = 0; i < std::size(kCacheRegs); i++)
-            if (cache_off_[i] == off) return int(i);
-        return -1;
-    }
-    void forget_cached() {
-        for (bool& v : cache_valid_) v = false;
-    }
-    // The register holding the guest register at off, loaded from memory if it is not yet.
-    Reg cache_read(int i) {
-        if (!cache_valid_[i]) {
-            a.mov(true, kCacheRegs[i], env(cache_off_[i]));
-            cache_valid_[i] = true;
-        }
-        return kCacheRegs[i];
-    }
-    // A store of `bytes` bytes at env offset off has happened: r (if 8 bytes) is the value.
-    void env_written(uint32_t off, unsigned bytes, Reg r) {
-        for (size_t i = 0; i < std::size(kCacheRegs); i++) {
-            if (cache_off_[i] == UINT32_MAX || off >= cache_off_[i] + 8 || cache_off_[i] >= off + bytes) continue;
-            if (off == cache_off_[i] && bytes == 8) {
-                a.mov(true, kCacheRegs[i], r);
-                cache_valid_[i] = true;
-            } else {
-                cache_valid_[i] = false;
-            }
-        }
-    }
+    int cached(uint32_t off) const { return copies_.find(off); }
+    void forget_cached() { copies_.forget(); }
+    Reg cache_read(int i) { return copies_.read(a, i); }
+    void env_written(uint32_t off, unsigned bytes, Reg r) { copies_.written(a, off, bytes, r); }
 
     // Absent operands read 0 (the interpreter's zero slot; a helper without a result
     // writes there, so it is not read here).
@@ -427,8 +367,8 @@ private:
     // fn(env, va in rsi, size, mmu index) for a load; fn(env, va, size, value, mmu index) for a store.
     void miss_path(Miss& m) {
         a.bind(m.miss);
-        if (caching_) {  // the guest register copies (three pushes and a pad: aligned)
-            for (Reg r : kCacheRegs) a.push(r);
+        if (copies_.any()) {  // the guest register copies (three pushes and a pad: aligned)
+            for (Reg r : RegCopies::kRegs) a.push(r);
             a.alu(SUB, true, RSP, 8);
         }
         a.mov(true, RDI, R12);
@@ -444,9 +384,9 @@ private:
                                     : reinterpret_cast<const void*>(&tessera_jit_load_slow);
         a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(fn)));
         a.call(RAX);
-        if (caching_) {
+        if (copies_.any()) {
             a.alu(ADD, true, RSP, 8);
-            for (int i = int(std::size(kCacheRegs)) - 1; i >= 0; i--) a.pop(kCacheRegs[i]);
+            for (int i = int(std::size(RegCopies::kRegs)) - 1; i >= 0; i--) a.pop(RegCopies::kRegs[i]);
         }
         a.cmp8(env(lay_.exception_pending), 0);
         a.jcc(NE, faults_[m.fault].label);
@@ -948,9 +888,7 @@ private:
     uint32_t frame_off_ = 0;
     std::vector<int8_t> home_;              // per frame slot: a kSlotRegs index, kInMemory or kDead
     const std::vector<uint8_t>* target_ = nullptr;  // per planned op: a branch target (allocate()'s)
-    uint32_t cache_off_[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};  // guest register copied in r9-r11
-    bool cache_valid_[3] = {false, false, false};
-    bool caching_ = false;
+    RegCopies copies_;
     std::vector<Label> labels_;             // per planned op: branch targets
     std::vector<Fault> faults_;
     std::vector<Miss> misses_;
