@@ -214,7 +214,7 @@ private:
     }
 
     // ---- guest registers copied in r9-r11 (backends/x64/reg_copies.h) ----
-    bool in_env(uint32_t off) const { return off < frame_off_ || off > zero_; }
+    bool in_env(uint32_t off) const { return RegCopies::in_env(off, frame_off_, zero_); }
     int cached(uint32_t off) const { return copies_.find(off); }
     void forget_cached() { copies_.forget(); }
     Reg cache_read(int i) { return copies_.read(a, i); }

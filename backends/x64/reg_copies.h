@@ -18,6 +18,8 @@ namespace tessera::x64 {
 class RegCopies {
 public:
     static constexpr Reg kRegs[] = {R9, R10, R11};
+    // A field of the CPU state proper: outside the interpreter's frame [frame_off, zero].
+    static bool in_env(uint32_t off, uint32_t frame_off, uint32_t zero) { return off < frame_off || off > zero; }
 
     // Chooses from the plan: fields outside the interpreter's frame [frame_off, zero] that are
     // read at least once and used twice (a single read gains nothing over a memory operand).
@@ -29,7 +31,7 @@ public:
         };
         thread_local std::vector<Use> use;  // a block names a few registers: a flat list
         use.clear();
-        auto in_env = [&](uint32_t off) { return off != zero && (off < frame_off || off > zero); };
+        auto field = [&](uint32_t off) { return in_env(off, frame_off, zero); };
         auto note = [&](uint32_t off, bool write) {
             auto it = std::find_if(use.begin(), use.end(), [&](const Use& u) { return u.off == off; });
             if (it == use.end()) it = use.insert(use.end(), Use{off, 0, 0});
@@ -37,9 +39,9 @@ public:
         };
         for (const CInsn& c : code.insns) {
             for (uint32_t off : {c.a, c.b, c.c, c.e})
-                if (in_env(off)) note(off, false);
+                if (field(off)) note(off, false);
             if (is_env64(c, ir::Op::ld_env, interp::detail::LD_ENV64)) note(uint32_t(c.imm), false);
-            if (in_env(c.d)) note(c.d, true);
+            if (field(c.d)) note(c.d, true);
             if (is_env64(c, ir::Op::st_env, interp::detail::ST_ENV64)) note(uint32_t(c.imm), true);
         }
         std::erase_if(use, [](const Use& u) { return u.reads < 1 || u.reads + u.writes < 2 || u.off % 8; });
