@@ -183,15 +183,25 @@ void optimize(Block& b) {
                     break;
                 }
             }
-            // x + 0, x | 0, x ^ 0, x - 0: the value itself
-            if ((i.op == Op::add || i.op == Op::or_ || i.op == Op::xor_ || i.op == Op::sub) && is_const[i.src[1]] &&
-                value[i.src[1]] == 0 && b.temps[i.src[0]] == i.type) {
-                alias[i.dst] = i.src[0];
-                dead[n] = true;
-            } else if ((i.op == Op::add || i.op == Op::or_ || i.op == Op::xor_) && is_const[i.src[0]] &&
-                       value[i.src[0]] == 0 && b.temps[i.src[1]] == i.type) {
-                alias[i.dst] = i.src[1];
-                dead[n] = true;
+            // x + 0, x | 0, x ^ 0, x - 0, x << 0, x >> 0, x & ~0, x * 1: the value itself
+            if (op_info(i.op).nsrc == 2 && i.dst != NO_TEMP) {
+                auto identity = [&](unsigned k) {  // is source k the identity for the other one?
+                    if (!is_const[i.src[k]] || b.temps[i.src[1 - k]] != i.type) return false;
+                    uint64_t v = value[i.src[k]];
+                    switch (i.op) {
+                    case Op::add: case Op::or_: case Op::xor_: return v == 0;
+                    case Op::sub: case Op::shl: case Op::shr: case Op::sar: return k == 1 && v == 0;
+                    case Op::and_: return v == mask_of(i.type);
+                    case Op::mul: return v == 1;
+                    default: return false;
+                    }
+                };
+                for (unsigned k = 0; k < 2; k++)
+                    if (identity(k)) {
+                        alias[i.dst] = i.src[1 - k];
+                        dead[n] = true;
+                        break;
+                    }
             }
             break;
         }

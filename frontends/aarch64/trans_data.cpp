@@ -162,7 +162,9 @@ bool trans_adr(Ctx& c, uint32_t w) {
     return true;
 }
 
-// SBFM, BFM, UBFM (opc 0-2).
+// SBFM, BFM, UBFM (opc 0-2). The aliases compilers emit (LSL, LSR, ASR, UBFX, SBFX, UBFIZ,
+// SBFIZ, UXTB/H, SXTB/H/W, BFI, BFXIL) are one or two shifts and a mask each, the field of
+// S - R + 1 bits at R taken down (S >= R) or S + 1 bits put up at width - R (S < R).
 bool trans_bitfield(Ctx& c, uint32_t w) {
     bool is64 = sf(w);
     unsigned opc = bits(w, 30, 29), n = bits(w, 22, 22), immr = bits(w, 21, 16), imms = bits(w, 15, 10);
@@ -170,19 +172,30 @@ bool trans_bitfield(Ctx& c, uint32_t w) {
     if (opc == 3 || n != unsigned(is64) || (!is64 && (immr >= 32 || imms >= 32))) return false;
     uint64_t wmask, tmask;
     if (!decode_bit_masks(n, imms, immr, false, width, &wmask, &tmask)) return false;
-    Temp src = c.xr(rn(w), is64);
-    Temp bot = c.b.and_(ror(c, src, c.imm(immr), is64), c.imm(int64_t(wmask)));
+    const bool down = imms >= immr;
+    const unsigned len = down ? imms - immr + 1 : imms + 1;  // the field's width
+    const unsigned pos = down ? 0 : width - immr;             // where it lands
+    Temp src = c.x(rn(w));
     Temp r;
     if (opc == 2) {  // UBFM
-        r = c.b.and_(bot, c.imm(int64_t(tmask)));
-    } else if (opc == 0) {  // SBFM: bits above the field copy bit imms of the source
-        Temp top = c.b.sar(c.b.shl(src, c.imm(63 - imms)), c.imm(63));
-        r = c.b.or_(c.b.and_(top, c.imm(int64_t(~tmask & ones(width)))), c.b.and_(bot, c.imm(int64_t(tmask))));
-        r = c.sized(r, is64);
-    } else {  // BFM: the field inserted into the destination
-        Temp dst = c.xr(rd(w), is64);
-        Temp merged = c.b.or_(c.b.and_(dst, c.imm(int64_t(~wmask & ones(width)))), bot);
-        r = c.b.or_(c.b.and_(dst, c.imm(int64_t(~tmask & ones(width)))), c.b.and_(merged, c.imm(int64_t(tmask))));
+        if (down) {
+            Temp v = immr ? c.b.shr(c.sized(src, is64), c.imm(immr)) : src;
+            r = (immr && imms == width - 1) || len == 64 ? v : c.b.zext(Type::I64, v, len);  // LSR: no mask
+        } else {
+            Temp v = len + pos >= width ? src : c.b.zext(Type::I64, src, len);  // LSL needs none
+            r = c.sized(c.b.shl(v, c.imm(pos)), is64);
+        }
+    } else if (opc == 0) {  // SBFM: the field sign-extended from its top bit
+        Temp v = imms == 63 ? src : c.b.sext(Type::I64, src, imms + 1);
+        if (down && immr) v = c.b.sar(v, c.imm(immr));
+        if (!down) v = c.b.shl(v, c.imm(pos));
+        r = c.sized(v, is64);
+    } else {  // BFM: the field inserted into the destination, the rest of it kept
+        Temp field = down && immr ? c.b.shr(c.sized(src, is64), c.imm(immr)) : src;
+        if (len < 64) field = c.b.and_(field, c.imm(int64_t(ones(len))));
+        if (pos) field = c.b.shl(field, c.imm(pos));
+        uint64_t keep = ~(ones(len) << pos) & ones(width);
+        r = c.b.or_(c.b.and_(c.xr(rd(w), is64), c.imm(int64_t(keep))), field);
     }
     c.set_x(rd(w), r);
     return true;

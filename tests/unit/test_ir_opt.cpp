@@ -190,3 +190,26 @@ TEST_CASE("an operand read only in bits an extension copied reads the extension'
     CHECK(zext_from_32 == 0);  // w is gone: every user reads x
     CHECK(zext_from_16 == 1);
 }
+
+TEST_CASE("an op with its identity operand is the value itself, at the op's width only") {
+    Block blk;
+    Builder b(blk);
+    Temp x = b.ld_env(Type::I64, 8);
+    Temp y = b.and_(b.shl(b.shr(x, b.movi(Type::I64, 0)), b.movi(Type::I64, 0)), b.movi(Type::I64, ~0ull));
+    y = b.mul(b.movi(Type::I64, 1), b.sub(y, b.movi(Type::I64, 0)));
+    b.st_env(y, 16);
+    Temp w = b.ld_env(Type::I32, 24);
+    b.st_env(b.and_(w, b.movi(Type::I32, 0xffff)), 32);  // not all ones at 32 bits: stays
+    b.st_env(b.shl(b.movi(Type::I64, 0), x), 40);        // 0 << x is not x
+    b.exit_tb(0, 0);
+    optimize(blk);
+    CHECK(verify(blk) == "");
+    CHECK(count(blk, Op::shr) == 0);
+    CHECK(count(blk, Op::mul) == 0);
+    CHECK(count(blk, Op::sub) == 0);
+    CHECK(count(blk, Op::and_) == 1);
+    CHECK(count(blk, Op::shl) == 1);
+    REQUIRE(blk.insns.size() >= 2);
+    CHECK(blk.insns[1].op == Op::st_env);
+    CHECK(blk.insns[1].src[0] == blk.insns[0].dst);  // the loaded value, stored as it is
+}
