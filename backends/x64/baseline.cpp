@@ -204,8 +204,10 @@ private:
             }
             // Read before it is written (a loop), or across a label: the frame.
             if (s->first_use <= s->def || targets_upto[size_t(s->last_use) + 1] != targets_upto[size_t(s->def) + 1]) continue;
+            // Free: its slot's last read is this op or came before. Templates read their
+            // operands before writing the destination (dst_reg() says where that needs care).
             for (size_t h = 0; h < std::size(busy_until); h++)
-                if (busy_until[h] < int(k)) {  // free (its slot's last read came before this op)
+                if (busy_until[h] <= int(k)) {
                     busy_until[h] = s->last_use;
                     home_[i] = int8_t(h);
                     break;
@@ -224,7 +226,9 @@ private:
     // writes there, so it is not read here).
     void load(Reg r, uint32_t off) {
         if (off == zero_) a.alu(XOR, false, r, r);
-        else if (int8_t h = slot_home(off); h >= 0) a.mov(true, r, kSlotRegs[h]);
+        else if (int8_t h = slot_home(off); h >= 0) {
+            if (kSlotRegs[h] != r) a.mov(true, r, kSlotRegs[h]);
+        }
         else if (int i = cached(off); i >= 0) a.mov(true, r, cache_read(i));
         else a.mov(true, r, env(off));
     }
@@ -237,11 +241,40 @@ private:
     void store(uint32_t off, Reg r) {
         if (off == zero_) return;
         int8_t h = slot_home(off);
-        if (h >= 0) a.mov(true, kSlotRegs[h], r);
+        if (h >= 0) {
+            if (kSlotRegs[h] != r) a.mov(true, kSlotRegs[h], r);
+        }
         else if (h != kDead) {
             a.mov(true, env(off), r);
             if (in_env(off)) env_written(off, 8, r);
         }
+    }
+    // Where an op computes its result: the destination's own register when it has one, so
+    // no copy follows. A template writes it only after reading the operands other than `a`
+    // (unless all_read_first: it reads every operand before); if one of those shares the
+    // register (its last read is this op), rax it is.
+    Reg dst_reg(const CInsn& c, bool all_read_first = false) const {
+        int8_t h = slot_home(c.d);
+        if (h < 0 || c.d == zero_) return RAX;
+        if (!all_read_first)
+            for (uint32_t off : {c.b, c.c, c.e})
+                if (off != c.a && slot_home(off) == h) return RAX;
+        return kSlotRegs[h];
+    }
+    // The register already holding the operand at off (its home, or a guest register's
+    // copy), or NOREG.
+    Reg in_reg(uint32_t off) {
+        if (off == zero_) return NOREG;
+        if (int8_t h = slot_home(off); h >= 0) return kSlotRegs[h];
+        if (int i = cached(off); i >= 0) return cache_read(i);
+        return NOREG;
+    }
+    // The operand in a register: the one holding it, or `scratch` loaded.
+    Reg operand(uint32_t off, Reg scratch) {
+        Reg r = in_reg(off);
+        if (r != NOREG) return r;
+        load(scratch, off);
+        return scratch;
     }
     void zext(Reg r, unsigned from) {
         if (from >= 64) return;
@@ -404,58 +437,73 @@ private:
     }
 
     // ---- integer ops ----
+    // At 32 bits the x86 op itself leaves the result zero-extended (operands are kept
+    // zero-extended to their width, so AND, OR and XOR need no mask at any width).
     void binop(const CInsn& c, Alu op, bool masked) {
-        load(RAX, c.a);
-        alu_src(op, true, RAX, c.b);
-        if (masked) zext(RAX, c.bits);
-        store(c.d, RAX);
+        uint32_t x = c.a, y = c.b;
+        Reg r = dst_reg(c);
+        if (r == RAX && op != SUB && slot_home(c.d) >= 0 && slot_home(c.d) == slot_home(y)) {
+            std::swap(x, y);  // commutative: d takes over b's register, a is added to it
+            r = kSlotRegs[slot_home(c.d)];
+        }
+        bool w = c.bits != 32;
+        load(r, x);
+        alu_src(op, w, r, y);
+        if (masked && w) zext(r, c.bits);
+        store(c.d, r);
     }
     void binop_ri(const CInsn& c, Alu op) {
-        load(RAX, c.a);
-        alu_imm(op, RAX, c.imm2);
-        zext(RAX, c.bits);
-        store(c.d, RAX);
+        Reg r = dst_reg(c);
+        load(r, c.a);
+        if (c.bits == 32) {
+            a.alu(op, false, r, int32_t(c.imm2));  // the constant's low word
+        } else {
+            alu_imm(op, r, c.imm2);
+            zext(r, c.bits);
+        }
+        store(c.d, r);
     }
     void mul(const CInsn& c, bool imm) {
-        load(RAX, c.a);
+        Reg r = dst_reg(c);
         if (imm && fits32(c.imm2)) {
-            a.imul(true, RAX, RAX, int32_t(c.imm2));
+            a.imul(true, r, operand(c.a, RAX), int32_t(c.imm2));
         } else {
             if (imm) a.mov_imm(RCX, uint64_t(c.imm2));
             else load(RCX, c.b);
-            a.imul(true, RAX, RCX);
+            load(r, c.a);
+            a.imul(true, r, RCX);
         }
-        zext(RAX, c.bits);
-        store(c.d, RAX);
+        zext(r, c.bits);
+        store(c.d, r);
     }
     void shift_op(const CInsn& c, Shift s, bool imm) {
         unsigned bits = c.bits;
-        load(RAX, c.a);
+        if (!imm) load(RCX, c.b);  // first: the count is then read before r is written
+        Reg r = dst_reg(c, true);
+        load(r, c.a);
         if (bits == 64 || bits == 32) {  // the hardware masks the count the same way
-            if (imm) a.shift(s, bits == 64, RAX, uint8_t(uint64_t(c.imm2) & (bits - 1)));
-            else {
-                load(RCX, c.b);
-                a.shift_cl(s, bits == 64, RAX);
-            }
+            if (imm) a.shift(s, bits == 64, r, uint8_t(uint64_t(c.imm2) & (bits - 1)));
+            else a.shift_cl(s, bits == 64, r);
         } else {
-            if (s == SHR) zext(RAX, bits);
-            if (s == SAR) sext(RAX, bits);
-            if (imm) a.shift(s, true, RAX, uint8_t(uint64_t(c.imm2) & (bits - 1)));
-            else {
-                load(RCX, c.b);
+            if (s == SHR) zext(r, bits);
+            if (s == SAR) sext(r, bits);
+            if (imm) {
+                a.shift(s, true, r, uint8_t(uint64_t(c.imm2) & (bits - 1)));
+            } else {
                 a.alu(AND, false, RCX, int32_t(bits - 1));
-                a.shift_cl(s, true, RAX);
+                a.shift_cl(s, true, r);
             }
-            zext(RAX, bits);
+            zext(r, bits);
         }
-        store(c.d, RAX);
+        store(c.d, r);
     }
     void unary(const CInsn& c, bool negate) {
-        load(RAX, c.a);
-        if (negate) a.neg(true, RAX);
-        else a.not_(true, RAX);
-        zext(RAX, c.bits);
-        store(c.d, RAX);
+        Reg r = dst_reg(c);
+        load(r, c.a);
+        if (negate) a.neg(true, r);
+        else a.not_(true, r);
+        zext(r, c.bits);
+        store(c.d, r);
     }
     void call_arith(const CInsn& c, Op op) {
         load(RSI, c.a);
@@ -469,26 +517,39 @@ private:
     }
     // Flags for "a cond b" at the op's width: both shifted to the top, where signed and
     // unsigned order are those of the narrow values.
+    // (At 64 and 32 bits x86 compares at the width, the operands where they are.)
     void compare(const CInsn& c, bool imm) {
+        if (c.bits == 64 || c.bits == 32) {
+            bool w = c.bits == 64;
+            Reg ra = operand(c.a, RAX);
+            if (imm && (!w || fits32(c.imm2))) {
+                a.alu(CMP, w, ra, int32_t(c.imm2));  // a 32-bit compare takes the constant's low word
+            } else if (imm) {
+                a.mov_imm(RCX, uint64_t(c.imm2));
+                a.alu(CMP, true, ra, RCX);
+            } else {
+                alu_src(CMP, w, ra, c.b);
+            }
+            return;
+        }
         load(RAX, c.a);
         if (imm) a.mov_imm(RCX, uint64_t(c.imm2));
         else load(RCX, c.b);
-        if (c.bits < 64) {
-            a.shift(SHL, true, RAX, uint8_t(64 - c.bits));
-            a.shift(SHL, true, RCX, uint8_t(64 - c.bits));
-        }
+        a.shift(SHL, true, RAX, uint8_t(64 - c.bits));
+        a.shift(SHL, true, RCX, uint8_t(64 - c.bits));
         a.alu(CMP, true, RAX, RCX);
     }
     void setcond(const CInsn& c, bool imm) {
         ir::Cond cond = ir::Cond(c.cond);
+        Reg r = dst_reg(c, true);
         if (cond == ir::Cond::ALWAYS) {
-            a.mov_imm(RAX, 1);
+            a.mov_imm(r, 1);
         } else {
             compare(c, imm);
-            a.setcc(cc_of(cond), RAX);
-            a.movzx8(RAX, RAX);
+            a.setcc(cc_of(cond), r);
+            a.movzx8(r, r);
         }
-        store(c.d, RAX);
+        store(c.d, r);
     }
     // uaddo, saddo, usubo, ssubo: the x86 add or sub at the op's width, then CF or OF. i8
     // and i16 operands go to the top of 64 bits first, where the flags are the narrow ones.
@@ -510,51 +571,51 @@ private:
             a.mov_imm(RCX, uint64_t(c.imm2));
             a.alu(alu, true, RAX, RCX);
         }
-        a.setcc(op == Op::uaddo || op == Op::usubo ? B : O, RAX);
-        a.movzx8(RAX, RAX);
-        store(c.d, RAX);
+        Reg r = dst_reg(c, true);
+        a.setcc(op == Op::uaddo || op == Op::usubo ? B : O, r);
+        a.movzx8(r, r);
+        store(c.d, r);
     }
     void branch64(const CInsn& c, Cc cc) {
-        load(RAX, c.a);
-        alu_src(CMP, true, RAX, c.b);
+        alu_src(CMP, true, operand(c.a, RAX), c.b);
         a.jcc(cc, labels_[size_t(c.imm)]);
     }
     // Fused W ops: op() works on eax, which holds the low word of a. The result is
     // sign-extended (RV64), or zero-extended, which a 32-bit x86 op has done already.
+    // op(r) works on r, the destination's register or rax.
     template <class F>
     void w_form(const CInsn& c, F&& op) {
-        load32(RAX, c.a);
-        op();
-        if (!w_zero_extends(Special(c.kind - interp::kKindSpecial))) a.movsxd(RAX, RAX);
-        store(c.d, RAX);
+        Reg r = dst_reg(c);
+        load32(r, c.a);
+        op(r);
+        if (!w_zero_extends(Special(c.kind - interp::kKindSpecial))) a.movsxd(r, r);
+        store(c.d, r);
     }
     void w_op(const CInsn& c, Alu op) {
-        w_form(c, [&] { alu_src(op, false, RAX, c.b); });
+        w_form(c, [&](Reg r) { alu_src(op, false, r, c.b); });
     }
     void w_shift(const CInsn& c, Shift s, bool imm) {
-        w_form(c, [&] {
-            if (imm) {
-                a.shift(s, false, RAX, uint8_t(uint64_t(c.imm2) & 31));
-            } else {
-                load(RCX, c.b);
-                a.shift_cl(s, false, RAX);
-            }
+        if (!imm) load(RCX, c.b);  // before r is written: r may be where b is
+        w_form(c, [&](Reg r) {
+            if (imm) a.shift(s, false, r, uint8_t(uint64_t(c.imm2) & 31));
+            else a.shift_cl(s, false, r);
         });
     }
     // ld_env/st_env move bits/8 bytes (none for I1, as the interpreter's memcpy).
     void env_load(const CInsn& c) {
         unsigned bytes = c.bits / 8;
-        if (int i = bytes == 8 ? cached(uint32_t(c.imm)) : -1; i >= 0) a.mov(true, RAX, cache_read(i));
-        else if (bytes) a.load_zx(bytes, RAX, env(uint32_t(c.imm)));
-        else a.alu(XOR, false, RAX, RAX);
-        store(c.d, RAX);
+        Reg r = dst_reg(c, true);
+        if (int i = bytes == 8 ? cached(uint32_t(c.imm)) : -1; i >= 0) a.mov(true, r, cache_read(i));
+        else if (bytes) a.load_zx(bytes, r, env(uint32_t(c.imm)));
+        else a.alu(XOR, false, r, r);
+        store(c.d, r);
     }
     void env_store(const CInsn& c) {
         unsigned bytes = c.bits / 8;
         if (!bytes) return;
-        load(RAX, c.a);
-        a.store_sized(bytes, env(uint32_t(c.imm)), RAX);
-        env_written(uint32_t(c.imm), bytes, RAX);
+        Reg r = operand(c.a, RAX);
+        a.store_sized(bytes, env(uint32_t(c.imm)), r);
+        env_written(uint32_t(c.imm), bytes, r);
     }
     void helper_call(const CInsn& c, bool may_raise) {
         load(RSI, c.a);
@@ -664,8 +725,9 @@ public:
         }
     }
     void op_mov(const CInsn& c) {
-        load(RAX, c.a);
-        store(c.d, RAX);
+        Reg r = dst_reg(c);
+        load(r, c.a);
+        store(c.d, r);
     }
     void op_add(const CInsn& c) { binop(c, ADD, true); }
     void op_sub(const CInsn& c) { binop(c, SUB, true); }
@@ -713,24 +775,35 @@ public:
     void op_saddo(const CInsn& c) { overflow(c, Op::saddo, false); }
     void op_usubo(const CInsn& c) { overflow(c, Op::usubo, false); }
     void op_ssubo(const CInsn& c) { overflow(c, Op::ssubo, false); }
+    // d = a ? b : c, every operand read before the destination's register is written.
     void op_select(const CInsn& c) {
-        load(RAX, c.c);
-        load(RCX, c.b);
-        load(RDX, c.a);
-        a.test(true, RDX, RDX);
-        a.cmov(NE, true, RAX, RCX);
-        store(c.d, RAX);
+        Reg r = dst_reg(c, true);
+        Reg cond = operand(c.a, RDX);
+        Reg yes = operand(c.b, RCX);
+        if (r == yes && r != cond) {
+            Reg no = operand(c.c, RAX);
+            a.test(true, cond, cond);
+            a.cmov(E, true, r, no);
+        } else {
+            if (r == cond) r = RAX;  // rax holds none of the operands
+            load(r, c.c);            // (may be an xor: before the test)
+            a.test(true, cond, cond);
+            a.cmov(NE, true, r, yes);
+        }
+        store(c.d, r);
     }
     void op_sext(const CInsn& c) {
-        load(RAX, c.a);
-        sext(RAX, unsigned(c.imm));
-        zext(RAX, c.bits);
-        store(c.d, RAX);
+        Reg r = dst_reg(c);
+        load(r, c.a);
+        sext(r, unsigned(c.imm));
+        zext(r, c.bits);
+        store(c.d, r);
     }
     void op_zext(const CInsn& c) {
-        load(RAX, c.a);
-        zext(RAX, unsigned(c.imm));
-        store(c.d, RAX);
+        Reg r = dst_reg(c);
+        load(r, c.a);
+        zext(r, unsigned(c.imm));
+        store(c.d, r);
     }
     void op_fastfp(const CInsn& c) { fastfp(c); }
     void op_ld_env(const CInsn& c) { env_load(c); }
@@ -861,17 +934,17 @@ private:
         case ADDW: case ADDWZ: return w_op(c, ADD);
         case SUBW: case SUBWZ: return w_op(c, SUB);
         case MULW: case MULWZ:
-            return w_form(c, [&] {
-                if (c.b == zero_) a.alu(XOR, false, RAX, RAX);
-                else if (int8_t h = slot_home(c.b); h >= 0) a.imul(false, RAX, kSlotRegs[h]);
-                else a.imul(false, RAX, env(c.b));
+            return w_form(c, [&](Reg r) {
+                if (c.b == zero_) a.alu(XOR, false, r, r);
+                else if (int8_t h = slot_home(c.b); h >= 0) a.imul(false, r, kSlotRegs[h]);
+                else a.imul(false, r, env(c.b));
             });
         case SHLW: case SHLWZ: return w_shift(c, SHL, false);
         case SHRW: case SHRWZ: return w_shift(c, SHR, false);
         case SARW: case SARWZ: return w_shift(c, SAR, false);
         case ADDW_RI: case ADDWZ_RI:  // only the low 32 bits of the sum count
-            return w_form(c, [&] { a.alu(ADD, false, RAX, int32_t(c.imm2)); });
-        case SUBW_RI: case SUBWZ_RI: return w_form(c, [&] { a.alu(SUB, false, RAX, int32_t(c.imm2)); });
+            return w_form(c, [&](Reg r) { a.alu(ADD, false, r, int32_t(c.imm2)); });
+        case SUBW_RI: case SUBWZ_RI: return w_form(c, [&](Reg r) { a.alu(SUB, false, r, int32_t(c.imm2)); });
         case SHLW_RI: case SHLWZ_RI: return w_shift(c, SHL, true);
         case SHRW_RI: case SHRWZ_RI: return w_shift(c, SHR, true);
         case SARW_RI: case SARWZ_RI: return w_shift(c, SAR, true);
