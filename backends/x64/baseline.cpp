@@ -21,8 +21,6 @@
 // Every op of the table and every special handler needs a template: a missing case is an error.
 #pragma GCC diagnostic error "-Wswitch"
 
-extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t idx);
-extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
 
 namespace tessera::x64 {
 
@@ -80,8 +78,9 @@ std::string hex(uint64_t v) {
 }  // namespace
 
 class Gen {
-    // Out of line, after the body: the fault paths (one per guest instruction and access
-    // count), the TLB-miss paths, the hot-count exit.
+    // Out of line, after the body: the hot-count exit, the TLB-miss paths (calls of the
+    // shared thunks), the fault paths (one per guest instruction and access count) and the
+    // tail every way back to the executor ends in.
     struct Fault {
         unsigned guest, mem;
         Label label;
@@ -97,8 +96,9 @@ class Gen {
 public:
     // The working vectors are swapped in from per-thread spares and back out after, so that
     // a block's compilation allocates nothing once the spares have grown (19K blocks a boot).
-    Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain, bool count_accesses)
-        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), count_accesses_(count_accesses) {
+    Gen(const CodeLayout& lay, const interp::Code& code, const jit::ChainInfo* chain, bool count_accesses,
+        const MissThunks& thunks)
+        : lay_(lay), code_(code), chain_(chain), zero_(code.zero_off), count_accesses_(count_accesses), thunks_(thunks) {
         swap_spares();
         a.code.clear();
         a.code.reserve(64 * code.insns.size() + 256);  // about what a block takes: no regrowth
@@ -130,6 +130,7 @@ public:
         }
         for (Miss& m : misses_) miss_path(m);
         for (Fault& f : faults_) fault_path(f.guest, f.mem, f.label);
+        if (leave_used_) leave_tail();
         for (const Label& l : labels_)
             if (!Assembler::bound(l)) throw std::logic_error("baseline: branch to an unplaced label");
     }
@@ -318,12 +319,19 @@ private:
         if (insns) a.alu(ADD, true, env(lay_.insn_count), int32_t(insns));
         if (mem && count_accesses_) a.alu(ADD, true, env(lay_.mem_accesses), int32_t(mem));
     }
-    // Back to the executor: pc from pc_reg, this block named, exit code ret.
+    // Back to the executor: pc from pc_reg, this block named, exit code ret. The block's
+    // ways out share one tail (leave_tail), out of line: each is the pc and the code.
     void leave(Reg pc_reg, int64_t ret) {
-        a.mov(true, env(lay_.pc), pc_reg);
+        if (pc_reg != RDX) a.mov(true, RDX, pc_reg);
+        a.mov_imm(RAX, uint64_t(ret));
+        a.jmp(leave_);
+        leave_used_ = true;
+    }
+    void leave_tail() {
+        a.bind(leave_);
+        a.mov(true, env(lay_.pc), RDX);
         a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(code_.tb)));
         a.mov(true, env(lay_.last_block), RCX);
-        a.mov_imm(RAX, uint64_t(ret));
         a.alu(ADD, true, RSP, 8);
         a.ret();
     }
@@ -398,30 +406,14 @@ private:
         a.bind(m.join);
     }
     // fn(env, va in rsi, size, mmu index) for a load; fn(env, va, size, value, mmu index) for a store.
+    // The slow path through the engine's shared thunk (Baseline::miss_thunk): va in rsi, a
+    // store's value in rdx, size and mmu index packed in edi; it keeps r9-r11 and returns
+    // with ZF clear if the access raised.
     void miss_path(Miss& m) {
         a.bind(m.miss);
-        if (copies_.any()) {  // the guest register copies (three pushes and a pad: aligned)
-            for (Reg r : RegCopies::kRegs) a.push(r);
-            a.alu(SUB, true, RSP, 8);
-        }
-        a.mov(true, RDI, R12);
-        if (m.is_store) {
-            a.mov(true, RCX, RDX);  // the value
-            a.mov_imm(RDX, m.size);
-            a.mov_imm(R8, m.mmu);
-        } else {
-            a.mov_imm(RDX, m.size);
-            a.mov_imm(RCX, m.mmu);
-        }
-        const void* fn = m.is_store ? reinterpret_cast<const void*>(&tessera_jit_store_slow)
-                                    : reinterpret_cast<const void*>(&tessera_jit_load_slow);
-        a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(fn)));
+        a.mov_imm(RDI, m.size | m.mmu << 8);
+        a.mov_imm(RAX, uint64_t(reinterpret_cast<uintptr_t>(m.is_store ? thunks_.store : thunks_.load)));
         a.call(RAX);
-        if (copies_.any()) {
-            a.alu(ADD, true, RSP, 8);
-            for (int i = int(std::size(RegCopies::kRegs)) - 1; i >= 0; i--) a.pop(RegCopies::kRegs[i]);
-        }
-        a.cmp8(env(lay_.exception_pending), 0);
         a.jcc(NE, faults_[m.fault].label);
         a.jmp(m.join);
     }
@@ -955,6 +947,7 @@ private:
 
     const CodeLayout& lay_;
     const interp::Code& code_;
+    const MissThunks& thunks_;
     const jit::ChainInfo* chain_;
     uint32_t zero_;
     bool count_accesses_;
@@ -977,35 +970,14 @@ private:
         faults_.swap(faults);
         misses_.swap(misses);
     }
-    Label hot_;
-    bool hot_used_ = false;
+    Label hot_, leave_;
+    bool hot_used_ = false, leave_used_ = false;
     size_t k_ = 0;                          // the op being emitted
 };
 
-Baseline::Baseline(const Vcpu& cpu, size_t buffer_bytes, bool count_accesses)
-    : lay_(cpu.code_layout()), buffer_(buffer_bytes), reserve_(std::min(size_t(1) << 20, buffer_bytes / 4)),
-      count_accesses_(count_accesses) {
-#if !defined(__x86_64__)
-    throw std::runtime_error("the host is not x86-64");
-#endif
-    // enter(env, fn): save what C expects preserved (preserve_none code keeps nothing),
-    // env into r12, call fn with the stack aligned as after a call.
-    Assembler a;
-    for (Reg r : {RBX, RBP, R12, R13, R14, R15}) a.push(r);
-    a.alu(SUB, true, RSP, 8);
-    a.mov(true, R12, RDI);
-    a.call(RSI);
-    a.alu(ADD, true, RSP, 8);
-    for (Reg r : {R15, R14, R13, R12, RBP, RBX}) a.pop(r);
-    a.ret();
-    enter_ = reinterpret_cast<int64_t (*)(Vcpu*, jit::BlockFn)>(const_cast<uint8_t*>(buffer_.add(a.code.data(), a.code.size())));
-    reserved_ = buffer_.used();
-    perf_map_ = jit::perf_map_enabled();
-}
-
 jit::BlockFn Baseline::compile(const interp::Code& code, const jit::ChainInfo* chain, bool count_hot, std::string* asm_text) {
     auto t0 = std::chrono::steady_clock::now();
-    Gen g(lay_, code, chain, count_accesses_);
+    Gen g(lay_, code, chain, count_accesses_, thunks_);
     try {
         g.run(count_hot);
     } catch (const Unsupported&) {

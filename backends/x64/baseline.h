@@ -20,6 +20,12 @@ namespace tessera::x64 {
 // start-up; a test may turn it off to reach the other path.
 extern bool g_host_fma;
 
+// The shared TLB-miss paths block code calls (Baseline::miss_thunk).
+struct MissThunks {
+    const uint8_t* load = nullptr;
+    const uint8_t* store = nullptr;
+};
+
 struct BaselineStats {
     uint64_t blocks = 0, bytes = 0, ns = 0, unsupported = 0;
 };
@@ -49,8 +55,11 @@ public:
     BaselineStats stats() const { return stats_; }
 
 private:
+    const uint8_t* miss_thunk(bool is_store);
+
     CodeLayout lay_;
     CodeBuffer buffer_;
+    MissThunks thunks_;
     int64_t (*enter_)(Vcpu*, jit::BlockFn) = nullptr;
     BaselineStats stats_;
     size_t reserved_ = 0;  // the enter trampoline, kept across resets

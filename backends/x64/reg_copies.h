@@ -3,7 +3,7 @@
 // the value, so exits, fault paths and helpers need nothing written back, and a read takes the
 // copy. The code generator drops the copies where a register may have changed behind the
 // block's back (a helper, which may also clobber r9-r11) or where control joins (a branch
-// target); its TLB-miss paths keep r9-r11 across their call.
+// target); the TLB-miss thunks keep r9-r11 across their call.
 #pragma once
 #include <algorithm>
 #include <cstdint>
