@@ -186,6 +186,7 @@ void optimize(Block& b) {
             // x + 0, x | 0, x ^ 0, x - 0, x << 0, x >> 0, x & ~0, x * 1: the value itself
             if (op_info(i.op).nsrc == 2 && i.dst != NO_TEMP) {
                 auto identity = [&](unsigned k) {  // is source k the identity for the other one?
+                    if (i.src[0] == NO_TEMP || i.src[1] == NO_TEMP) return false;
                     if (!is_const[i.src[k]] || b.temps[i.src[1 - k]] != i.type) return false;
                     uint64_t v = value[i.src[k]];
                     switch (i.op) {
