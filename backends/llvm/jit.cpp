@@ -27,7 +27,7 @@
 #include "backends/llvm/helper_call.h"
 #include "backends/llvm/lower.h"
 
-// Slow paths called from compiled code.
+// Slow paths called from compiled code (declared in jit.h).
 extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t idx) {
     return env->load_slow(va, unsigned(size), unsigned(idx));
 }

@@ -10,6 +10,11 @@
 #include "ir/ir.h"
 #include "softmmu/vcpu.h"
 
+// The TLB slow paths every compiled code calls (LLVM's and the baseline's): a guest load or
+// store at va of size bytes under mmu index idx (slow_idx), through Vcpu::load_slow/store_slow.
+extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t idx);
+extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
+
 namespace tessera::jit {
 
 // A compiled block: same contract as interp::run (chain slot, EXIT_NOCHAIN, EXIT_EXCEPTION).

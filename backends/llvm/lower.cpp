@@ -2,6 +2,8 @@
 // without a lower_<name> member fails to compile.
 #include "backends/llvm/lower.h"
 
+#include "backends/llvm/jit.h"
+
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
@@ -25,9 +27,6 @@ using namespace llvm;
 using ir::Op;
 
 static_assert(sizeof(TlbEntry) == 32 && offsetof(TlbEntry, tag_write) == 8 && offsetof(TlbEntry, addend) == 24);
-
-extern "C" uint64_t tessera_jit_load_slow(Vcpu* env, uint64_t va, uint64_t size, uint64_t idx);
-extern "C" void tessera_jit_store_slow(Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
 
 namespace {
 

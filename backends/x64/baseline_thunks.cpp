@@ -1,14 +1,12 @@
 // The baseline engine's code shared by every block, made once when the engine starts and
 // kept across flushes: the C-convention entry trampoline and the TLB-miss thunks.
+#include <algorithm>
 #include <iterator>
 #include <stdexcept>
 
 #include "backends/x64/assembler.h"
 #include "backends/x64/baseline.h"
 #include "backends/x64/reg_copies.h"
-
-extern "C" uint64_t tessera_jit_load_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t idx);
-extern "C" void tessera_jit_store_slow(tessera::Vcpu* env, uint64_t va, uint64_t size, uint64_t val, uint64_t idx);
 
 namespace tessera::x64 {
 
