@@ -15,6 +15,7 @@
 #include "app/accelerators.h"
 #include "machines/board.h"
 #include "machines/device_options.h"
+#include "machines/host_events.h"
 #include "machines/loader.h"
 #include "util/log.h"
 #include "util/prefault.h"
@@ -70,6 +71,7 @@ static void tune_malloc() {
 
 int main(int argc, char** argv) {
     tune_malloc();
+    HostEvents::block_signals();  // before any thread starts: each inherits the mask
     try {
         Options o = parse_options(std::vector<std::string>(argv + 1, argv + argc));
         if (o.show_help) {

@@ -51,10 +51,14 @@ sigset_t handled_signals() {
 }
 }  // namespace
 
-HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) {
-    signal(SIGPIPE, SIG_IGN);
+void HostEvents::block_signals() {
     sigset_t set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+HostEvents::HostEvents(std::atomic<uint32_t>& kick) : kick_(kick) {
+    signal(SIGPIPE, SIG_IGN);
+    block_signals();
     signals_ = std::thread([this] { signal_loop(); });
     timer_ = std::thread([this] { timer_loop(); });
 }

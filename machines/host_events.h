@@ -19,9 +19,13 @@ public:
     // Takes over SIGINT, SIGTERM and SIGHUP (a thread of its own waits for them: each asks
     // the vCPU to stop, so the run ends as Ctrl-A x does; a second one kills), SIGUSR1 (a
     // state report, below) and ignores
-    // SIGPIPE (a closed stdout is an error on write, not a death). Construct it before any
-    // other thread starts, so every thread inherits the blocked signals.
+    // SIGPIPE (a closed stdout is an error on write, not a death).
     explicit HostEvents(std::atomic<uint32_t>& kick);
+    // Blocks those signals in the calling thread. main() calls it first, so threads that
+    // devices start before the Machine runs (virtio-blk's I/O, a display) inherit the mask
+    // too: an unblocked thread would take SIGTERM's default action and end the process
+    // without the orderly stop (and -d stats) the signal thread gives.
+    static void block_signals();
     ~HostEvents();
 
     // Reads stdin in a background thread (raw terminal mode when it is a tty).

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import termios
 import threading
 import time
@@ -88,6 +89,13 @@ case("SIGINT", send(signal.SIGINT), firmware)
 case("SIGTERM", send(signal.SIGTERM), firmware)
 case("SIGHUP", send(signal.SIGHUP), firmware)
 case("Ctrl-A x", ctrl_a_x, firmware)
+# Devices that start threads of their own before the Machine runs (virtio-blk's I/O thread,
+# the network's): SIGTERM must still reach the signal thread, not end the process by default.
+with tempfile.NamedTemporaryFile(suffix=".img") as disk:
+    disk.truncate(1 << 20)
+    devices = ["-drive", f"file={disk.name},format=raw,if=none,id=d", "-device", "virtio-blk-device,drive=d",
+               "-nic", "user"]
+    case("SIGTERM with virtio disk and network", send(signal.SIGTERM), firmware + devices)
 case("stdout closed (SIGPIPE)", close_stdout, bare, stdout_pipe=True)
 
 # A second SIGINT may kill (the user insists), but the terminal is given back first.
