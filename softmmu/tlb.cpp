@@ -27,8 +27,9 @@ void Vcpu::tlb_flush() {
         for (auto& e : tlb[m]) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }
 
-void Vcpu::switch_context(uint64_t context) {
-    pc_context = context;
+void Vcpu::switch_context(uint64_t lower, uint64_t upper) {
+    pc_context[0] = lower;
+    pc_context[1] = upper;
     for (unsigned m = 0; m < mmu_modes; m++)
         for (auto& e : tlb[m]) e = TlbEntry{TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
 }

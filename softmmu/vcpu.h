@@ -75,7 +75,7 @@ inline unsigned slow_idx(unsigned mmu_idx, uint8_t memop) { return mmu_idx | (me
 // for the code generators (backends/llvm, backends/x64).
 struct CodeLayout {
     uint32_t tlb = 0, pc = 0, insn_count = 0, mem_accesses = 0, exception_pending = 0;
-    uint32_t exit_word = 0, last_block = 0, region_entry = 0, pc_context = 0;
+    uint32_t exit_word = 0, last_block = 0, region_entry = 0, pc_context = 0;  // pc_context: two words
 };
 
 // What a block is translated for besides its pc: the mode part of the block key. Two blocks
@@ -306,8 +306,13 @@ public:
     // which has no ASID tags, but is no flush for the jump cache, whose entries carry their
     // context: an OS switching back to a process finds its blocks there. Removing mappings
     // still takes a TLBI (the architecture's rule), which bumps tlb_generation.
-    uint64_t pc_context = 0;
-    void switch_context(uint64_t context);
+    // One id per half of the address space ([0]: pc bit 63 clear, [1]: set), so a kernel's
+    // global mappings keep their entries across process switches (on AArch64 the ISA gives
+    // the upper half an id of TTBR1's table alone while every upper-half code page it walked
+    // was global). Compiled code reads pc_context[pc >> 63].
+    uint64_t pc_context[2] = {};
+    uint64_t context_of(uint64_t pc) const { return pc_context[pc >> 63]; }
+    void switch_context(uint64_t lower, uint64_t upper);
     static constexpr unsigned kPageFlushLog = 16;
     uint64_t page_flush_log[kPageFlushLog] = {};
     unsigned page_flushes = 0;
@@ -319,7 +324,7 @@ public:
         if (!exit_word_layout_ok()) throw std::logic_error("Vcpu layout: the exit word is not one aligned 64-bit word");
         auto off = [this](const void* p) { return uint32_t(static_cast<const char*>(p) - reinterpret_cast<const char*>(this)); };
         return CodeLayout{off(&tlb[0][0]),    off(&pc),   off(&insn_count), off(&mem_accesses), off(&exception_pending),
-                          off(&kick),         off(&last_block), off(&region_entry), off(&pc_context)};
+                          off(&kick),         off(&last_block), off(&region_entry), off(&pc_context[0])};
     }
 };
 

@@ -173,7 +173,7 @@ void Executor::remember_indirect(uint64_t pc, const TbMode& mode, TB* tb) {
     jit::IbcEntry& e = ibc_[(pc >> cpu_.insn_align_bits) & (IBC_SIZE - 1)];
     if (opts_.mode == ExecMode::Lockstep) return;  // every block returns to the loop there
     if (mode.extra) return;  // the cache compares pc and flags only (IbcEntry)
-    uint64_t flags = mode.flags, context = cpu_.pc_context;
+    uint64_t flags = mode.flags, context = cpu_.context_of(pc);
     jit::BlockFn fn = tb->jit_fn.load(std::memory_order_relaxed);
     const void* code = fn ? nullptr : tb->code.get();
     if (e.pc != pc || e.flags != flags || e.context != context || e.jit_fn != fn || e.interp_code != code) {
@@ -446,7 +446,7 @@ TB* Executor::lookup() {
     TbMode mode = cpu_.tb_mode();
     uint64_t pc = cpu_.pc;
     JumpEntry& je = jc_[(pc >> cpu_.insn_align_bits) & (JC_SIZE - 1)];
-    if (je.pc == pc && je.mode == mode && je.context == cpu_.pc_context && je.tb->valid) {
+    if (je.pc == pc && je.mode == mode && je.context == cpu_.context_of(pc) && je.tb->valid) {
         stats.jump_cache_hits++;
         remember_indirect(pc, mode, je.tb);
         return je.tb;
@@ -456,7 +456,7 @@ TB* Executor::lookup() {
     TB* tb = cache_.find(TbKey{phys, pc, mode});
     if (!tb) tb = translate(pc, phys, mode);
     if (!tb) return nullptr;
-    je = JumpEntry{pc, mode, tb, cpu_.pc_context};
+    je = JumpEntry{pc, mode, tb, cpu_.context_of(pc)};
     note_filled(jc_filled_, uint32_t(&je - jc_.data()));
     cached_pages_.insert(pc & PAGE_MASK);
     remember_indirect(pc, mode, tb);

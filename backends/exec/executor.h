@@ -128,7 +128,7 @@ private:
         uint64_t pc;
         TbMode mode;
         TB* tb;
-        uint64_t context;  // Vcpu::pc_context when it was filled
+        uint64_t context;  // Vcpu::context_of(pc) when it was filled
     };
     static constexpr unsigned JC_SIZE = 32768;
     std::array<JumpEntry, JC_SIZE> jc_{};

@@ -253,7 +253,7 @@ L_exit_ind : {
     if (follow_chains && !ip->aux && cpu->ibc && code->probes_ibc) {
         const IbcEntry& e = cpu->ibc[(target >> cpu->insn_align_bits) & cpu->ibc_mask];
         const Code* next = static_cast<const Code*>(e.interp_code);
-        if (e.pc == target && e.flags == code->flags && e.context == cpu->pc_context && may_continue(next, cpu)) {
+        if (e.pc == target && e.flags == code->flags && e.context == cpu->context_of(target) && may_continue(next, cpu)) {
             code = next;
             base = ip = code->insns.data();
             goto* ip->handler;

@@ -645,7 +645,9 @@ public:
         Value* eflags = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, flags)));
         Value* ectx = B.CreateLoad(i64, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, context)));
         Value* efn = B.CreateLoad(ptr, B.CreateConstInBoundsGEP1_64(i8, e, offsetof(IbcEntry, jit_fn)));
-        Value* ctx = B.CreateLoad(i64, env_at(lay_.pc_context));
+        // The context of the target's half of the address space: pc_context[target >> 63].
+        Value* half = B.CreateMul(B.CreateLShr(target, 63), cst(i64, 8));
+        Value* ctx = B.CreateLoad(i64, B.CreateInBoundsGEP(i8, env_at(lay_.pc_context), half));
         Value* hit = B.CreateAnd(B.CreateAnd(B.CreateICmpEQ(epc, target), B.CreateICmpEQ(eflags, cst(i64, chain_->flags))),
                                  B.CreateICmpEQ(ectx, ctx));
         return B.CreateSelect(hit, efn, ConstantPointerNull::get(ptr));

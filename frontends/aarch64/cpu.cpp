@@ -34,7 +34,7 @@ void Aarch64Cpu::reset(uint64_t start) {
     exception_pending = false;
     pc = start;
     contexts_.reset();  // no pair keeps its id across a reset (jump cache entries carry ids)
-    pc_context = 0;
+    pc_context[0] = pc_context[1] = 0;
     tlb_flush();
 }
 

@@ -171,10 +171,10 @@ public:
     uint64_t device_lines() const override { return irq_lines; }
     void set_device_lines(uint64_t v) override { irq_lines = v; }
 
-    // A TTBR write switches to the context of the pair (Vcpu::switch_context). Outside the
+    // A TTBR write switches to the contexts of the two tables (Vcpu::switch_context). Outside the
     // architectural state (lockstep compares that byte for byte).
     void switch_ttbrs();
-    ContextIds contexts_;
+    ContextIds contexts_;  // (translation table address, half)
 };
 
 // Env offset of a member, for IR ld_env/st_env.

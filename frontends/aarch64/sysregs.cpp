@@ -135,15 +135,22 @@ bool Aarch64Cpu::sysreg_read(uint32_t enc, uint64_t* out) {
     }
 }
 
-// The TLB has no ASID tags, so it is emptied; the jump cache keeps each pair's entries apart.
+// The TLB has no ASID tags, so it is emptied. Each half of the address space is named by the
+// table its TTBR points to, without the ASID: a walk reads the table, never the ASID, and every
+// TLBI empties the jump caches' entries for what it names in all contexts, so an entry made
+// under one ASID is what a walk under another finds in the same table. Linux moves the ASID
+// with every process switch (and KPTI's kernel mappings are not global), yet all processes
+// share the kernel's table: its entries stay good from process to process.
 void Aarch64Cpu::switch_ttbrs() {
-    uint64_t id = contexts_.id(ttbr0_el1, ttbr1_el1);
-    if (id == 0) {  // too many pairs since the last full flush: start over
+    constexpr uint64_t kTable = ~(0xffffull << 48) & ~1ull;  // not the ASID, not CnP
+    uint64_t lower = contexts_.id(ttbr0_el1 & kTable, 0), upper = contexts_.id(ttbr1_el1 & kTable, 1);
+    if (!lower || !upper) {  // too many tables since the last full flush: start over
         tlb_flush();
         contexts_.reset();
-        id = contexts_.id(ttbr0_el1, ttbr1_el1);
+        lower = contexts_.id(ttbr0_el1 & kTable, 0);
+        upper = contexts_.id(ttbr1_el1 & kTable, 1);
     }
-    switch_context(id);
+    switch_context(lower, upper);
 }
 
 bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {

@@ -326,14 +326,15 @@ TEST_CASE("an indirect exit continues through the branch cache only in the same 
         CHECK(cpu.regs[0] == 3);
     }
     SUBCASE("an entry made in another address space: back to the executor") {
-        slot = IbcEntry{0x2000, 5, nullptr, cb.get(), 2};  // made under pc_context 2
-        cpu.pc_context = 1;
+        slot = IbcEntry{0x2000, 5, nullptr, cb.get(), 2};  // made under context 2 (lower half)
+        cpu.pc_context[0] = 1;
+        cpu.pc_context[1] = 2;  // the upper half's id does not count for 0x2000
         CHECK(interp::run(*ca, cpu, true) == interp::EXIT_NOCHAIN);
         CHECK(cpu.regs[2] == 0);
-        cpu.pc_context = 2;  // back in that address space: followed
+        cpu.pc_context[0] = 2;  // back in that address space: followed
         CHECK(interp::run(*ca, cpu, true) == 0);
         CHECK(cpu.regs[2] == 7);
-        cpu.pc_context = 0;
+        cpu.pc_context[0] = cpu.pc_context[1] = 0;
     }
     SUBCASE("the slot is the pc over the ISA's instruction alignment") {
         cpu.regs[1] = 0x2004;
