@@ -139,6 +139,12 @@ public:
     // System registers (sysregs.cpp): by the MRS/MSR encoding op0:op1:CRn:CRm:op2.
     bool sysreg_read(uint32_t enc, uint64_t* out);
     bool sysreg_write(uint32_t enc, uint64_t v);
+    // Whether a write to the register leaves the block's mode and the translation of
+    // addresses as they were, so the block may go on after it (exception return state, thread
+    // pointers, the vector base, timers: Linux writes several on every exception entry and
+    // return). A timer write that makes an interrupt pending sets irq_check, seen at the
+    // block's next exit.
+    static bool sysreg_write_keeps_block(uint32_t enc);
 
     // IrqSink.
     void set_irq(unsigned line, bool level) override;

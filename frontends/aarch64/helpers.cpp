@@ -251,6 +251,7 @@ using namespace ir;
 const Helper h_raise{"raise", raise, HF_WRITES_ENV | HF_MAY_RAISE | HF_CPU_ONLY};
 const Helper h_mrs{"mrs", mrs, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_COUNTERS};
 const Helper h_msr{"msr", msr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
+const Helper h_msr_in_block{"msr", msr, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE};
 const Helper h_eret{"eret", eret, HF_READS_ENV | HF_WRITES_ENV | HF_MAY_RAISE | HF_ENDS_BLOCK};
 const Helper h_wfe{"wfe", wfe, HF_READS_ENV | HF_WRITES_ENV | HF_ENDS_BLOCK};
 const Helper h_sev{"sev", sev, HF_READS_ENV | HF_WRITES_ENV};

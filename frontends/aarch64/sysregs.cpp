@@ -153,6 +153,16 @@ void Aarch64Cpu::switch_ttbrs() {
     switch_context(lower, upper);
 }
 
+bool Aarch64Cpu::sysreg_write_keeps_block(uint32_t enc) {
+    switch (enc) {
+    case SPSR_EL1: case ELR_EL1: case SP_EL0: case AFSR0: case AFSR1: case ESR: case FAR: case PAR: case VBAR:
+    case CONTEXTIDR: case TPIDR_EL1: case TPIDR_EL0: case TPIDRRO_EL0:
+    case CNTP_CTL: case CNTP_CVAL: case CNTP_TVAL: case CNTV_CTL: case CNTV_CVAL: case CNTV_TVAL:
+        return true;
+    default: return false;
+    }
+}
+
 bool Aarch64Cpu::sysreg_write(uint32_t enc, uint64_t v) {
     auto timer_written = [this] {
         irq_check = true;

@@ -93,6 +93,10 @@ bool trans_msr(Ctx& c, uint32_t w) {
         c.set_flag(c.cpu.vf, c.b.and_(c.b.shr(v, c.imm(28)), c.imm(1)));
         return true;
     }
+    if (Aarch64Cpu::sysreg_write_keeps_block(sysreg_enc(w))) {
+        c.b.call(&h_msr_in_block, c.imm(sysreg_enc(w)), v);
+        return true;
+    }
     c.b.call(&h_msr, c.imm(sysreg_enc(w)), v);
     return sysreg_enc(w) == kDaifEnc ? end_chained(c) : end_unchained(c);
 }

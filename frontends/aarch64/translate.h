@@ -121,7 +121,7 @@ struct Ctx {
 constexpr unsigned kNoChain = ir::kNoChainSlot;
 
 // Helpers callable from IR (helpers.cpp).
-extern const ir::Helper h_raise, h_mrs, h_msr, h_eret, h_wfi, h_wfe, h_sev, h_hvc, h_tlbi, h_ldxr, h_stxr, h_ldxp, h_stxp, h_bitop, h_crc32, h_at, h_zva_el0;
+extern const ir::Helper h_raise, h_mrs, h_msr, h_msr_in_block, h_eret, h_wfi, h_wfe, h_sev, h_hvc, h_tlbi, h_ldxr, h_stxr, h_ldxp, h_stxp, h_bitop, h_crc32, h_at, h_zva_el0;
 // The AdvSIMD integer groups (simd_helpers.h): h_simd_three_same, h_simd_misc, ...
 #define TESSERA_A64_SIMD_DECLARE(g) extern const ir::Helper h_simd_##g;
 TESSERA_A64_SIMD_HELPERS(TESSERA_A64_SIMD_DECLARE)
