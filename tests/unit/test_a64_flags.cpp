@@ -7,11 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "a64_block_rig.h"
 #include "backends/interp/interp.h"
-#include "backends/llvm/jit.h"
-#include "backends/x64/baseline.h"
-#include "frontends/aarch64/cpu.h"
-#include "ir/opt.h"
 
 #if defined(__x86_64__)
 
@@ -20,7 +17,8 @@ using namespace tessera::aarch64;
 
 namespace {
 
-constexpr uint64_t kRam = 0x40000000;
+using a64_test::kRam;
+using a64_test::Rig;
 
 struct Nzcv {
     bool n, z, c, v;
@@ -70,29 +68,6 @@ const FlagInsn kInsns[] = {
 };
 const uint64_t kValues[] = {0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull, 0x17fffffffull,
                             0x7fffffffffffffffull, 0x8000000000000000ull, 0xfffffffffffffffeull, ~0ull};
-
-struct Rig {
-    AddressSpace as;
-    Aarch64Cpu cpu{as, 0};
-    jit::Jit llvm{cpu};
-    x64::Baseline baseline{cpu, 8 << 20};
-    Rig() {
-        as.add_ram("ram", kRam, 1 << 16);
-        cpu.reset(kRam);
-    }
-    // The block of these instructions at the start of RAM, optimised as the executor does.
-    ir::Block translate(std::initializer_list<uint32_t> words) {
-        std::vector<uint32_t> code(words);
-        as.write_phys(kRam, code.data(), code.size() * 4);
-        ir::Block blk;
-        uint64_t page2 = ~0ull;
-        REQUIRE(cpu.translate_block(kRam, cpu.tb_mode(), blk, &page2));
-        ir::optimize(blk);
-        REQUIRE(ir::verify(blk) == "");
-        return blk;
-    }
-    uint32_t off(const uint64_t& f) { return env_off(cpu, f); }
-};
 
 size_t stores_to(const ir::Block& b, uint32_t off) {
     size_t n = 0;
