@@ -830,7 +830,7 @@ public:
             const size_t idx = (target >> chain_->ibc_shift) & chain_->ibc_mask;
             a.mov_imm(RSI, target);
             a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(&chain_->ibc[idx])));
-            ibc_probe(back, int(target >> 63));
+            ibc_probe(back);
             a.mov_imm(RDX, target);
             leave(RDX, c.aux);
             return;
@@ -856,26 +856,21 @@ public:
             a.shift(SHL, true, RAX, 6);  // sizeof(IbcEntry)
             a.mov_imm(RCX, uint64_t(reinterpret_cast<uintptr_t>(chain_->ibc)));
             a.alu(ADD, true, RCX, RAX);
-            ibc_probe(back, -1);
+            ibc_probe(back);
         }
         leave(RSI, interp::EXIT_NOCHAIN);
     }
     // The indirect branch cache entry at rcx for the pc in rsi, in this block's mode and the
-    // context of the pc's half of the address space: continue in its code, or fall through at
-    // back. A constant target's half is known (upper: 0 or 1); -1: the half of rsi.
-    void ibc_probe(Label& back, int upper) {
+    // context of the pc's half of the address space: continue in its code, or fall through at back.
+    void ibc_probe(Label& back) {
         a.alu(CMP, true, RSI, Mem{RCX, int32_t(offsetof(IbcEntry, pc))});
         a.jcc(NE, back);
         a.mov_imm(RAX, chain_->flags);
         a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, flags))});
         a.jcc(NE, back);
-        if (upper >= 0) {
-            a.mov(true, RAX, env(lay_.pc_context + 8 * unsigned(upper)));
-        } else {
-            a.mov(true, RAX, RSI);
-            a.shift(SHR, true, RAX, 63);
-            a.mov(true, RAX, Mem{R12, int32_t(lay_.pc_context), RAX, 3});  // env: r12
-        }
+        a.mov(true, RAX, RSI);
+        a.shift(SHR, true, RAX, 63);
+        a.mov(true, RAX, Mem{R12, int32_t(lay_.pc_context), RAX, 3});  // env: r12
         a.alu(CMP, true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, context))});
         a.jcc(NE, back);
         a.mov(true, RAX, Mem{RCX, int32_t(offsetof(IbcEntry, jit_fn))});
