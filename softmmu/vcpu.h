@@ -306,10 +306,10 @@ public:
     // which has no ASID tags, but is no flush for the jump cache, whose entries carry their
     // context: an OS switching back to a process finds its blocks there. Removing mappings
     // still takes a TLBI (the architecture's rule), which bumps tlb_generation.
-    // One id per half of the address space ([0]: pc bit 63 clear, [1]: set), so a kernel's
-    // global mappings keep their entries across process switches (on AArch64 the ISA gives
-    // the upper half an id of TTBR1's table alone while every upper-half code page it walked
-    // was global). Compiled code reads pc_context[pc >> 63].
+    // One id per half of the address space ([0]: pc bit 63 clear, [1]: set), so the kernel's
+    // entries survive the process switches that change only the lower half (AArch64 names each
+    // half by its TTBR's table without the ASID: Aarch64Cpu::switch_ttbrs). Compiled code
+    // reads pc_context[pc >> 63].
     uint64_t pc_context[2] = {};
     uint64_t context_of(uint64_t pc) const { return pc_context[pc >> 63]; }
     void switch_context(uint64_t lower, uint64_t upper);
